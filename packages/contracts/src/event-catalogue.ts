@@ -1,0 +1,40 @@
+import { ComplaintSubmitted } from './gen/balai/complaints/v1/complaint_events.js';
+
+/** What the catalogue needs of a generated message: proto3 JSON in and out. */
+export interface EventCodec<T> {
+  fromJSON(object: unknown): T;
+  toJSON(message: T): unknown;
+  fromPartial(object: Partial<T>): T;
+}
+
+/**
+ * The event streams: one Kafka topic per aggregate, keyed by aggregate id. Partition and
+ * retention settings are the production defaults; local runs cap them to one broker.
+ */
+export const streams = {
+  complaints: {
+    topic: 'balai.complaints.v1',
+    aggregate: 'complaint',
+    partitions: 8,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+  },
+} as const;
+
+export type StreamName = keyof typeof streams;
+
+/**
+ * Every domain event: its CloudEvents type (versioned), the stream it goes to and its
+ * generated message. Publishing or handling an event is typed from this table.
+ */
+export const eventCatalogue = {
+  'id.balai.complaints.complaint.submitted.v1': { stream: 'complaints', codec: ComplaintSubmitted },
+} as const satisfies Record<string, { stream: StreamName; codec: EventCodec<unknown> }>;
+
+export type EventType = keyof typeof eventCatalogue;
+
+export type EventPayload<T extends EventType> =
+  (typeof eventCatalogue)[T]['codec'] extends EventCodec<infer P> ? P : never;
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventCatalogue, value);
+}

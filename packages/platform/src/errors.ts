@@ -1,0 +1,81 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
+/** How one error code shows on each transport. */
+export interface ErrorKind {
+  http: number;
+  grpc: GrpcStatus;
+  title: string;
+  /** Whether a consumer should retry an event whose handling failed with this code. */
+  retryable?: boolean;
+}
+
+/** Codes every service shares. Each service adds its own through defineErrors(). */
+export const platformErrors = {
+  VALIDATION_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request is not valid' },
+  MALFORMED_JSON: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The content type is not supported' },
+  PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is too large' },
+  NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The resource does not exist' },
+  ROUTE_NOT_FOUND: { http: 404, grpc: GrpcStatus.UNIMPLEMENTED, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, title: 'Method not allowed' },
+  STALE_VERSION: { http: 409, grpc: GrpcStatus.ABORTED, title: 'The resource was changed by someone else' },
+  UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, title: 'Authentication is required' },
+  FORBIDDEN: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, title: 'The caller may not do this' },
+  TENANT_REQUIRED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'A tenant must be given' },
+  UNKNOWN_TENANT: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The tenant does not exist' },
+  UPSTREAM_UNAVAILABLE: {
+    http: 503,
+    grpc: GrpcStatus.UNAVAILABLE,
+    title: 'A service needed for this request is unavailable',
+    retryable: true,
+  },
+  UPSTREAM_TIMEOUT: {
+    http: 504,
+    grpc: GrpcStatus.DEADLINE_EXCEEDED,
+    title: 'A service needed for this request did not answer in time',
+    retryable: true,
+  },
+  INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, title: 'Internal error', retryable: true },
+} as const satisfies Record<string, ErrorKind>;
+
+const registry = new Map<string, ErrorKind>(Object.entries(platformErrors));
+
+/** Registers a service's own error codes next to the platform's; returns them typed. */
+export function defineErrors<const T extends Record<string, ErrorKind>>(codes: T): T {
+  for (const [code, kind] of Object.entries(codes)) {
+    const known = registry.get(code);
+    if (known && known !== kind) throw new Error(`error code ${code} is defined twice`);
+    registry.set(code, kind);
+  }
+  return codes;
+}
+
+export function errorKind(code: string): ErrorKind {
+  return registry.get(code) ?? platformErrors.INTERNAL;
+}
+
+export interface ErrorDetail {
+  /** JSON pointer or field name the detail is about. */
+  field?: string;
+  message: string;
+}
+
+/** The one error the domain throws: a stable code, a human message, optional details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message ?? errorKind(code).title);
+    this.name = 'AppError';
+  }
+
+  get kind(): ErrorKind {
+    return errorKind(this.code);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,51 @@
+import { Metadata } from '@grpc/grpc-js';
+
+/**
+ * Who is calling and for which tenant, carried in gRPC metadata from the gateway to the
+ * services. Services take the tenant from here only, never from a request body.
+ */
+export interface CallContext {
+  tenantId: string;
+  requestId: string;
+  subject?: string;
+  roles: string[];
+  traceparent?: string;
+}
+
+const keys = {
+  tenant: 'x-balai-tenant',
+  subject: 'x-balai-subject',
+  roles: 'x-balai-roles',
+  requestId: 'x-request-id',
+  traceparent: 'traceparent',
+} as const;
+
+export function contextToMetadata(context: CallContext): Metadata {
+  const metadata = new Metadata();
+  metadata.set(keys.tenant, context.tenantId);
+  metadata.set(keys.requestId, context.requestId);
+  if (context.subject) metadata.set(keys.subject, context.subject);
+  if (context.roles.length > 0) metadata.set(keys.roles, context.roles.join(','));
+  if (context.traceparent) metadata.set(keys.traceparent, context.traceparent);
+  return metadata;
+}
+
+function first(metadata: Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Reads the caller context; a call without a tenant gets an empty tenant, which use cases refuse. */
+export function contextFromMetadata(metadata: Metadata): CallContext {
+  const roles = first(metadata, keys.roles);
+  const context: CallContext = {
+    tenantId: first(metadata, keys.tenant) ?? '',
+    requestId: first(metadata, keys.requestId) ?? '',
+    roles: roles ? roles.split(',') : [],
+  };
+  const subject = first(metadata, keys.subject);
+  if (subject) context.subject = subject;
+  const traceparent = first(metadata, keys.traceparent);
+  if (traceparent) context.traceparent = traceparent;
+  return context;
+}

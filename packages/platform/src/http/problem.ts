@@ -1,0 +1,35 @@
+import { AppError, type ErrorDetail, errorKind, isAppError } from '../errors.js';
+
+/** RFC 9457 problem details, with the stable error code as an extension member. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: ErrorDetail[];
+}
+
+export const problemContentType = 'application/problem+json';
+
+export function problemType(code: string): string {
+  return `https://balai.id/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** Turns any thrown value into a problem. Unknown errors become a 500 that leaks nothing. */
+export function toProblem(error: unknown, instance?: string): Problem {
+  const appError = isAppError(error) ? error : new AppError('INTERNAL');
+  const kind = errorKind(appError.code);
+  const problem: Problem = {
+    type: problemType(appError.code),
+    title: kind.title,
+    status: kind.http,
+    code: appError.code,
+  };
+  // 5xx answers never carry the internal message; the log has it.
+  if (kind.http < 500 && appError.message !== kind.title) problem.detail = appError.message;
+  if (instance) problem.instance = instance;
+  if (appError.details.length > 0) problem.errors = appError.details;
+  return problem;
+}

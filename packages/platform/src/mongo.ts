@@ -1,0 +1,43 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from './logger.js';
+
+export type { Connection };
+
+/**
+ * Opens the service's own database. Pool and timeouts are set so a database outage fails
+ * requests within seconds instead of queueing them forever.
+ */
+export async function connectMongo(options: { url: string; dbName: string; logger: Logger }): Promise<Connection> {
+  const connection = mongoose.createConnection(options.url, {
+    dbName: options.dbName,
+    maxPoolSize: 20,
+    minPoolSize: 1,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 30_000,
+    heartbeatFrequencyMS: 5_000,
+    // Indexes are created explicitly at start (syncIndexes), not lazily per model.
+    autoIndex: false,
+    autoCreate: true,
+  });
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    throw new Error(`cannot reach MongoDB at ${redactUrl(options.url)}: ${(error as Error).message}`);
+  }
+  options.logger.info({ db: options.dbName }, 'MongoDB connected');
+  return connection;
+}
+
+export async function pingMongo(connection: Connection): Promise<boolean> {
+  try {
+    await connection.db?.admin().ping();
+    return connection.readyState === 1;
+  } catch {
+    return false;
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,112 @@
+import { streams } from '@balai/contracts';
+import type { FastifyInstance } from 'fastify';
+import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type ReadinessCheck, registerHealthRoutes } from './http/health.js';
+import { createHttpServer } from './http/server.js';
+import { createKafka, ensureTopics, type TopicSpec } from './kafka.js';
+import { Lifecycle } from './lifecycle.js';
+import { createLogger, type Logger } from './logger.js';
+import { type Connection, connectMongo, pingMongo } from './mongo.js';
+
+export interface BaseServiceConfig {
+  LOG_LEVEL: string;
+  HOST: string;
+  HTTP_PORT: number;
+  MONGO_URL: string;
+  MONGO_DB: string;
+  KAFKA_BROKERS: string;
+  KAFKA_TOPIC_PREFIX: string;
+  KAFKA_REPLICATION_FACTOR: number;
+}
+
+/** The clients a service holds, created at start, closed in reverse order by `lifecycle`. */
+export interface ServiceRuntime {
+  service: string;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  mongo: Connection;
+  kafka: Kafka;
+  producer: Producer;
+  admin: Admin;
+  topicPrefix: string;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/**
+ * Connects what every service needs (MongoDB, Kafka producer and admin) and provisions the
+ * event streams. If anything fails, whatever was already started is stopped again.
+ */
+export async function startRuntime(
+  service: string,
+  config: BaseServiceConfig,
+  logger?: Logger,
+): Promise<ServiceRuntime> {
+  const log = logger ?? createLogger({ service, level: config.LOG_LEVEL });
+  const lifecycle = new Lifecycle(log);
+  try {
+    const mongo = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB, logger: log });
+    lifecycle.onStop('mongodb', () => mongo.close());
+    const kafka = createKafka({ clientId: `balai-${service}`, brokers: config.KAFKA_BROKERS.split(','), logger: log });
+    const admin = kafka.admin();
+    await admin.connect();
+    lifecycle.onStop('kafka admin', () => admin.disconnect());
+    // The Java-compatible murmur2 partitioner: the same key lands on the same partition as with
+    // any other Kafka client, so one aggregate's events stay in order whoever publishes them.
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    lifecycle.onStop('kafka producer', () => producer.disconnect());
+    let kafkaConnected = true;
+    producer.on(producer.events.DISCONNECT, () => {
+      kafkaConnected = false;
+    });
+    producer.on(producer.events.CONNECT, () => {
+      kafkaConnected = true;
+    });
+    const created = await ensureTopics(admin, await streamTopics(admin, config));
+    if (created.length > 0) log.info({ topics: created }, 'topics created');
+    return {
+      service,
+      logger: log,
+      lifecycle,
+      mongo,
+      kafka,
+      producer,
+      admin,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      readiness: { mongodb: () => pingMongo(mongo), kafka: async () => kafkaConnected },
+    };
+  } catch (error) {
+    await lifecycle.shutdown('start-up failed');
+    throw error;
+  }
+}
+
+/** Topic specs for every stream, with replication capped to what the cluster can hold. */
+export async function streamTopics(admin: Admin, config: BaseServiceConfig): Promise<TopicSpec[]> {
+  const { brokers } = await admin.describeCluster();
+  const replicationFactor = Math.min(config.KAFKA_REPLICATION_FACTOR, brokers.length);
+  return Object.values(streams).map((stream) => ({
+    name: `${config.KAFKA_TOPIC_PREFIX}${stream.topic}`,
+    partitions: stream.partitions,
+    replicationFactor,
+    config: { ...stream.config, 'min.insync.replicas': String(Math.min(2, replicationFactor)) },
+  }));
+}
+
+/** The ops HTTP server of a non-gateway service: liveness and readiness probes. */
+export async function startOpsServer(
+  runtime: ServiceRuntime,
+  options: { host: string; port: number },
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = createHttpServer({ logger: runtime.logger.child({ component: 'ops-http' }) });
+  registerHealthRoutes(app, runtime.readiness);
+  await app.listen({ host: options.host, port: options.port });
+  runtime.lifecycle.onStop('ops http', () => app.close());
+  const address = app.server.address();
+  return { app, port: typeof address === 'object' && address ? address.port : options.port };
+}

@@ -1,0 +1,4 @@
+export * from './infrastructure.js';
+export * from './isolation.js';
+export * from './provided.js';
+export * from './wait.js';

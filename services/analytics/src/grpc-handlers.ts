@@ -1,0 +1,16 @@
+import type { analyticsV1 } from '@balai/contracts';
+import { type Logger, unaryHandler } from '@balai/platform';
+import type { ComplaintViewRepository } from './complaint-view-repository.js';
+import { getComplaintSummary } from './get-complaint-summary.js';
+
+/** Thin gRPC entry points: decode, call the use case, encode. */
+export function analyticsGrpcHandlers(
+  logger: Logger,
+  repository: ComplaintViewRepository,
+): analyticsV1.AnalyticsServiceServer {
+  return {
+    getComplaintSummary: unaryHandler(logger, async (_request: analyticsV1.GetComplaintSummaryRequest, context) =>
+      getComplaintSummary(repository, context),
+    ),
+  };
+}

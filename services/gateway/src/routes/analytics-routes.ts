@@ -1,0 +1,33 @@
+import { callUnary } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { callerContext } from '../caller-context.js';
+import type { Upstreams } from '../upstreams.js';
+import { ProblemSchema, TenantHeader } from './schemas.js';
+
+const ComplaintSummarySchema = Type.Object({
+  tenantId: Type.String(),
+  submittedTotal: Type.Integer(),
+  byCategory: Type.Array(Type.Object({ categoryCode: Type.String(), submitted: Type.Integer() })),
+});
+
+export const analyticsRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
+  app.get(
+    '/v1/analytics/complaints/summary',
+    {
+      schema: {
+        summary: 'Complaint counts of the tenant',
+        tags: ['analytics'],
+        headers: TenantHeader,
+        response: { 200: ComplaintSummarySchema, '4xx': ProblemSchema, '5xx': ProblemSchema },
+      },
+    },
+    async (request) =>
+      callUnary(
+        upstreams.analytics.getComplaintSummary.bind(upstreams.analytics),
+        {},
+        callerContext(request),
+        upstreams.deadlineMs,
+      ),
+  );
+};

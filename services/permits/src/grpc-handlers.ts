@@ -1,0 +1,16 @@
+import type { permitsV1 } from '@balai/contracts';
+import { type Logger, unaryHandler } from '@balai/platform';
+import { listPermitTypes } from './list-permit-types.js';
+import type { PermitTypeRepository } from './permit-type-repository.js';
+
+/** Thin gRPC entry points: decode, call the use case, encode. */
+export function permitsGrpcHandlers(logger: Logger, permitTypes: PermitTypeRepository): permitsV1.PermitsServiceServer {
+  return {
+    listPermitTypes: unaryHandler(logger, async (_request: permitsV1.ListPermitTypesRequest, context) => ({
+      permitTypes: (await listPermitTypes(permitTypes, context)).map((type) => ({
+        code: type.code,
+        name: type.name.id,
+      })),
+    })),
+  };
+}

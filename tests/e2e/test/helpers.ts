@@ -1,0 +1,38 @@
+import { loadAnalyticsConfig, startAnalytics } from '@balai/analytics';
+import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
+import { loadGatewayConfig, startGateway } from '@balai/gateway';
+import { infrastructureEndpoints, type TestNamespace } from '@balai/testkit';
+
+/** Variables every service gets in a test: ephemeral ports, this file's databases and topics. */
+export function serviceEnv(ns: TestNamespace, service: string): Record<string, string> {
+  return {
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    HTTP_PORT: '0',
+    GRPC_PORT: '0',
+    MONGO_URL: infrastructureEndpoints().mongoUrl,
+    MONGO_DB: ns.database(service),
+    KAFKA_BROKERS: infrastructureEndpoints().kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+    KAFKA_GROUP_ID: `${ns.id}.${service}`,
+    OUTBOX_POLL_INTERVAL_MS: '200',
+  };
+}
+
+export function startComplaintsFor(ns: TestNamespace) {
+  return startComplaints(loadComplaintsConfig(serviceEnv(ns, 'complaints')));
+}
+
+export function startAnalyticsFor(ns: TestNamespace) {
+  return startAnalytics(loadAnalyticsConfig(serviceEnv(ns, 'analytics')));
+}
+
+export function startGatewayFor(targets: { complaints: number; analytics: number }) {
+  return startGateway(
+    loadGatewayConfig({
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      HTTP_PORT: '0',
+      COMPLAINTS_GRPC_TARGET: `127.0.0.1:${targets.complaints}`,
+      ANALYTICS_GRPC_TARGET: `127.0.0.1:${targets.analytics}`,
+    }),
+  );
+}

@@ -1,0 +1,172 @@
+import { ComplaintRepository, complaintModel, submitComplaint } from '@balai/complaints';
+import { connectMongo, createLogger } from '@balai/platform';
+import { eventually, infrastructureEndpoints, testNamespace } from '@balai/testkit';
+import { type Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnalyticsFor, startComplaintsFor, startGatewayFor } from './helpers.js';
+
+const ns = testNamespace(import.meta.filename);
+const tenant = '36.73';
+
+let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
+let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
+let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
+let mongo: MongoClient;
+let complaintsDb: Db;
+
+function post(body: string, headers: Record<string, string> = {}) {
+  return fetch(`${gateway.url}/v1/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant, ...headers },
+    body,
+  });
+}
+
+async function summary(tenantId = tenant): Promise<{ submittedTotal: number; byCategory: unknown[] }> {
+  const response = await fetch(`${gateway.url}/v1/analytics/complaints/summary`, {
+    headers: { 'x-balai-tenant': tenantId },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { submittedTotal: number; byCategory: unknown[] };
+}
+
+const validComplaint = {
+  categoryCode: 'roads.pothole',
+  description: 'Lubang besar di Jalan Ahmad Yani depan pasar',
+  latitude: -6.1204,
+  longitude: 106.1503,
+};
+
+beforeAll(async () => {
+  [complaints, analytics] = await Promise.all([startComplaintsFor(ns), startAnalyticsFor(ns)]);
+  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort });
+  mongo = await MongoClient.connect(infrastructureEndpoints().mongoUrl);
+  complaintsDb = mongo.db(ns.database('complaints'));
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([complaints?.stop(), analytics?.stop()]);
+  await mongo?.close();
+});
+
+describe('walking skeleton: gateway → complaints → outbox → Kafka → analytics → gateway', () => {
+  it('should count a complaint posted to the gateway in the analytics summary', async () => {
+    const before = (await summary()).submittedTotal;
+    const response = await post(JSON.stringify(validComplaint));
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as { id: string; tenantId: string; status: string };
+    expect(created).toMatchObject({ tenantId: tenant, status: 'submitted', categoryCode: 'roads.pothole' });
+    expect(response.headers.get('location')).toBe(`/v1/complaints/${created.id}`);
+
+    const started = Date.now();
+    const after = await eventually(
+      async () => {
+        const current = await summary();
+        return current.submittedTotal === before + 1 ? current : undefined;
+      },
+      { what: 'the complaint in the analytics summary', timeoutMs: 10_000 },
+    );
+    expect(after.byCategory).toContainEqual({ categoryCode: 'roads.pothole', submitted: expect.any(Number) });
+    console.log(`complaint visible in the analytics summary after ${Date.now() - started} ms`);
+  });
+
+  it('should keep tenants apart in the summary', async () => {
+    const other = await summary('36.71');
+    expect(other.submittedTotal).toBe(0);
+  });
+
+  it('should publish the event with CloudEvents headers on balai.complaints.v1 and no outbox left', async () => {
+    await eventually(
+      async () => {
+        const pending = await complaintsDb.collection('complaints').countDocuments({ 'outbox.0': { $exists: true } });
+        return pending === 0 ? true : undefined;
+      },
+      { what: 'the outbox to drain' },
+    );
+  });
+});
+
+describe('POST /v1/complaints refuses bad input with problem+json and writes nothing', () => {
+  const cases: Array<[string, string, string]> = [
+    ['malformed JSON', '{"categoryCode": "roads.pothole", ', 'MALFORMED_JSON'],
+    ['a missing field', JSON.stringify({ ...validComplaint, description: undefined }), 'VALIDATION_FAILED'],
+    ['an unknown field', JSON.stringify({ ...validComplaint, reporterNik: '3673011203900001' }), 'VALIDATION_FAILED'],
+    ['a wrong type', JSON.stringify({ ...validComplaint, latitude: '-6.12' }), 'VALIDATION_FAILED'],
+    ['a MongoDB operator', JSON.stringify({ ...validComplaint, categoryCode: { $gt: '' } }), 'VALIDATION_FAILED'],
+  ];
+
+  it.each(cases)('should answer 400 to %s', async (_name, body, code) => {
+    const before = await complaintsDb.collection('complaints').countDocuments();
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { code: string; status: number; type: string; title: string };
+    expect(problem).toMatchObject({ code, status: 400 });
+    expect(problem.type).toMatch(/^https:\/\//);
+    expect(await complaintsDb.collection('complaints').countDocuments()).toBe(before);
+  });
+
+  it('should name the unknown field', async () => {
+    const response = await post(JSON.stringify({ ...validComplaint, reporterNik: '3673011203900001' }));
+    const problem = (await response.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field: '/reporterNik' }));
+  });
+
+  it('should answer 400 TENANT_REQUIRED without a tenant', async () => {
+    const response = await fetch(`${gateway.url}/v1/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validComplaint),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'TENANT_REQUIRED' });
+  });
+});
+
+describe('a crash between the database write and the Kafka publish', () => {
+  it('should publish the event after restart and count it once, even when published twice', async () => {
+    const before = (await summary()).submittedTotal;
+    // The service dies after committing: the complaint and its event are in the database,
+    // nothing was published.
+    await complaints.stop();
+    const logger = createLogger({ service: 'crash-test', level: 'warn' });
+    const connection = await connectMongo({
+      url: infrastructureEndpoints().mongoUrl,
+      dbName: ns.database('complaints'),
+      logger,
+    });
+    const repository = new ComplaintRepository(complaintModel(connection));
+    const committed = await submitComplaint(
+      { repository, clock: () => new Date(), onCommitted: () => {} },
+      { tenantId: tenant, requestId: 'crash-test', roles: [] },
+      validComplaint,
+    );
+    const stored = await complaintsDb.collection('complaints').findOne({ _id: committed._id as never });
+    expect(stored?.outbox).toHaveLength(1);
+    // A relay that published and crashed before removing the entry leaves it in place: the
+    // restarted relay publishes the same event (same id) again.
+    await complaintsDb
+      .collection('complaints')
+      .updateOne({ _id: committed._id as never }, { $push: { outbox: stored?.outbox[0] } });
+    await connection.close();
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await summary()).submittedTotal).toBe(before);
+
+    complaints = await startComplaintsFor(ns);
+    await eventually(async () => ((await summary()).submittedTotal === before + 1 ? true : undefined), {
+      what: 'the re-published complaint in the summary',
+    });
+    await eventually(
+      async () => {
+        const doc = await complaintsDb.collection('complaints').findOne({ _id: committed._id as never });
+        return doc?.outbox.length === 0 ? true : undefined;
+      },
+      { what: 'the outbox to drain after restart' },
+    );
+    // Both copies have been consumed by now; the count stays at one.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await summary()).submittedTotal).toBe(before + 1);
+  });
+});

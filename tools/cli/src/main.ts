@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
+import { platformUp } from './platform.ts';
+import { CliError } from './processes.ts';
+import { testAll } from './test-run.ts';
+
+const program = new Command('balai')
+  .description('Balai: run the platform locally, its infrastructure and its tests')
+  .showHelpAfterError();
+
+const infra = program.command('infra').description('local Kafka (KRaft) and FerretDB, without containers');
+infra
+  .command('up')
+  .description('start Kafka and FerretDB (idempotent)')
+  .action(async () => {
+    await infraUp();
+  });
+infra
+  .command('down')
+  .description('stop the processes `infra up` started')
+  .action(() => infraDown());
+infra
+  .command('status')
+  .description('show what runs and whether it is ready')
+  .action(async () => {
+    process.exitCode = (await infraStatus()) ? 0 : 3;
+  });
+infra
+  .command('logs')
+  .argument('[name]', 'kafka or ferretdb (default both)')
+  .description('follow the infrastructure logs')
+  .action((name?: string) => infraLogs(name));
+infra
+  .command('reset')
+  .description('stop and wipe all local Kafka and FerretDB data')
+  .action(() => infraReset());
+infra
+  .command('env')
+  .description('print KAFKA_BROKERS and MONGO_URL exports for tests and services')
+  .action(() => {
+    process.stdout.write(infraEnv());
+  });
+
+program
+  .command('up')
+  .description('start infrastructure and all services with demo data; Ctrl-C stops everything')
+  .option('--no-build', 'skip building the services')
+  .action((options: { build: boolean }) => platformUp(options));
+
+program
+  .command('test')
+  .description('lint, typecheck, build, unit and integration tests against real Kafka and FerretDB')
+  .option('--keep-infra', 'leave the infrastructure running afterwards')
+  .action(async (options: { keepInfra?: boolean }) => {
+    process.exitCode = await testAll({ keepInfra: options.keepInfra === true });
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CliError) {
+    console.error(pc.red(`balai: ${error.message}`));
+    process.exit(1);
+  }
+  throw error;
+}

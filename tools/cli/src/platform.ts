@@ -1,0 +1,220 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import ora from 'ora';
+import pc from 'picocolors';
+import { infraDown, infraUp } from './infra.ts';
+import { CliError, requirePortsFree, run, sleep } from './processes.ts';
+import { kafkaBrokers, mongoUrl, settings } from './settings.ts';
+
+interface ServiceSpec {
+  name: string;
+  httpPort: number;
+  grpcPort?: number;
+  env: Record<string, string>;
+  color: (text: string) => string;
+}
+
+function serviceSpecs(): ServiceSpec[] {
+  const infra = { MONGO_URL: mongoUrl(), KAFKA_BROKERS: kafkaBrokers(), OUTBOX_POLL_INTERVAL_MS: '500' };
+  return [
+    { name: 'identity', httpPort: 7101, grpcPort: 7201, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.magenta },
+    { name: 'permits', httpPort: 7103, grpcPort: 7203, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.blue },
+    { name: 'complaints', httpPort: 7102, grpcPort: 7202, env: infra, color: pc.yellow },
+    { name: 'analytics', httpPort: 7105, grpcPort: 7205, env: infra, color: pc.cyan },
+    {
+      name: 'gateway',
+      httpPort: settings.ports.gateway,
+      env: { PUBLIC_URL: `http://127.0.0.1:${settings.ports.gateway}` },
+      color: pc.green,
+    },
+  ];
+}
+
+/** One line of a service's pino output, shortened for the combined stream. */
+function formatLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const { level, time, msg, pid, hostname, service, name, ...rest } = entry;
+    const label = (
+      { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<number, string>
+    )[Number(level)];
+    const extra = Object.keys(rest).length > 0 ? ` ${pc.dim(JSON.stringify(rest))}` : '';
+    const levelText = Number(level) >= 50 ? pc.red(label ?? '') : Number(level) >= 40 ? pc.yellow(label ?? '') : label;
+    return `${String(time ?? '').slice(11, 23)} ${levelText} ${msg ?? ''}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+function startService(spec: ServiceSpec): ChildProcess {
+  mkdirSync(settings.logs, { recursive: true });
+  const file = createWriteStream(join(settings.logs, `${spec.name}.log`), { flags: 'a' });
+  const env: Record<string, string> = { ...spec.env, HTTP_PORT: String(spec.httpPort), LOG_LEVEL: 'info' };
+  if (spec.grpcPort) env.GRPC_PORT = String(spec.grpcPort);
+  const child = spawn(process.execPath, [join(settings.root, 'services', spec.name, 'dist/main.js')], {
+    cwd: settings.root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = spec.color(`[${spec.name.padEnd(10)}]`);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      file.write(`${line}\n`);
+      console.log(`${prefix} ${formatLine(line)}`);
+    });
+  }
+  child.once('exit', () => file.end());
+  return child;
+}
+
+async function waitReady(spec: ServiceSpec, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new CliError(`${spec.name} exited during start-up (see .data/logs/${spec.name}.log)`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${spec.httpPort}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new CliError(`${spec.name} was not ready within ${timeoutMs / 1000} s (see .data/logs/${spec.name}.log)`);
+}
+
+const demoComplaints = [
+  {
+    tenant: '36.73',
+    categoryCode: 'roads.pothole',
+    description: 'Jalan berlubang di Jl. Ahmad Yani dekat Alun-alun Serang',
+    latitude: -6.1201,
+    longitude: 106.1503,
+  },
+  {
+    tenant: '36.73',
+    categoryCode: 'drainage.flooding',
+    description: 'Saluran air tersumbat, banjir setiap hujan di Cipocok Jaya',
+    latitude: -6.1389,
+    longitude: 106.1712,
+  },
+  {
+    tenant: '36.73',
+    categoryCode: 'waste.illegal-dumping',
+    description: 'Tumpukan sampah liar di pinggir Sungai Cibanten',
+    latitude: -6.1102,
+    longitude: 106.1588,
+  },
+  {
+    tenant: '36.73',
+    categoryCode: 'lighting.streetlight-out',
+    description: 'Lampu penerangan jalan mati di Jl. Veteran sejak seminggu',
+    latitude: -6.1175,
+    longitude: 106.1541,
+  },
+  {
+    tenant: '36',
+    categoryCode: 'roads.pothole',
+    description: 'Jalan provinsi rusak parah di ruas Pandeglang - Labuan',
+    latitude: -6.3087,
+    longitude: 106.105,
+  },
+];
+
+/** Seeds demo complaints through the gateway (the real path), once. */
+async function seedDemoComplaints(gateway: string): Promise<void> {
+  const summary = await fetch(`${gateway}/v1/analytics/complaints/summary`, { headers: { 'x-balai-tenant': '36.73' } });
+  const { submittedTotal } = (await summary.json()) as { submittedTotal: number };
+  if (submittedTotal > 0) {
+    console.log(`${pc.green('✔')} demo complaints already present (${submittedTotal} in Kota Serang)`);
+    return;
+  }
+  for (const { tenant, ...complaint } of demoComplaints) {
+    const response = await fetch(`${gateway}/v1/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
+      body: JSON.stringify(complaint),
+    });
+    if (response.status !== 201)
+      throw new CliError(`seeding a demo complaint failed: ${response.status} ${await response.text()}`);
+  }
+  console.log(`${pc.green('✔')} ${demoComplaints.length} demo complaints submitted through the gateway`);
+}
+
+/** The main job: infrastructure, build, all five services, demo data; runs until Ctrl-C. */
+export async function platformUp(options: { build: boolean }): Promise<void> {
+  const specs = serviceSpecs();
+  await requirePortsFree(
+    'the platform',
+    specs.flatMap((spec) => [
+      [`${spec.name} HTTP`, spec.httpPort, spec.name === 'gateway' ? 'BALAI_GATEWAY_PORT' : '(fixed)'] as [
+        string,
+        number,
+        string,
+      ],
+      ...(spec.grpcPort ? [[`${spec.name} gRPC`, spec.grpcPort, '(fixed)'] as [string, number, string]] : []),
+    ]),
+  );
+  const startedInfra = await infraUp();
+  const children: Array<[ServiceSpec, ChildProcess]> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(pc.bold('\nstopping the platform ...'));
+    for (const [spec, child] of [...children].reverse()) {
+      if (child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      const exited = await Promise.race([
+        new Promise((resolve) => child.once('exit', resolve)),
+        sleep(15_000).then(() => false),
+      ]);
+      if (exited === false) child.kill('SIGKILL');
+      console.log(`${pc.green('✔')} ${spec.name} stopped`);
+    }
+    await infraDown(startedInfra);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  try {
+    if (options.build) {
+      console.log(pc.bold('building the services ...'));
+      await run('pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+    }
+    for (const spec of specs) {
+      const spinner = ora(`${spec.name}: starting`).start();
+      const child = startService(spec);
+      children.push([spec, child]);
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          console.error(pc.red(`${spec.name} exited unexpectedly (${signal ?? `exit ${code}`}); stopping everything`));
+          void stopAll(1);
+        }
+      });
+      await waitReady(spec, child);
+      spinner.succeed(`${spec.name} ready (http ${spec.httpPort}${spec.grpcPort ? `, grpc ${spec.grpcPort}` : ''})`);
+    }
+    const gateway = `http://127.0.0.1:${settings.ports.gateway}`;
+    await seedDemoComplaints(gateway);
+    console.log(`
+${pc.bold('Balai is up.')} Press Ctrl-C to stop everything.
+
+  Gateway            ${gateway}
+  OpenAPI document   ${gateway}/openapi.json
+  Complaint summary  curl -H 'X-Balai-Tenant: 36.73' ${gateway}/v1/analytics/complaints/summary
+  Submit a complaint curl -H 'X-Balai-Tenant: 36.73' -H 'content-type: application/json' \\
+                       -d '{"categoryCode":"roads.pothole","description":"Jalan berlubang di depan sekolah","latitude":-6.12,"longitude":106.15}' \\
+                       ${gateway}/v1/complaints
+  Kafka              ${kafkaBrokers()}   (topic balai.complaints.v1)
+  MongoDB (FerretDB) ${mongoUrl()}
+  Logs               ${settings.logs}/<service>.log
+`);
+  } catch (error) {
+    console.error(pc.red(error instanceof Error ? error.message : String(error)));
+    await stopAll(1);
+  }
+  await new Promise(() => {});
+}
