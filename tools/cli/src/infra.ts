@@ -221,7 +221,7 @@ async function ferretdbUp(): Promise<void> {
     `--state-dir=${ferretData}`,
     `--debug-addr=127.0.0.1:${settings.ports.ferretdbDebug}`,
     '--telemetry=disable',
-    '--log-level=warn',
+    '--log-level=error', // warn logs every driver disconnect (endSessions is not implemented)
   ]);
   try {
     await waitUntil('ferretdb', newPid, ferretdbReady, 60_000);
