@@ -1,0 +1,36 @@
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { fromGrpcError, toGrpcStatus } from './status.js';
+
+function asServiceError(statusObject: ReturnType<typeof toGrpcStatus>): ServiceError {
+  return Object.assign(new Error(statusObject.details), {
+    code: statusObject.code ?? status.UNKNOWN,
+    details: statusObject.details ?? '',
+    metadata: statusObject.metadata ?? new Metadata(),
+  });
+}
+
+describe('gRPC error mapping', () => {
+  it('should carry the code, message and details of a domain error across the wire', () => {
+    const sent = toGrpcStatus(
+      new AppError('VALIDATION_FAILED', 'The complaint is not valid', [{ field: '/x', message: 'm' }]),
+    );
+    expect(sent.code).toBe(status.INVALID_ARGUMENT);
+    const received = fromGrpcError(asServiceError(sent));
+    expect(received).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The complaint is not valid' });
+    expect(received.details).toEqual([{ field: '/x', message: 'm' }]);
+  });
+
+  it('should answer INTERNAL without the internal message for an unexpected error', () => {
+    const sent = toGrpcStatus(new TypeError('cannot read properties of undefined'));
+    expect(sent).toMatchObject({ code: status.INTERNAL, details: 'Internal error' });
+  });
+
+  it('should turn an unreachable service into UPSTREAM_UNAVAILABLE and a timeout into UPSTREAM_TIMEOUT', () => {
+    const bare = (code: status) => asServiceError({ code, details: 'x', metadata: new Metadata() });
+    expect(fromGrpcError(bare(status.UNAVAILABLE)).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(fromGrpcError(bare(status.DEADLINE_EXCEEDED)).code).toBe('UPSTREAM_TIMEOUT');
+    expect(fromGrpcError(bare(status.DATA_LOSS)).code).toBe('INTERNAL');
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, defineErrors } from '../errors.js';
+import { toProblem } from './problem.js';
+
+defineErrors({ COMPLAINT_NOT_FOUND: { http: 404, grpc: 5, title: 'The complaint does not exist' } });
+
+describe('toProblem', () => {
+  it('should map a domain error to its status, stable code and type', () => {
+    const problem = toProblem(new AppError('COMPLAINT_NOT_FOUND', 'No complaint c-1'), '/v1/complaints/c-1');
+    expect(problem).toEqual({
+      type: 'https://balai.id/problems/complaint-not-found',
+      title: 'The complaint does not exist',
+      status: 404,
+      code: 'COMPLAINT_NOT_FOUND',
+      detail: 'No complaint c-1',
+      instance: '/v1/complaints/c-1',
+    });
+  });
+
+  it('should carry field details of a validation error', () => {
+    const problem = toProblem(new AppError('VALIDATION_FAILED', 'bad', [{ field: '/latitude', message: 'too big' }]));
+    expect(problem).toMatchObject({ status: 400, errors: [{ field: '/latitude', message: 'too big' }] });
+  });
+
+  it('should not leak the message of an unexpected error', () => {
+    const problem = toProblem(new Error('connection string mongodb://admin:secret@db'));
+    expect(problem).toEqual({
+      type: 'https://balai.id/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      code: 'INTERNAL',
+    });
+  });
+
+  it('should not show the detail of a 5xx domain error', () => {
+    expect(toProblem(new AppError('UPSTREAM_UNAVAILABLE', 'complaints at 10.0.0.7:7202 refused'))).not.toHaveProperty(
+      'detail',
+    );
+  });
+});
