@@ -1,6 +1,8 @@
 import { streams } from '@balai/contracts';
 import type { FastifyInstance } from 'fastify';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { ConfigError } from './config.js';
+import { createGrpcServer, type GrpcServer } from './grpc/server.js';
 import { type ReadinessCheck, registerHealthRoutes } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import { createKafka, ensureTopics, type TopicSpec } from './kafka.js';
@@ -109,4 +111,44 @@ export async function startOpsServer(
   runtime.lifecycle.onStop('ops http', () => app.close());
   const address = app.server.address();
   return { app, port: typeof address === 'object' && address ? address.port : options.port };
+}
+
+/**
+ * Opens a service for business: registers its gRPC services, starts the gRPC server (reporting
+ * SERVING on grpc.health.v1) and the ops HTTP server. Both stop before the clients do.
+ */
+export async function startServing(
+  runtime: ServiceRuntime,
+  options: { host: string; grpcPort: number; httpPort: number },
+  register: (grpc: GrpcServer) => void,
+): Promise<{ grpcPort: number; httpPort: number }> {
+  const grpc = createGrpcServer({ host: options.host, port: options.grpcPort, logger: runtime.logger });
+  register(grpc);
+  const grpcPort = await grpc.start();
+  runtime.lifecycle.onStop('grpc server', () => grpc.stop());
+  grpc.health.setStatus('', 'SERVING');
+  const ops = await startOpsServer(runtime, { host: options.host, port: options.httpPort });
+  runtime.logger.info({ grpcPort, httpPort: ops.port }, `${runtime.service} service started`);
+  return { grpcPort, httpPort: ops.port };
+}
+
+/**
+ * The whole of a service's main.ts: start it, stop it gracefully on SIGTERM/SIGINT, and exit
+ * with a clear message (not a stack) when the configuration is wrong.
+ */
+export async function runMain(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  try {
+    const service = await start();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        service.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
 }

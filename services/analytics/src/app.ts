@@ -1,12 +1,11 @@
 import { analyticsV1, streams } from '@balai/contracts';
 import {
-  createGrpcServer,
   deadLetterTopic,
   ensureTopics,
   type Logger,
   startEventConsumer,
-  startOpsServer,
   startRuntime,
+  startServing,
 } from '@balai/platform';
 import { complaintProjection } from './complaint-projection.js';
 import { complaintViewModel } from './complaint-view.schema.js';
@@ -51,15 +50,14 @@ export async function startAnalytics(
     });
     lifecycle.onStop('kafka consumer', () => consumer.disconnect());
 
-    const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger });
-    grpc.add(analyticsV1.AnalyticsServiceService, analyticsGrpcHandlers(logger, repository));
-    const grpcPort = await grpc.start();
-    lifecycle.onStop('grpc server', () => grpc.stop());
-    grpc.health.setStatus('', 'SERVING');
-
-    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
-    logger.info({ grpcPort, httpPort: ops.port }, 'analytics service started');
-    return { grpcPort, httpPort: ops.port, stop: () => lifecycle.shutdown() };
+    const ports = await startServing(
+      runtime,
+      { host: config.HOST, grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT },
+      (grpc) => {
+        grpc.add(analyticsV1.AnalyticsServiceService, analyticsGrpcHandlers(logger, repository));
+      },
+    );
+    return { ...ports, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');
     throw error;

@@ -1,5 +1,5 @@
 import { complaintsV1 } from '@balai/contracts';
-import { createGrpcServer, type Logger, OutboxRelay, startOpsServer, startRuntime } from '@balai/platform';
+import { type Logger, OutboxRelay, startRuntime, startServing } from '@balai/platform';
 import { complaintModel } from './complaint.schema.js';
 import { ComplaintRepository } from './complaint-repository.js';
 import type { ComplaintsConfig } from './config.js';
@@ -35,22 +35,21 @@ export async function startComplaints(
     relay.start();
     lifecycle.onStop('outbox relay', () => relay.stop());
 
-    const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger });
-    grpc.add(
-      complaintsV1.ComplaintsServiceService,
-      complaintsGrpcHandlers(logger, {
-        repository,
-        clock: options.clock ?? (() => new Date()),
-        onCommitted: () => relay.notify(),
-      }),
+    const ports = await startServing(
+      runtime,
+      { host: config.HOST, grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT },
+      (grpc) => {
+        grpc.add(
+          complaintsV1.ComplaintsServiceService,
+          complaintsGrpcHandlers(logger, {
+            repository,
+            clock: options.clock ?? (() => new Date()),
+            onCommitted: () => relay.notify(),
+          }),
+        );
+      },
     );
-    const grpcPort = await grpc.start();
-    lifecycle.onStop('grpc server', () => grpc.stop());
-    grpc.health.setStatus('', 'SERVING');
-
-    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
-    logger.info({ grpcPort, httpPort: ops.port }, 'complaints service started');
-    return { grpcPort, httpPort: ops.port, relay, stop: () => lifecycle.shutdown() };
+    return { ...ports, relay, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');
     throw error;

@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { complaintRoutes } from './routes/complaint-routes.js';
+import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
+import { tenantRoutes } from './routes/tenant-routes.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
 
 /** Builds the gateway app (no listening); tests call inject() on it. */
@@ -29,13 +31,15 @@ export async function buildGateway(
   app.addSchema(ProblemSchema);
   registerHealthRoutes(app, {
     upstreams: async () =>
-      [upstreams.complaints, upstreams.analytics].every(
+      [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
         (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
       ),
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(complaintRoutes, { upstreams });
   await app.register(analyticsRoutes, { upstreams });
+  await app.register(tenantRoutes, { upstreams });
+  await app.register(permitRoutes, { upstreams });
   return app;
 }
 

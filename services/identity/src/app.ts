@@ -1,5 +1,5 @@
 import { identityV1 } from '@balai/contracts';
-import { createGrpcServer, type Logger, startOpsServer, startRuntime } from '@balai/platform';
+import { type Logger, startRuntime, startServing } from '@balai/platform';
 import type { IdentityConfig } from './config.js';
 import { demoTenants } from './demo-tenants.js';
 import { identityGrpcHandlers } from './grpc-handlers.js';
@@ -29,15 +29,14 @@ export async function startIdentity(
       logger.info({ tenants: demoTenants.map((tenant) => tenant._id) }, 'demo tenants seeded');
     }
 
-    const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger });
-    grpc.add(identityV1.IdentityServiceService, identityGrpcHandlers(logger, tenants));
-    const grpcPort = await grpc.start();
-    lifecycle.onStop('grpc server', () => grpc.stop());
-    grpc.health.setStatus('', 'SERVING');
-
-    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
-    logger.info({ grpcPort, httpPort: ops.port }, 'identity service started');
-    return { grpcPort, httpPort: ops.port, stop: () => lifecycle.shutdown() };
+    const ports = await startServing(
+      runtime,
+      { host: config.HOST, grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT },
+      (grpc) => {
+        grpc.add(identityV1.IdentityServiceService, identityGrpcHandlers(logger, tenants));
+      },
+    );
+    return { ...ports, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');
     throw error;

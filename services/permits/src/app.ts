@@ -1,5 +1,5 @@
 import { permitsV1 } from '@balai/contracts';
-import { createGrpcServer, type Logger, startOpsServer, startRuntime } from '@balai/platform';
+import { type Logger, startRuntime, startServing } from '@balai/platform';
 import type { PermitsConfig } from './config.js';
 import { demoPermitTypes } from './demo-permit-types.js';
 import { permitsGrpcHandlers } from './grpc-handlers.js';
@@ -26,15 +26,14 @@ export async function startPermits(config: PermitsConfig, options: { logger?: Lo
       logger.info({ permitTypes: demoPermitTypes.length }, 'demo permit types seeded');
     }
 
-    const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger });
-    grpc.add(permitsV1.PermitsServiceService, permitsGrpcHandlers(logger, permitTypes));
-    const grpcPort = await grpc.start();
-    lifecycle.onStop('grpc server', () => grpc.stop());
-    grpc.health.setStatus('', 'SERVING');
-
-    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
-    logger.info({ grpcPort, httpPort: ops.port }, 'permits service started');
-    return { grpcPort, httpPort: ops.port, stop: () => lifecycle.shutdown() };
+    const ports = await startServing(
+      runtime,
+      { host: config.HOST, grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT },
+      (grpc) => {
+        grpc.add(permitsV1.PermitsServiceService, permitsGrpcHandlers(logger, permitTypes));
+      },
+    );
+    return { ...ports, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');
     throw error;

@@ -26,13 +26,10 @@ export function startAnalyticsFor(ns: TestNamespace) {
   return startAnalytics(loadAnalyticsConfig(serviceEnv(ns, 'analytics')));
 }
 
-export function startGatewayFor(targets: { complaints: number; analytics: number }) {
-  return startGateway(
-    loadGatewayConfig({
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-      HTTP_PORT: '0',
-      COMPLAINTS_GRPC_TARGET: `127.0.0.1:${targets.complaints}`,
-      ANALYTICS_GRPC_TARGET: `127.0.0.1:${targets.analytics}`,
-    }),
-  );
+export function startGatewayFor(targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>) {
+  const env: Record<string, string> = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', HTTP_PORT: '0' };
+  for (const [service, port] of Object.entries(targets)) {
+    env[`${service.toUpperCase()}_GRPC_TARGET`] = `127.0.0.1:${port}`;
+  }
+  return startGateway(loadGatewayConfig(env));
 }

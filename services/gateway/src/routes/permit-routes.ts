@@ -1,0 +1,31 @@
+import { callUnary } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { callerContext } from '../caller-context.js';
+import type { Upstreams } from '../upstreams.js';
+import { ProblemSchema, TenantHeader } from './schemas.js';
+
+export const permitRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
+  app.get(
+    '/v1/permit-types',
+    {
+      schema: {
+        summary: 'Permit types offered by the tenant',
+        tags: ['permits'],
+        headers: TenantHeader,
+        response: {
+          200: Type.Object({ permitTypes: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
+          '4xx': ProblemSchema,
+          '5xx': ProblemSchema,
+        },
+      },
+    },
+    async (request) =>
+      callUnary(
+        upstreams.permits.listPermitTypes.bind(upstreams.permits),
+        {},
+        callerContext(request),
+        upstreams.deadlineMs,
+      ),
+  );
+};

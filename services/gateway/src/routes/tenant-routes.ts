@@ -1,0 +1,35 @@
+import { callUnary } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Upstreams } from '../upstreams.js';
+import { ProblemSchema } from './schemas.js';
+
+const TenantSchema = Type.Object({
+  id: Type.String({ description: 'Region code, for example 36.73' }),
+  name: Type.String(),
+  parentId: Type.Union([Type.String(), Type.Null()]),
+  defaultLocale: Type.String(),
+});
+
+/** Tenants are public: an app lists them to let a citizen pick their city. */
+export const tenantRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
+  app.get(
+    '/v1/tenants',
+    {
+      schema: {
+        summary: 'List tenants (provinces, cities, regencies)',
+        tags: ['tenants'],
+        response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }), '5xx': ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { tenants } = await callUnary(
+        upstreams.identity.listTenants.bind(upstreams.identity),
+        {},
+        { tenantId: '', requestId: request.id, roles: [] },
+        upstreams.deadlineMs,
+      );
+      return { tenants: tenants.map((tenant) => ({ ...tenant, parentId: tenant.parentId || null })) };
+    },
+  );
+};
