@@ -22,6 +22,20 @@ const kafkaData = join(settings.data, 'kafka');
 const ferretData = join(settings.data, 'ferretdb');
 const classpathFile = join(kafkaData, 'classpath.txt');
 
+let lastProgressLine = 0;
+
+/**
+ * Shows progress on the spinner. Without a terminal (CI) the spinner is silent between start
+ * and end, so the text is also printed, at most every 10 s, to show the run is alive.
+ */
+function showProgress(spinner: Ora, text: string): void {
+  spinner.text = text;
+  if (!spinner.isEnabled && Date.now() - lastProgressLine >= 10_000) {
+    lastProgressLine = Date.now();
+    console.log(`  … ${text}`);
+  }
+}
+
 /** Runs a command, showing its progress on a spinner; on failure prints its output. */
 function runWithProgress(
   spinner: Ora,
@@ -39,7 +53,7 @@ function runWithProgress(
         output.push(line);
         if (output.length > 200) output.shift();
         const text = progress(line);
-        if (text) spinner.text = text;
+        if (text) showProgress(spinner, text);
       }
     };
     child.stdout.on('data', onData);
@@ -181,7 +195,8 @@ async function buildFerretdb(): Promise<void> {
   ).start();
   const started = Date.now();
   const tick = setInterval(() => {
-    spinner.text = `FerretDB ${ferretdbVersion()}: building from the Go module proxy (${Math.round((Date.now() - started) / 1000)} s)`;
+    const elapsed = Math.round((Date.now() - started) / 1000);
+    showProgress(spinner, `FerretDB ${ferretdbVersion()}: building from the Go module proxy (${elapsed} s)`);
   }, 1_000);
   try {
     await runWithProgress(spinner, 'bash', [join(ferretDir, 'build.sh'), binary], () => undefined);
