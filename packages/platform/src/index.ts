@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './errors.js';
 export * from './events/consumer.js';
+export * from './events/dead-letters.js';
 export * from './events/envelope.js';
 export * from './events/outbox-relay.js';
 export * from './grpc/client.js';

@@ -1,4 +1,4 @@
-import { type Admin, type ITopicConfig, Kafka, logLevel } from 'kafkajs';
+import { type Admin, type ITopicConfig, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from './logger.js';
 
 export type { Kafka };
@@ -21,6 +21,22 @@ export function createKafka(options: { clientId: string; brokers: string[]; logg
         else if (level === logLevel.WARN) log.warn(rest, message);
         else log.debug(rest, message);
       },
+  });
+}
+
+/**
+ * The one producer shape: idempotent with acks=all (set per send), retrying without limit
+ * (kafkajs requires that for the idempotent guarantees) with at most 5 s between tries, and the
+ * Java-compatible murmur2 partitioner, so a key lands on the same partition whichever client
+ * publishes it and one aggregate's events stay in order.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
   });
 }
 

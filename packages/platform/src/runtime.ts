@@ -1,11 +1,11 @@
 import { streams } from '@balai/contracts';
 import type { FastifyInstance } from 'fastify';
-import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ConfigError } from './config.js';
 import { createGrpcServer, type GrpcServer } from './grpc/server.js';
 import { type ReadinessCheck, registerHealthRoutes } from './http/health.js';
 import { createHttpServer } from './http/server.js';
-import { createKafka, ensureTopics, type TopicSpec } from './kafka.js';
+import { createKafka, createProducer, ensureTopics, type TopicSpec } from './kafka.js';
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Connection, connectMongo, pingMongo } from './mongo.js';
@@ -31,6 +31,8 @@ export interface ServiceRuntime {
   producer: Producer;
   admin: Admin;
   topicPrefix: string;
+  /** Replication for topics this service creates: the configured factor capped to the brokers. */
+  replicationFactor: number;
   readiness: Record<string, ReadinessCheck>;
 }
 
@@ -52,14 +54,7 @@ export async function startRuntime(
     const admin = kafka.admin();
     await admin.connect();
     lifecycle.onStop('kafka admin', () => admin.disconnect());
-    // The Java-compatible murmur2 partitioner: the same key lands on the same partition as with
-    // any other Kafka client, so one aggregate's events stay in order whoever publishes them.
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 5,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = createProducer(kafka);
     await producer.connect();
     lifecycle.onStop('kafka producer', () => producer.disconnect());
     let kafkaConnected = true;
@@ -69,7 +64,9 @@ export async function startRuntime(
     producer.on(producer.events.CONNECT, () => {
       kafkaConnected = true;
     });
-    const created = await ensureTopics(admin, await streamTopics(admin, config));
+    const { brokers } = await admin.describeCluster();
+    const replicationFactor = Math.min(config.KAFKA_REPLICATION_FACTOR, brokers.length);
+    const created = await ensureTopics(admin, streamTopics(config.KAFKA_TOPIC_PREFIX, replicationFactor));
     if (created.length > 0) log.info({ topics: created }, 'topics created');
     return {
       service,
@@ -80,6 +77,7 @@ export async function startRuntime(
       producer,
       admin,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      replicationFactor,
       readiness: { mongodb: () => pingMongo(mongo), kafka: async () => kafkaConnected },
     };
   } catch (error) {
@@ -88,12 +86,10 @@ export async function startRuntime(
   }
 }
 
-/** Topic specs for every stream, with replication capped to what the cluster can hold. */
-export async function streamTopics(admin: Admin, config: BaseServiceConfig): Promise<TopicSpec[]> {
-  const { brokers } = await admin.describeCluster();
-  const replicationFactor = Math.min(config.KAFKA_REPLICATION_FACTOR, brokers.length);
+/** Topic specs for every stream of the catalogue (production: 8 partitions, 3 replicas, 2 in sync). */
+export function streamTopics(topicPrefix: string, replicationFactor: number): TopicSpec[] {
   return Object.values(streams).map((stream) => ({
-    name: `${config.KAFKA_TOPIC_PREFIX}${stream.topic}`,
+    name: `${topicPrefix}${stream.topic}`,
     partitions: stream.partitions,
     replicationFactor,
     config: { ...stream.config, 'min.insync.replicas': String(Math.min(2, replicationFactor)) },

@@ -36,7 +36,13 @@ export async function startAnalytics(
 
     const dlq = deadLetterTopic(config.KAFKA_GROUP_ID, runtime.topicPrefix);
     await ensureTopics(runtime.admin, [
-      { name: dlq, partitions: 1, replicationFactor: 1, config: { 'retention.ms': String(90 * 24 * 3600 * 1000) } },
+      {
+        name: dlq,
+        // One partition keeps dead letters in the order they died, for inspection and replay.
+        partitions: 1,
+        replicationFactor: runtime.replicationFactor,
+        config: { 'retention.ms': String(90 * 24 * 3600 * 1000) },
+      },
     ]);
     const consumer = await startEventConsumer({
       kafka: runtime.kafka,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
+import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
 import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
 import { platformUp } from './platform.ts';
 import { CliError } from './processes.ts';
@@ -41,6 +42,24 @@ infra
   .action(() => {
     process.stdout.write(infraEnv());
   });
+
+const dlq = program.command('dlq').description("inspect and replay a consumer group's dead letters");
+for (const [name, description, action] of [
+  ['list', 'show each dead letter with its reason and attempts', listDeadLetters],
+  [
+    'replay',
+    'send the letters not replayed before back to their topics (consumers apply them once)',
+    replayDeadLetterQueue,
+  ],
+] as const) {
+  dlq
+    .command(name)
+    .description(description)
+    .option('--group <id>', 'consumer group', 'balai.analytics')
+    .option('--brokers <list>', 'Kafka brokers (default: the local infrastructure)')
+    .option('--prefix <prefix>', 'topic prefix the services use', '')
+    .action((options: { group: string; brokers?: string; prefix?: string }) => action(options));
+}
 
 program
   .command('up')

@@ -1,0 +1,178 @@
+import { eventually, infrastructureEndpoints, testNamespace } from '@balai/testkit';
+import type { Consumer, Producer } from 'kafkajs';
+import type { Collection } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../src/errors.js';
+import { startEventConsumer } from '../src/events/consumer.js';
+import { readDeadLetters, replayDeadLetters, replayPendingDeadLetters } from '../src/events/dead-letters.js';
+import { newEvent, toKafkaRecord, topicOf } from '../src/events/envelope.js';
+import { createKafka, createProducer, ensureTopics } from '../src/kafka.js';
+
+const ns = testNamespace(import.meta.filename);
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const groupId = `${ns.id}.projection`;
+const topic = topicOf('id.balai.complaints.complaint.submitted.v1', ns.topicPrefix);
+const kafka = createKafka({ clientId: ns.id, brokers: infrastructureEndpoints().kafkaBrokers.split(','), logger });
+
+let producer: Producer;
+let consumer: Consumer;
+let mongo: MongoClient;
+let db: Db;
+let applied: Collection<{ _id: string; times: number }>;
+/** The "bug": while set, the handler refuses complaints of this category. */
+let brokenCategory: string | undefined = 'roads.pothole';
+
+function submitted(complaintId: string, categoryCode: string) {
+  return newEvent({
+    type: 'id.balai.complaints.complaint.submitted.v1',
+    source: '/test',
+    subject: complaintId,
+    tenantId: '36.73',
+    data: { complaintId, tenantId: '36.73', categoryCode, submittedAt: new Date() },
+  });
+}
+
+async function publish(...records: ReturnType<typeof toKafkaRecord>[]) {
+  await producer.send({ topic, acks: -1, messages: records });
+}
+
+const timesApplied = async (id: string) => (await applied.findOne({ _id: id }))?.times ?? 0;
+
+beforeAll(async () => {
+  mongo = await MongoClient.connect(infrastructureEndpoints().mongoUrl);
+  db = mongo.db(ns.database('platform'));
+  applied = db.collection('applied');
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { name: topic, partitions: 2, replicationFactor: 1, config: {} },
+    { name: `${ns.topicPrefix}balai.dlq.${groupId}`, partitions: 1, replicationFactor: 1, config: {} },
+  ]);
+  await admin.disconnect();
+  producer = createProducer(kafka);
+  await producer.connect();
+  consumer = await startEventConsumer({
+    kafka,
+    producer,
+    groupId,
+    topics: [topic],
+    topicPrefix: ns.topicPrefix,
+    processed: db.collection('processed_events'),
+    logger,
+    retryBaseMs: 10,
+    maxAttempts: 3,
+    handlers: {
+      'id.balai.complaints.complaint.submitted.v1': async (event) => {
+        if (event.data.categoryCode === 'transient.glitch' && (await timesApplied(event.subject)) === 0) {
+          // Fails twice, then works: a transient error must be retried, not dead-lettered.
+          const attempts = await db
+            .collection<{ _id: string; n: number }>('attempts')
+            .findOneAndUpdate({ _id: event.subject }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' });
+          if ((attempts?.n ?? 0) < 3) throw new Error('database hiccup');
+        }
+        if (event.data.categoryCode === brokenCategory) {
+          throw new AppError('VALIDATION_FAILED', `cannot project category ${brokenCategory}`);
+        }
+        await applied.updateOne({ _id: event.subject }, { $inc: { times: 1 } }, { upsert: true });
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await consumer?.disconnect();
+  await producer?.disconnect();
+  await mongo?.close();
+});
+
+describe('dead letters', () => {
+  it('should dead-letter a malformed message with its reason and keep consuming', async () => {
+    await publish(
+      { key: 'poison-1', value: '{not json', headers: toKafkaRecord(submitted('poison-1', 'x')).headers },
+      toKafkaRecord(submitted('after-poison', 'waste.dumping')),
+    );
+    await eventually(async () => ((await timesApplied('after-poison')) === 1 ? true : undefined), {
+      what: 'the event after the poison message',
+    });
+    const letters = await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix });
+    const poison = letters.find((letter) => letter.key === 'poison-1');
+    expect(poison).toMatchObject({ reason: 'payload is not JSON', attempts: 1, originalTopic: topic });
+    expect(poison?.message.value?.toString()).toBe('{not json');
+  });
+
+  it('should retry a transient failure and apply the event once', async () => {
+    await publish(toKafkaRecord(submitted('glitchy', 'transient.glitch')));
+    await eventually(async () => ((await timesApplied('glitchy')) === 1 ? true : undefined), {
+      what: 'the retried event',
+    });
+    const letters = await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix });
+    expect(letters.some((letter) => letter.key === 'glitchy')).toBe(false);
+  });
+
+  it('should ignore a re-delivered event it already applied', async () => {
+    const event = toKafkaRecord(submitted('twice', 'roads.streetlight'));
+    await publish(event, event);
+    await publish(toKafkaRecord(submitted('marker', 'roads.streetlight')));
+    await eventually(async () => ((await timesApplied('marker')) === 1 ? true : undefined), { what: 'the marker' });
+    expect(await timesApplied('twice')).toBe(1);
+  });
+
+  it('should apply a dead-lettered event once after the fix and a replay', async () => {
+    await publish(toKafkaRecord(submitted('blocked', 'roads.pothole')));
+    const letter = await eventually(
+      async () =>
+        (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).find((l) => l.key === 'blocked'),
+      { what: 'the dead letter' },
+    );
+    expect(letter).toMatchObject({ reason: 'cannot project category roads.pothole', attempts: 1 });
+    expect(letter.eventType).toBe('id.balai.complaints.complaint.submitted.v1');
+    expect(await timesApplied('blocked')).toBe(0);
+
+    brokenCategory = undefined; // the fix is deployed
+    const select = (l: { key: string | null }) => l.key === 'blocked';
+    const first = await replayDeadLetters({ kafka, producer, groupId, topicPrefix: ns.topicPrefix, select });
+    expect(first.replayed.map((l) => l.key)).toEqual(['blocked']);
+    await eventually(async () => ((await timesApplied('blocked')) === 1 ? true : undefined), { what: 'the replay' });
+
+    // Replaying from the recorded position replays nothing; replaying everything again is harmless.
+    const second = await replayDeadLetters({
+      kafka,
+      producer,
+      groupId,
+      topicPrefix: ns.topicPrefix,
+      fromOffset: first.nextOffset,
+    });
+    expect(second.replayed).toEqual([]);
+    await replayDeadLetters({ kafka, producer, groupId, topicPrefix: ns.topicPrefix, select });
+    await publish(toKafkaRecord(submitted('marker-2', 'roads.streetlight')));
+    await eventually(async () => ((await timesApplied('marker-2')) === 1 ? true : undefined), { what: 'marker 2' });
+    expect(await timesApplied('blocked')).toBe(1);
+  });
+
+  it('should replay pending dead letters once, remembering the position in Kafka', async () => {
+    brokenCategory = 'drainage.flooding';
+    await publish(toKafkaRecord(submitted('flood-1', 'drainage.flooding')));
+    await eventually(
+      async () =>
+        (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).some((l) => l.key === 'flood-1') ||
+        undefined,
+      { what: 'the flood dead letter' },
+    );
+    brokenCategory = undefined;
+    const first = await replayPendingDeadLetters({ kafka, producer, groupId, topicPrefix: ns.topicPrefix });
+    expect(first.map((l) => l.key)).toEqual(expect.arrayContaining(['poison-1', 'flood-1']));
+    await eventually(async () => ((await timesApplied('flood-1')) === 1 ? true : undefined), { what: 'flood-1' });
+    // The poison message died again (a new letter); flood-1 is not replayed a second time.
+    await eventually(
+      async () =>
+        (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).filter((l) => l.key === 'poison-1')
+          .length === 2 || undefined,
+      { what: 'the poison message to be dead-lettered again' },
+    );
+    const second = await replayPendingDeadLetters({ kafka, producer, groupId, topicPrefix: ns.topicPrefix });
+    expect(second.map((l) => l.key)).toEqual(['poison-1']);
+    expect(await timesApplied('flood-1')).toBe(1);
+  });
+});
