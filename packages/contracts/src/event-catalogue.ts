@@ -14,6 +14,8 @@ export interface EventCodec<T> {
 export const streams = {
   complaints: {
     topic: 'balai.complaints.v1',
+    description: 'Lifecycle of complaints, keyed by complaint id.',
+    producer: 'complaints',
     aggregate: 'complaint',
     partitions: 8,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
@@ -27,8 +29,16 @@ export type StreamName = keyof typeof streams;
  * generated message. Publishing or handling an event is typed from this table.
  */
 export const eventCatalogue = {
-  'id.balai.complaints.complaint.submitted.v1': { stream: 'complaints', codec: ComplaintSubmitted },
-} as const satisfies Record<string, { stream: StreamName; codec: EventCodec<unknown> }>;
+  'id.balai.complaints.complaint.submitted.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintSubmitted',
+    summary: 'A citizen (or an officer on their behalf) submitted a complaint.',
+    codec: ComplaintSubmitted,
+  },
+} as const satisfies Record<
+  string,
+  { stream: StreamName; message: string; summary: string; codec: EventCodec<unknown> }
+>;
 
 export type EventType = keyof typeof eventCatalogue;
 

@@ -20,19 +20,17 @@ async function step(name: string, action: () => Promise<void>): Promise<void> {
   console.log(pc.dim(`    ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s`));
 }
 
-/** Fails when the committed generated contracts differ from a fresh generation. */
+const generated = ['packages/contracts/src/gen', 'docs/events'];
+
+/** Fails when the committed generated code and event docs differ from a fresh generation. */
 async function checkContractsUpToDate(): Promise<void> {
   await run('pnpm', ['--filter', '@balai/contracts', 'run', 'generate']);
-  await run('git', ['diff', '--exit-code', '--stat', '--', 'packages/contracts/src/gen']).catch(() => {
-    throw new CliError(
-      'generated contracts are stale: run `pnpm contracts:generate` and commit packages/contracts/src/gen',
-    );
+  await run('git', ['diff', '--exit-code', '--stat', '--', ...generated]).catch(() => {
+    throw new CliError(`generated files are stale: run \`pnpm contracts:generate\` and commit ${generated.join(', ')}`);
   });
-  await run('bash', [
-    '-c',
-    'test -z "$(git status --porcelain --untracked-files=all -- packages/contracts/src/gen)"',
-  ]).catch(() => {
-    throw new CliError('generation produced files that are not committed: commit packages/contracts/src/gen');
+  const untracked = `test -z "$(git status --porcelain --untracked-files=all -- ${generated.join(' ')})"`;
+  await run('bash', ['-c', untracked]).catch(() => {
+    throw new CliError(`generation produced files that are not committed: commit ${generated.join(', ')}`);
   });
 }
 

@@ -14,9 +14,13 @@ export const protobufFileName = "balai/complaints/v1/complaint_events.proto";
 
 /** CloudEvents type: id.balai.complaints.complaint.submitted.v1 */
 export interface ComplaintSubmitted {
+  /** The complaint's id; also the record key and ce_subject. */
   complaintId: string;
+  /** Tenant region code, for example "36.73" (Kota Serang). */
   tenantId: string;
+  /** Service catalogue category, for example "roads.pothole". */
   categoryCode: string;
+  /** When the complaint was filed; its SLA deadline counts from here. */
   submittedAt: Date | undefined;
 }
 
