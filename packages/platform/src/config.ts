@@ -25,10 +25,14 @@ export function loadConfig<T extends TObject>(
   const withDefaults = Value.Default(schema, raw);
   const converted = Value.Convert(schema, withDefaults);
   if (!Value.Check(schema, converted)) {
-    const problems = Value.Errors(schema, converted).map((error) => {
+    const problems = Value.Errors(schema, converted).flatMap((error) => {
+      if (error.keyword === 'required') {
+        const { requiredProperties } = error.params as { requiredProperties: string[] };
+        return requiredProperties.map((name) => `${name}: is required (missing)`);
+      }
       const name = error.instancePath.replace(/^\//, '') || '(root)';
       const given = name in raw ? ` (given ${JSON.stringify(raw[name])})` : ' (missing)';
-      return `${name}: ${error.message}${given}`;
+      return [`${name}: ${error.message}${given}`];
     });
     throw new ConfigError(problems);
   }
