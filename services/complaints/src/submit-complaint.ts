@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type CallContext, type ErrorDetail, newEvent } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, newEvent, tenantIdPattern } from '@balai/platform';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 
 export interface SubmitComplaintInput {
@@ -17,7 +17,6 @@ export interface SubmitComplaintDeps {
   onCommitted: () => void;
 }
 
-const tenantPattern = /^\d{2}(\.\d{2}){0,2}(\.\d{4})?$/;
 const categoryPattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 
 /** Checks what a gRPC caller sent; the gateway checks the same, other callers may not. */
@@ -48,7 +47,7 @@ export async function submitComplaint(
   context: CallContext,
   input: SubmitComplaintInput,
 ): Promise<Complaint> {
-  if (!tenantPattern.test(context.tenantId)) throw new AppError('TENANT_REQUIRED');
+  if (!tenantIdPattern.test(context.tenantId)) throw new AppError('TENANT_REQUIRED');
   const problems = validateSubmission(input);
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', problems);
 

@@ -1,7 +1,5 @@
-import { AppError, type CallContext } from '@balai/platform';
+import { AppError, type CallContext, tenantIdPattern } from '@balai/platform';
 import type { FastifyRequest } from 'fastify';
-
-const tenantPattern = /^\d{2}(\.\d{2}){0,2}(\.\d{4})?$/;
 
 /**
  * Builds the caller context passed to services. Until the identity issue brings tokens, the
@@ -11,7 +9,7 @@ export function callerContext(request: FastifyRequest): CallContext {
   const tenant = request.headers['x-balai-tenant'];
   if (typeof tenant !== 'string' || tenant === '')
     throw new AppError('TENANT_REQUIRED', 'Send the X-Balai-Tenant header');
-  if (!tenantPattern.test(tenant))
+  if (!tenantIdPattern.test(tenant))
     throw new AppError('TENANT_REQUIRED', 'X-Balai-Tenant must be a region code such as 36.73');
   const context: CallContext = { tenantId: tenant, requestId: request.id, roles: [] };
   const traceparent = request.headers.traceparent;

@@ -106,19 +106,6 @@ export class OutboxRelay {
     return published;
   }
 
-  /** Number of aggregates with unpublished events and the age of the oldest one, for metrics. */
-  async backlog(): Promise<{ aggregates: number; oldestAgeMs: number }> {
-    const { collection } = this.options;
-    const aggregates = await collection.countDocuments(pendingFilter());
-    if (aggregates === 0) return { aggregates, oldestAgeMs: 0 };
-    const docs = await collection.find(pendingFilter(), { projection: { outbox: 1 } }).toArray();
-    let oldest = Date.now();
-    for (const doc of docs) {
-      for (const entry of (doc as unknown as OutboxFields).outbox) oldest = Math.min(oldest, Date.parse(entry.time));
-    }
-    return { aggregates, oldestAgeMs: Date.now() - oldest };
-  }
-
   private async claim(): Promise<Array<{ _id: unknown } & OutboxFields>> {
     const { collection } = this.options;
     const now = new Date();

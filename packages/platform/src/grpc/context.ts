@@ -12,6 +12,9 @@ export interface CallContext {
   traceparent?: string;
 }
 
+/** A tenant id: a region code such as "36" (province), "36.73" (city), down to a village. */
+export const tenantIdPattern = /^\d{2}(\.\d{2}){0,2}(\.\d{4})?$/;
+
 const keys = {
   tenant: 'x-balai-tenant',
   subject: 'x-balai-subject',

@@ -1,4 +1,5 @@
 import {
+  status as GrpcStatus,
   type handleUnaryCall,
   Server,
   ServerCredentials,
@@ -78,7 +79,7 @@ export function unaryHandler<Req, Res>(
       (response) => callback(null, response),
       (error: unknown) => {
         const status = toGrpcStatus(error);
-        if (status.code === 13)
+        if (status.code === GrpcStatus.INTERNAL)
           logger.error({ err: error, path: call.getPath(), requestId: context.requestId }, 'gRPC call failed');
         callback(status, null);
       },
