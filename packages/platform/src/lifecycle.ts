@@ -28,18 +28,6 @@ export class Lifecycle {
     return this.stopping;
   }
 
-  /** SIGTERM (Kubernetes) and SIGINT (Ctrl-C) stop the service gracefully, then exit. */
-  handleSignals(): void {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        this.shutdown(signal).then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      });
-    }
-  }
-
   private async runShutdown(reason: string): Promise<void> {
     this.logger.info({ reason }, 'shutting down');
     for (const stopper of [...this.stoppers].reverse()) {
