@@ -1,7 +1,8 @@
-import { streams } from '@balai/contracts';
+import { type StreamName, streams } from '@balai/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ConfigError } from './config.js';
+import { type EventHandlers, startEventConsumer } from './events/consumer.js';
 import { createGrpcServer, type GrpcServer } from './grpc/server.js';
 import { type ReadinessCheck, registerHealthRoutes } from './http/health.js';
 import { createHttpServer } from './http/server.js';
@@ -94,6 +95,31 @@ export function streamTopics(topicPrefix: string, replicationFactor: number): To
     replicationFactor,
     config: { ...stream.config, 'min.insync.replicas': String(Math.min(2, replicationFactor)) },
   }));
+}
+
+/**
+ * Runs a consumer group of the service on the given streams, with the service's clients, its
+ * `processed_events` collection and a dead-letter topic replicated like its other topics; the
+ * consumer stops before the clients do.
+ */
+export async function consumeEvents(
+  runtime: ServiceRuntime,
+  options: { groupId: string; streams: StreamName[]; handlers: EventHandlers },
+): Promise<void> {
+  const db = runtime.mongo.db;
+  if (!db) throw new Error('MongoDB connection has no database');
+  const consumer = await startEventConsumer({
+    kafka: runtime.kafka,
+    producer: runtime.producer,
+    groupId: options.groupId,
+    topics: options.streams.map((name) => `${runtime.topicPrefix}${streams[name].topic}`),
+    handlers: options.handlers,
+    processed: db.collection('processed_events'),
+    logger: runtime.logger.child({ component: 'consumer', groupId: options.groupId }),
+    topicPrefix: runtime.topicPrefix,
+    deadLetterReplicationFactor: runtime.replicationFactor,
+  });
+  runtime.lifecycle.onStop(`consumer ${options.groupId}`, () => consumer.disconnect());
 }
 
 /** The ops HTTP server of a non-gateway service: liveness and readiness probes. */

@@ -46,10 +46,8 @@ beforeAll(async () => {
   applied = db.collection('applied');
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [
-    { name: topic, partitions: 2, replicationFactor: 1, config: {} },
-    { name: `${ns.topicPrefix}balai.dlq.${groupId}`, partitions: 1, replicationFactor: 1, config: {} },
-  ]);
+  // The dead-letter topic is not created here: the consumer provisions its own.
+  await ensureTopics(admin, [{ name: topic, partitions: 2, replicationFactor: 1, config: {} }]);
   await admin.disconnect();
   producer = createProducer(kafka);
   await producer.connect();

@@ -1,12 +1,5 @@
-import { analyticsV1, streams } from '@balai/contracts';
-import {
-  deadLetterTopic,
-  ensureTopics,
-  type Logger,
-  startEventConsumer,
-  startRuntime,
-  startServing,
-} from '@balai/platform';
+import { analyticsV1 } from '@balai/contracts';
+import { consumeEvents, type Logger, startRuntime, startServing } from '@balai/platform';
 import { complaintProjection } from './complaint-projection.js';
 import { complaintViewModel } from './complaint-view.schema.js';
 import { ComplaintViewRepository } from './complaint-view-repository.js';
@@ -31,30 +24,11 @@ export async function startAnalytics(
     await views.createCollection();
     await views.syncIndexes();
     const repository = new ComplaintViewRepository(views);
-    const processed = runtime.mongo.db?.collection<{ _id: string; type: string; appliedAt: Date }>('processed_events');
-    if (!processed) throw new Error('MongoDB connection has no database');
-
-    const dlq = deadLetterTopic(config.KAFKA_GROUP_ID, runtime.topicPrefix);
-    await ensureTopics(runtime.admin, [
-      {
-        name: dlq,
-        // One partition keeps dead letters in the order they died, for inspection and replay.
-        partitions: 1,
-        replicationFactor: runtime.replicationFactor,
-        config: { 'retention.ms': String(90 * 24 * 3600 * 1000) },
-      },
-    ]);
-    const consumer = await startEventConsumer({
-      kafka: runtime.kafka,
-      producer: runtime.producer,
+    await consumeEvents(runtime, {
       groupId: config.KAFKA_GROUP_ID,
-      topics: [`${runtime.topicPrefix}${streams.complaints.topic}`],
+      streams: ['complaints'],
       handlers: complaintProjection(repository),
-      processed,
-      logger: logger.child({ component: 'consumer' }),
-      topicPrefix: runtime.topicPrefix,
     });
-    lifecycle.onStop('kafka consumer', () => consumer.disconnect());
 
     const ports = await startServing(
       runtime,

@@ -2,6 +2,7 @@ import type { EventType } from '@balai/contracts';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import { errorKind, isAppError } from '../errors.js';
+import { ensureTopics } from '../kafka.js';
 import type { Logger } from '../logger.js';
 import { EnvelopeError, type EventEnvelope, fromKafkaMessage } from './envelope.js';
 
@@ -16,12 +17,14 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
-  /** Where the ids of applied events are kept (unique by _id), in the consuming service's db. */
+  /** Where applied events are recorded (by group and event id), in the consuming service's db. */
   processed: Collection<{ _id: string; type: string; appliedAt: Date }>;
   logger: Logger;
   topicPrefix?: string;
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Replication of the dead-letter topic when this consumer creates it. */
+  deadLetterReplicationFactor?: number;
 }
 
 export function deadLetterTopic(groupId: string, topicPrefix = ''): string {
@@ -47,6 +50,21 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 200;
   const dlqTopic = deadLetterTopic(groupId, options.topicPrefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      {
+        name: dlqTopic,
+        // One partition keeps dead letters in the order they died, for inspection and replay.
+        partitions: 1,
+        replicationFactor: options.deadLetterReplicationFactor ?? 1,
+        config: { 'retention.ms': String(90 * 24 * 3600 * 1000) },
+      },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
@@ -81,7 +99,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       }
       const handler = handlers[envelope.type] as ((event: EventEnvelope) => Promise<void>) | undefined;
       if (!handler) return;
-      if (await processed.findOne({ _id: envelope.id }, { projection: { _id: 1 } })) return;
+      // Keyed by group as well: two groups of one service share the collection, not their progress.
+      const appliedId = `${groupId}/${envelope.id}`;
+      if (await processed.findOne({ _id: appliedId }, { projection: { _id: 1 } })) return;
       for (let attempt = 1; ; attempt += 1) {
         try {
           await handler(envelope);
@@ -96,7 +116,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         }
       }
       await processed.updateOne(
-        { _id: envelope.id },
+        { _id: appliedId },
         { $setOnInsert: { type: envelope.type, appliedAt: new Date() } },
         { upsert: true },
       );
