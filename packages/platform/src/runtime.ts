@@ -135,23 +135,39 @@ export async function startOpsServer(
   return { app, port: typeof address === 'object' && address ? address.port : options.port };
 }
 
+export interface RunningService {
+  grpcPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
 /**
- * Opens a service for business: registers its gRPC services, starts the gRPC server (reporting
- * SERVING on grpc.health.v1) and the ops HTTP server. Both stop before the clients do.
+ * Starts a service the one way all of them start: the runtime (MongoDB, Kafka, topics), then
+ * `setUp` (models, relays, consumers; it returns how to register the gRPC services), then the
+ * gRPC server (reporting SERVING on grpc.health.v1) and the ops HTTP server. If any step fails,
+ * what was started is stopped again; `stop()` stops everything in reverse order.
  */
-export async function startServing(
-  runtime: ServiceRuntime,
-  options: { host: string; grpcPort: number; httpPort: number },
-  register: (grpc: GrpcServer) => void,
-): Promise<{ grpcPort: number; httpPort: number }> {
-  const grpc = createGrpcServer({ host: options.host, port: options.grpcPort, logger: runtime.logger });
-  register(grpc);
-  const grpcPort = await grpc.start();
-  runtime.lifecycle.onStop('grpc server', () => grpc.stop());
-  grpc.health.setStatus('', 'SERVING');
-  const ops = await startOpsServer(runtime, { host: options.host, port: options.httpPort });
-  runtime.logger.info({ grpcPort, httpPort: ops.port }, `${runtime.service} service started`);
-  return { grpcPort, httpPort: ops.port };
+export async function startService(
+  service: string,
+  config: BaseServiceConfig & { GRPC_PORT: number },
+  logger: Logger | undefined,
+  setUp: (runtime: ServiceRuntime) => Promise<(grpc: GrpcServer) => void>,
+): Promise<RunningService> {
+  const runtime = await startRuntime(service, config, logger);
+  try {
+    const register = await setUp(runtime);
+    const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger: runtime.logger });
+    register(grpc);
+    const grpcPort = await grpc.start();
+    runtime.lifecycle.onStop('grpc server', () => grpc.stop());
+    grpc.health.setStatus('', 'SERVING');
+    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
+    runtime.logger.info({ grpcPort, httpPort: ops.port }, `${service} service started`);
+    return { grpcPort, httpPort: ops.port, stop: () => runtime.lifecycle.shutdown() };
+  } catch (error) {
+    await runtime.lifecycle.shutdown('start-up failed');
+    throw error;
+  }
 }
 
 /**

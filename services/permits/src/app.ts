@@ -1,23 +1,15 @@
 import { permitsV1 } from '@balai/contracts';
-import { type Logger, startRuntime, startServing } from '@balai/platform';
+import { type Logger, type RunningService, startService } from '@balai/platform';
 import type { PermitsConfig } from './config.js';
 import { demoPermitTypes } from './demo-permit-types.js';
 import { permitsGrpcHandlers } from './grpc-handlers.js';
 import { permitTypeModel } from './permit-type.schema.js';
 import { PermitTypeRepository } from './permit-type-repository.js';
 
-export interface RunningPermits {
-  grpcPort: number;
-  httpPort: number;
-  stop(): Promise<void>;
-}
-
 /** Starts permits: permit types now; applications and issued permits in their own issue. */
-export async function startPermits(config: PermitsConfig, options: { logger?: Logger } = {}): Promise<RunningPermits> {
-  const runtime = await startRuntime('permits', config, options.logger);
-  const { logger, lifecycle } = runtime;
-  try {
-    const model = permitTypeModel(runtime.mongo);
+export function startPermits(config: PermitsConfig, options: { logger?: Logger } = {}): Promise<RunningService> {
+  return startService('permits', config, options.logger, async ({ mongo, logger }) => {
+    const model = permitTypeModel(mongo);
     await model.createCollection();
     await model.syncIndexes();
     const permitTypes = new PermitTypeRepository(model);
@@ -25,17 +17,6 @@ export async function startPermits(config: PermitsConfig, options: { logger?: Lo
       for (const permitType of demoPermitTypes) await permitTypes.upsert(permitType);
       logger.info({ permitTypes: demoPermitTypes.length }, 'demo permit types seeded');
     }
-
-    const ports = await startServing(
-      runtime,
-      { host: config.HOST, grpcPort: config.GRPC_PORT, httpPort: config.HTTP_PORT },
-      (grpc) => {
-        grpc.add(permitsV1.PermitsServiceService, permitsGrpcHandlers(logger, permitTypes));
-      },
-    );
-    return { ...ports, stop: () => lifecycle.shutdown() };
-  } catch (error) {
-    await lifecycle.shutdown('start-up failed');
-    throw error;
-  }
+    return (grpc) => grpc.add(permitsV1.PermitsServiceService, permitsGrpcHandlers(logger, permitTypes));
+  });
 }
