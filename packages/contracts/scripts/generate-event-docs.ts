@@ -64,6 +64,15 @@ function leadingComment(field: DescField): string | undefined {
   return location?.leadingComments?.trim().replace(/\s*\n\s*/g, ' ') || undefined;
 }
 
+/** The schema of one element of a repeated or map field. */
+function elementSchema(field: DescField & { fieldKind: 'list' | 'map' }): JsonSchema {
+  const kind = field.fieldKind === 'list' ? field.listKind : field.mapKind;
+  if (kind === 'scalar' && field.scalar !== undefined) return scalarSchema(field.scalar);
+  if (kind === 'enum' && field.enum) return { type: 'string', enum: field.enum.values.map((value) => value.name) };
+  if (field.message) return messageSchema(field.message);
+  throw new Error(`${field.parent.typeName}.${field.name}: unsupported element kind`);
+}
+
 function fieldSchema(field: DescField): JsonSchema {
   const described = (schema: JsonSchema) => {
     const comment = leadingComment(field);
@@ -77,25 +86,9 @@ function fieldSchema(field: DescField): JsonSchema {
     case 'message':
       return described(messageSchema(field.message));
     case 'list':
-      return described({
-        type: 'array',
-        items:
-          field.listKind === 'scalar'
-            ? scalarSchema(field.scalar)
-            : field.listKind === 'enum'
-              ? { type: 'string', enum: field.enum.values.map((value) => value.name) }
-              : messageSchema(field.message),
-      });
+      return described({ type: 'array', items: elementSchema(field) });
     case 'map':
-      return described({
-        type: 'object',
-        additionalProperties:
-          field.mapKind === 'scalar'
-            ? scalarSchema(field.scalar)
-            : field.mapKind === 'enum'
-              ? { type: 'string', enum: field.enum.values.map((value) => value.name) }
-              : messageSchema(field.message),
-      });
+      return described({ type: 'object', additionalProperties: elementSchema(field) });
   }
 }
 

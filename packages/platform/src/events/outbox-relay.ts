@@ -109,20 +109,15 @@ export class OutboxRelay {
   private async claim(): Promise<Array<{ _id: unknown } & OutboxFields>> {
     const { collection } = this.options;
     const now = new Date();
+    const unleased = { $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }] };
     const candidates = await collection
-      .find(
-        { ...pendingFilter(), $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }] },
-        { projection: { _id: 1 }, limit: this.batchSize },
-      )
+      .find({ ...pendingFilter(), ...unleased }, { projection: { _id: 1 }, limit: this.batchSize })
       .toArray();
     const claimed: Array<{ _id: unknown } & OutboxFields> = [];
     for (const candidate of candidates) {
       // The lease is taken with a conditional update, so only one instance wins each aggregate.
       const doc = await collection.findOneAndUpdate(
-        {
-          _id: candidate._id,
-          $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }],
-        },
+        { _id: candidate._id, ...unleased },
         { $set: { outboxLeaseOwner: this.owner, outboxLeaseUntil: new Date(now.getTime() + this.leaseMs) } },
         // No projection: FerretDB 1.x does not implement findAndModify's `fields`.
         { returnDocument: 'after' },
