@@ -16,3 +16,6 @@ export * from './lifecycle.js';
 export * from './logger.js';
 export * from './mongo.js';
 export * from './runtime.js';
+export * from './telemetry/metrics.js';
+export { exportPlan, serveMetrics, serviceNameOf, stopTelemetry, type TelemetryConfig } from './telemetry/sdk.js';
+export * from './telemetry/tracing.js';

@@ -62,8 +62,31 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<s
   try {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
   } catch (error) {
-    // Another instance created it between our list and create: that is the desired state.
-    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    // Another service or instance created some of them at the same moment ("already exists",
+    // or "does not host this topic-partition" while the leaders are still being elected): that
+    // is the desired state once every topic exists with a leader.
+    if (
+      !(await topicsHaveLeaders(
+        admin,
+        missing.map((topic) => topic.topic),
+      ))
+    )
+      throw error;
   }
   return missing.map((topic) => topic.topic);
+}
+
+async function topicsHaveLeaders(admin: Admin, names: string[], timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const led = topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0));
+      if (led && topics.length === names.length) return true;
+    } catch {
+      // Not there yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
 }

@@ -2,7 +2,7 @@ import { type StreamName, streams } from '@balai/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ConfigError } from './config.js';
-import { type EventHandlers, startEventConsumer } from './events/consumer.js';
+import { deadLetterTopic, type EventHandlers, startEventConsumer } from './events/consumer.js';
 import { createGrpcServer, type GrpcServer } from './grpc/server.js';
 import { type ReadinessCheck, registerHealthRoutes } from './http/health.js';
 import { createHttpServer } from './http/server.js';
@@ -10,6 +10,8 @@ import { createKafka, createProducer, ensureTopics, type TopicSpec } from './kaf
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Connection, connectMongo, pingMongo } from './mongo.js';
+import { observeConsumerGroup } from './telemetry/metrics.js';
+import { stopTelemetry } from './telemetry/sdk.js';
 
 export interface BaseServiceConfig {
   LOG_LEVEL: string;
@@ -108,11 +110,12 @@ export async function consumeEvents(
 ): Promise<void> {
   const db = runtime.mongo.db;
   if (!db) throw new Error('MongoDB connection has no database');
+  const topics = options.streams.map((name) => `${runtime.topicPrefix}${streams[name].topic}`);
   const consumer = await startEventConsumer({
     kafka: runtime.kafka,
     producer: runtime.producer,
     groupId: options.groupId,
-    topics: options.streams.map((name) => `${runtime.topicPrefix}${streams[name].topic}`),
+    topics,
     handlers: options.handlers,
     processed: db.collection('processed_events'),
     logger: runtime.logger.child({ component: 'consumer', groupId: options.groupId }),
@@ -120,6 +123,12 @@ export async function consumeEvents(
     deadLetterReplicationFactor: runtime.replicationFactor,
   });
   runtime.lifecycle.onStop(`consumer ${options.groupId}`, () => consumer.disconnect());
+  const unobserve = observeConsumerGroup(runtime.admin, {
+    groupId: options.groupId,
+    topics,
+    deadLetterTopic: deadLetterTopic(options.groupId, runtime.topicPrefix),
+  });
+  runtime.lifecycle.onStop(`consumer ${options.groupId} metrics`, async () => unobserve());
 }
 
 /** The ops HTTP server of a non-gateway service: liveness and readiness probes. */
@@ -179,10 +188,9 @@ export async function runMain(start: () => Promise<{ stop(): Promise<void> }>): 
     const service = await start();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        service.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        // Telemetry last: spans of the shutdown itself are flushed too.
+        const exit = (code: number) => () => stopTelemetry().finally(() => process.exit(code));
+        service.stop().then(exit(0), exit(1));
       });
     }
   } catch (error) {

@@ -21,6 +21,8 @@ let consumer: Consumer;
 let mongo: MongoClient;
 let db: Db;
 let applied: Collection<{ _id: string; times: number }>;
+/** Complaint ids in the order the handler applied them. */
+const applyOrder: string[] = [];
 /** The "bug": while set, the handler refuses complaints of this category. */
 let brokenCategory: string | undefined = 'roads.pothole';
 
@@ -36,6 +38,11 @@ function submitted(complaintId: string, categoryCode: string) {
 
 async function publish(...records: ReturnType<typeof toKafkaRecord>[]) {
   await producer.send({ topic, acks: -1, messages: records });
+}
+
+/** One send to one partition: the records share a record batch, so the consumer fetches them together. */
+async function publishOneBatch(...records: ReturnType<typeof toKafkaRecord>[]) {
+  await producer.send({ topic, acks: -1, messages: records.map((record) => ({ ...record, partition: 0 })) });
 }
 
 const timesApplied = async (id: string) => (await applied.findOne({ _id: id }))?.times ?? 0;
@@ -74,6 +81,7 @@ beforeAll(async () => {
           throw new AppError('VALIDATION_FAILED', `cannot project category ${brokenCategory}`);
         }
         await applied.updateOne({ _id: event.subject }, { $inc: { times: 1 } }, { upsert: true });
+        applyOrder.push(event.subject);
       },
     },
   });
@@ -86,22 +94,28 @@ afterAll(async () => {
 });
 
 describe('dead letters', () => {
-  it('should dead-letter a malformed message with its reason and keep consuming', async () => {
-    await publish(
+  it('should dead-letter a malformed message in the middle of a batch and apply the others in order', async () => {
+    await publishOneBatch(
+      toKafkaRecord(submitted('before-poison', 'waste.dumping')),
       { key: 'poison-1', value: '{not json', headers: toKafkaRecord(submitted('poison-1', 'x')).headers },
       toKafkaRecord(submitted('after-poison', 'waste.dumping')),
     );
     await eventually(async () => ((await timesApplied('after-poison')) === 1 ? true : undefined), {
       what: 'the event after the poison message',
     });
-    // The two records may sit on different partitions: the letter can land after the other is applied.
-    const poison = await eventually(
-      async () =>
-        (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).find((l) => l.key === 'poison-1'),
-      { what: 'the poison message in the dead-letter topic' },
+    expect(await timesApplied('before-poison')).toBe(1);
+    expect(applyOrder.filter((id) => id.endsWith('-poison'))).toEqual(['before-poison', 'after-poison']);
+    // One partition, applied in order: the letter was sent before the event after it was applied.
+    const poison = (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).find(
+      (l) => l.key === 'poison-1',
     );
-    expect(poison).toMatchObject({ reason: 'payload is not JSON', attempts: 1, originalTopic: topic });
-    expect(poison.message.value?.toString()).toBe('{not json');
+    expect(poison).toMatchObject({
+      reason: 'payload is not JSON',
+      attempts: 1,
+      originalTopic: topic,
+      originalPartition: 0,
+    });
+    expect(poison?.message.value?.toString()).toBe('{not json');
   });
 
   it('should retry a transient failure and apply the event once', async () => {
@@ -119,6 +133,21 @@ describe('dead letters', () => {
     await publish(toKafkaRecord(submitted('marker', 'roads.streetlight')));
     await eventually(async () => ((await timesApplied('marker')) === 1 ? true : undefined), { what: 'the marker' });
     expect(await timesApplied('twice')).toBe(1);
+  });
+
+  it('should skip an event applied in an earlier batch and apply the rest of its batch', async () => {
+    const early = toKafkaRecord(submitted('early', 'roads.streetlight'));
+    await publishOneBatch(early);
+    await eventually(async () => ((await timesApplied('early')) === 1 ? true : undefined), { what: 'the first copy' });
+    await publishOneBatch(
+      toKafkaRecord(submitted('late-1', 'roads.streetlight')),
+      early,
+      toKafkaRecord(submitted('late-2', 'roads.streetlight')),
+    );
+    await eventually(async () => ((await timesApplied('late-2')) === 1 ? true : undefined), { what: 'late-2' });
+    expect(await timesApplied('late-1')).toBe(1);
+    expect(await timesApplied('early')).toBe(1);
+    expect(applyOrder.filter((id) => id === 'early' || id.startsWith('late-'))).toEqual(['early', 'late-1', 'late-2']);
   });
 
   it('should apply a dead-lettered event once after the fix and a replay', async () => {

@@ -1,6 +1,6 @@
-import { KafkaContainer, type StartedKafkaContainer } from '@testcontainers/kafka';
 import { MongoDBContainer, type StartedMongoDBContainer } from '@testcontainers/mongodb';
 import { getContainerRuntimeClient } from 'testcontainers';
+import { type DedicatedKafka, startDedicatedKafka } from './dedicated-kafka.js';
 
 export interface Infrastructure {
   kafkaBrokers: string;
@@ -47,24 +47,25 @@ export async function provideInfrastructure(
     throw new InfrastructureUnavailableError(`Set both KAFKA_BROKERS and MONGO_URL, or neither.\n${howToStart}`);
   }
   if (!(await containerRuntimeAnswers())) throw new InfrastructureUnavailableError(howToStart);
-  let kafka: StartedKafkaContainer | undefined;
+  let kafka: DedicatedKafka | undefined;
   let mongo: StartedMongoDBContainer | undefined;
   try {
     [kafka, mongo] = await Promise.all([
-      new KafkaContainer('apache/kafka:4.1.1').withKraft().start(),
+      // The official apache/kafka image in KRaft mode (the Kafka module targets Confluent images).
+      startDedicatedKafka({ container: true }),
       new MongoDBContainer('mongo:8.0').start(),
     ]);
   } catch (error) {
-    await Promise.allSettled([kafka?.stop(), mongo?.stop()]);
+    await Promise.allSettled([kafka?.dispose(), mongo?.stop()]);
     throw error;
   }
   const started = { kafka, mongo };
   return {
-    kafkaBrokers: `${started.kafka.getHost()}:${started.kafka.getMappedPort(9093)}`,
+    kafkaBrokers: started.kafka.brokers,
     mongoUrl: `${started.mongo.getConnectionString()}?directConnection=true`,
     source: 'testcontainers',
     stop: async () => {
-      await Promise.allSettled([started.kafka.stop(), started.mongo.stop()]);
+      await Promise.allSettled([started.kafka.dispose(), started.mongo.stop()]);
     },
   };
 }

@@ -18,12 +18,12 @@ export function startComplaints(
 
     const relay = new OutboxRelay({
       collection: model.collection,
-      producer: runtime.producer,
+      kafka: runtime.kafka,
       logger: runtime.logger.child({ component: 'outbox-relay' }),
       topicPrefix: runtime.topicPrefix,
       pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
     });
-    relay.start();
+    await relay.start();
     runtime.lifecycle.onStop('outbox relay', () => relay.stop());
 
     const handlers = complaintsGrpcHandlers(runtime.logger, {

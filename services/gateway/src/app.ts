@@ -60,7 +60,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
     lifecycle.onStop('http server', () => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-    logger.info({ port }, 'gateway started');
+    logger.info({ httpPort: port }, 'gateway service started');
     return { port, url: `http://${config.HOST}:${port}`, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');

@@ -1,4 +1,4 @@
-import { AppError, type CallContext, tenantIdPattern } from '@balai/platform';
+import { AppError, type CallContext, currentTraceparent, tenantIdPattern } from '@balai/platform';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -12,7 +12,8 @@ export function callerContext(request: FastifyRequest): CallContext {
   if (!tenantIdPattern.test(tenant))
     throw new AppError('TENANT_REQUIRED', 'X-Balai-Tenant must be a region code such as 36.73');
   const context: CallContext = { tenantId: tenant, requestId: request.id, roles: [] };
-  const traceparent = request.headers.traceparent;
+  // The request's span when telemetry runs; else the caller's own traceparent, passed on as is.
+  const traceparent = currentTraceparent() ?? request.headers.traceparent;
   if (typeof traceparent === 'string') context.traceparent = traceparent;
   return context;
 }

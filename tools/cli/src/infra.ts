@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -178,8 +179,13 @@ function ferretdbVersion(): string {
   return version;
 }
 
+/** Named by version and patch, so a changed patch builds a new binary. */
 function ferretdbBinary(): string {
-  return join(settings.tools, 'ferretdb', `ferretdb-${ferretdbVersion()}`);
+  const patch = createHash('sha256')
+    .update(readFileSync(join(ferretDir, 'atomic-writes.patch')))
+    .digest('hex')
+    .slice(0, 8);
+  return join(settings.tools, 'ferretdb', `ferretdb-${ferretdbVersion()}-${patch}`);
 }
 
 async function buildFerretdb(): Promise<void> {

@@ -53,7 +53,10 @@ function startService(spec: ServiceSpec): ChildProcess {
   const file = createWriteStream(join(settings.logs, `${spec.name}.log`), { flags: 'a' });
   const env: Record<string, string> = { ...spec.env, HTTP_PORT: String(spec.httpPort), LOG_LEVEL: 'info' };
   if (spec.grpcPort) env.GRPC_PORT = String(spec.grpcPort);
-  const child = spawn(process.execPath, [join(settings.root, 'services', spec.name, 'dist/main.js')], {
+  // The telemetry bootstrap loads first, so HTTP, gRPC and MongoDB are instrumented.
+  const instrument = join(settings.root, 'packages/platform/dist/telemetry/instrument.js');
+  const main = join(settings.root, 'services', spec.name, 'dist/main.js');
+  const child = spawn(process.execPath, ['--import', instrument, main], {
     cwd: settings.root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,18 @@
 import type { EventType } from '@balai/contracts';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { Collection } from 'mongodb';
+import { type Collection, MongoBulkWriteError } from 'mongodb';
 import { errorKind, isAppError } from '../errors.js';
 import { ensureTopics } from '../kafka.js';
 import type { Logger } from '../logger.js';
+import { inConsumerSpan } from '../telemetry/tracing.js';
 import { EnvelopeError, type EventEnvelope, fromKafkaMessage } from './envelope.js';
 
 export type EventHandlers = {
   [T in EventType]?: (event: EventEnvelope<T>) => Promise<void>;
 };
+
+/** One applied event in the consuming service's `processed` collection. */
+type AppliedEvent = { _id: string; type: string; appliedAt: Date };
 
 export interface EventConsumerOptions {
   kafka: Kafka;
@@ -18,7 +22,7 @@ export interface EventConsumerOptions {
   topics: string[];
   handlers: EventHandlers;
   /** Where applied events are recorded (by group and event id), in the consuming service's db. */
-  processed: Collection<{ _id: string; type: string; appliedAt: Date }>;
+  processed: Collection<AppliedEvent>;
   logger: Logger;
   topicPrefix?: string;
   maxAttempts?: number;
@@ -39,11 +43,41 @@ function isRetryable(error: unknown): boolean {
   return true;
 }
 
+const DUPLICATE_KEY = 11000;
+
+/** Only duplicate keys: another instance or an earlier, unresolved try already recorded those ids. */
+function onlyDuplicateKeys(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
+}
+
+type Handler = (event: EventEnvelope) => Promise<void>;
+
+/** A message of the batch as the consumer sees it after decoding. */
+type BatchEntry =
+  | { kind: 'malformed'; message: KafkaMessage; reason: string }
+  | { kind: 'unhandled'; message: KafkaMessage }
+  | { kind: 'event'; message: KafkaMessage; envelope: EventEnvelope; handler: Handler; appliedId: string };
+
+type DecodedEvent = Extract<BatchEntry, { kind: 'event' }>;
+
+/** Where a batch came from, and its heartbeat to keep the group membership during long retries. */
+interface BatchContext {
+  topic: string;
+  partition: number;
+  heartbeat(): Promise<void>;
+}
+
 /**
  * Runs one consumer group. Each event is applied at most once per event id (the handlers are
  * idempotent as well, so a crash between applying and recording changes nothing); a message
  * that cannot be decoded or keeps failing is dead-lettered with its reason and the consumer
  * carries on.
+ *
+ * Work is done per fetched batch (one partition, in offset order, so one key's events keep their
+ * order): one lookup of the batch's event ids among the applied ones, the handlers one event at
+ * a time, one insert of the newly applied ids, and only then the offsets resolved and committed.
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<Consumer> {
   const { kafka, producer, groupId, handlers, processed, logger } = options;
@@ -65,7 +99,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   } finally {
     await admin.disconnect();
   }
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  // A short session: after a broker restart kafkajs rejoins as a new member, and the group waits
+  // for the old member's session to expire before it rebalances (30 s was a 30 s stall).
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 2_000 });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: true });
 
@@ -88,38 +124,112 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     logger.warn({ topic, partition, offset: message.offset, reason, attempts }, 'event dead-lettered');
   }
 
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      let envelope: EventEnvelope;
+  function decode(message: KafkaMessage): BatchEntry {
+    let envelope: EventEnvelope;
+    try {
+      envelope = fromKafkaMessage(message);
+    } catch (error) {
+      return { kind: 'malformed', message, reason: (error as Error).message };
+    }
+    const handler = handlers[envelope.type] as Handler | undefined;
+    if (!handler) return { kind: 'unhandled', message };
+    // Keyed by group as well: two groups of one service share the collection, not their progress.
+    return { kind: 'event', message, envelope, handler, appliedId: `${groupId}/${envelope.id}` };
+  }
+
+  /** Ids of the batch's events that this group applied before (an earlier try or a re-delivery). */
+  async function appliedBefore(entries: BatchEntry[]): Promise<Set<string>> {
+    const ids = [...new Set(entries.flatMap((entry) => (entry.kind === 'event' ? [entry.appliedId] : [])))];
+    if (ids.length === 0) return new Set();
+    const found = await processed.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((doc) => doc._id));
+  }
+
+  async function recordApplied(applied: AppliedEvent[]): Promise<void> {
+    if (applied.length === 0) return;
+    try {
+      await processed.insertMany(applied, { ordered: false });
+    } catch (error) {
+      // Unordered: every other id is still inserted; the duplicates were recorded already.
+      if (!onlyDuplicateKeys(error)) throw error;
+    }
+  }
+
+  /**
+   * Applies one event inside a consumer span that continues the trace the event carries (the
+   * publish, and the request before it). Returns whether it was applied.
+   */
+  async function applyEvent(event: DecodedEvent, batch: BatchContext): Promise<boolean> {
+    return inConsumerSpan(
+      event.envelope.traceparent,
+      `process ${batch.topic}`,
+      {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': batch.topic,
+        'messaging.destination.partition.id': String(batch.partition),
+        'messaging.consumer.group.name': groupId,
+        'messaging.message.id': event.envelope.id,
+        'cloudevents.event_type': event.envelope.type,
+      },
+      () => applyWithRetries(event, batch),
+    );
+  }
+
+  /** The handler, retried with backoff while the failure is transient, else dead-lettered. */
+  async function applyWithRetries(event: DecodedEvent, batch: BatchContext): Promise<boolean> {
+    const { envelope, message } = event;
+    for (let attempt = 1; ; attempt += 1) {
       try {
-        envelope = fromKafkaMessage(message);
+        await event.handler(envelope);
+        return true;
       } catch (error) {
-        await deadLetter(topic, partition, message, (error as Error).message, 1);
-        return;
-      }
-      const handler = handlers[envelope.type] as ((event: EventEnvelope) => Promise<void>) | undefined;
-      if (!handler) return;
-      // Keyed by group as well: two groups of one service share the collection, not their progress.
-      const appliedId = `${groupId}/${envelope.id}`;
-      if (await processed.findOne({ _id: appliedId }, { projection: { _id: 1 } })) return;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await handler(envelope);
-          break;
-        } catch (error) {
-          if (!isRetryable(error) || attempt >= maxAttempts) {
-            await deadLetter(topic, partition, message, (error as Error).message, attempt);
-            return;
-          }
-          logger.debug({ err: error, attempt, eventId: envelope.id }, 'event handling failed; retrying');
-          await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
+        if (!isRetryable(error) || attempt >= maxAttempts) {
+          await deadLetter(batch.topic, batch.partition, message, (error as Error).message, attempt);
+          return false;
         }
+        logger.debug({ err: error, attempt, eventId: envelope.id }, 'event handling failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
+        await batch.heartbeat();
       }
-      await processed.updateOne(
-        { _id: appliedId },
-        { $setOnInsert: { type: envelope.type, appliedAt: new Date() } },
-        { upsert: true },
-      );
+    }
+  }
+
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat };
+      const entries = batch.messages.map(decode);
+      const applied = await appliedBefore(entries);
+      const newlyApplied: AppliedEvent[] = [];
+      const done: string[] = [];
+      let failed = false;
+      let failure: unknown;
+      try {
+        for (const entry of entries) {
+          // Stopping, or the partition moved to another member: leave the rest to whoever has it.
+          if (!isRunning() || isStale()) break;
+          if (entry.kind === 'malformed') {
+            await deadLetter(batch.topic, batch.partition, entry.message, entry.reason, 1);
+          } else if (entry.kind === 'event' && !applied.has(entry.appliedId)) {
+            if (await applyEvent(entry, context)) {
+              // A copy later in the same batch is a re-delivery too.
+              applied.add(entry.appliedId);
+              newlyApplied.push({ _id: entry.appliedId, type: entry.envelope.type, appliedAt: new Date() });
+            }
+          }
+          done.push(entry.message.offset);
+          await heartbeat();
+        }
+      } catch (error) {
+        failed = true;
+        failure = error;
+      }
+      // Recorded even when a later event failed, so the batch's retry skips what was applied.
+      await recordApplied(newlyApplied);
+      if (failed) throw failure;
+      for (const offset of done) resolveOffset(offset);
+      await commitOffsetsIfNecessary();
     },
   });
   return consumer;

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
-import type { Collection, Document, Filter } from 'mongodb';
+import type { Kafka, Producer } from 'kafkajs';
+import type { AnyBulkWriteOperation, Collection, Document, Filter } from 'mongodb';
 import { Schema } from 'mongoose';
+import { createProducer } from '../kafka.js';
 import type { Logger } from '../logger.js';
+import { type OutboxBacklog, observeOutbox } from '../telemetry/metrics.js';
+import { endSpan, SpanKind, startSpanFrom, traceparentOf } from '../telemetry/tracing.js';
 import { type OutboxEntry, toKafkaRecord, topicOf } from './envelope.js';
 
 /** The fields an aggregate document carries for the outbox pattern. */
@@ -14,7 +17,8 @@ export interface OutboxFields {
 
 export interface OutboxRelayOptions {
   collection: Collection<Document>;
-  producer: Producer;
+  /** The relay runs its own idempotent producer, so it can replace it when the broker lost its state. */
+  kafka: Kafka;
   logger: Logger;
   topicPrefix?: string;
   /** Most aggregates claimed per round. */
@@ -33,7 +37,7 @@ export interface OutboxRelayOptions {
  * aggregate id as key, so per-aggregate order holds on the topic.
  */
 export class OutboxRelay {
-  private readonly owner = randomUUID();
+  private producer: Producer | undefined;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
@@ -41,6 +45,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private woken = false;
+  private unobserve: (() => void) | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 100;
@@ -48,10 +53,29 @@ export class OutboxRelay {
     this.leaseMs = options.leaseMs ?? 15_000;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
+    this.producer = await this.connectProducer();
     this.running = true;
     this.loop = this.run();
+    this.unobserve = observeOutbox(this.options.collection.collectionName, () => this.backlog());
+  }
+
+  private async connectProducer(): Promise<Producer> {
+    const producer = createProducer(this.options.kafka);
+    await producer.connect();
+    return producer;
+  }
+
+  /**
+   * A new producer (a new producer id). After a broker restart kafkajs can keep answering
+   * "out of order sequence number" for the old id on every send; only a new id gets past it.
+   * Resending from the outbox keeps each aggregate's order; a duplicate is harmless.
+   */
+  private async renewProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = await this.connectProducer();
+    await old?.disconnect().catch(() => {});
   }
 
   /** Called right after a local write so the event goes out without waiting for the poll. */
@@ -62,70 +86,123 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unobserve?.();
     this.wake?.();
     await this.loop;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  /** Events waiting to be published, and the time of the oldest (for the backlog metrics). */
+  async backlog(): Promise<OutboxBacklog> {
+    const pending = [{ $match: pendingFilter() }, { $unwind: '$outbox' }];
+    // Two single-accumulator groups: FerretDB 1.x computes only the first of several.
+    const [counted] = await this.options.collection
+      .aggregate<{ count: number }>([...pending, { $group: { _id: null, count: { $sum: 1 } } }])
+      .toArray();
+    if (!counted?.count) return { pending: 0, oldest: undefined };
+    // $sort + $limit rather than $min: FerretDB 1.x groups with $sum and $count only.
+    const [oldest] = await this.options.collection
+      .aggregate<{ outbox: { time: string } }>([
+        ...pending,
+        { $sort: { 'outbox.time': 1 } },
+        { $limit: 1 },
+        { $project: { 'outbox.time': 1 } },
+      ])
+      .toArray();
+    const time = oldest?.outbox.time;
+    return { pending: counted.count, oldest: time ? new Date(time) : undefined };
   }
 
   /** One round: claim, publish, remove. Returns the number of events published. */
   async publishPending(): Promise<number> {
     const { collection } = this.options;
-    const claimed = await this.claim();
+    const producer = this.producer;
+    if (!producer) throw new Error('outbox relay is not started');
+    const { token, claimed } = await this.claim();
     if (claimed.length === 0) return 0;
     const byTopic = new Map<string, ReturnType<typeof toKafkaRecord>[]>();
+    const spans = [];
     for (const doc of claimed) {
       for (const entry of doc.outbox) {
         const topic = topicOf(entry.type, this.options.topicPrefix);
         const list = byTopic.get(topic) ?? [];
-        list.push(toKafkaRecord(entry));
+        // The publish joins the trace of the request that wrote the event; consumers continue from it.
+        const span = startSpanFrom(entry.traceparent, `publish ${topic}`, SpanKind.PRODUCER, {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+          'messaging.message.id': entry.id,
+          'cloudevents.event_type': entry.type,
+        });
+        spans.push(span);
+        const traceparent = traceparentOf(span);
+        list.push(toKafkaRecord(traceparent ? { ...entry, traceparent } : entry));
         byTopic.set(topic, list);
       }
     }
     try {
-      await this.options.producer.sendBatch({
+      await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
+      for (const span of spans) endSpan(span);
     } catch (error) {
+      for (const span of spans) endSpan(span, error);
       // Give the claims back at once so the next round (or another instance) retries in order.
-      await collection.updateMany(
-        { _id: { $in: claimed.map((doc) => doc._id) }, outboxLeaseOwner: this.owner } as Filter<Document>,
-        { $unset: { outboxLeaseOwner: '', outboxLeaseUntil: '' } },
+      await collection.bulkWrite(
+        claimed.map((doc) => ({
+          updateOne: {
+            filter: { _id: doc._id, outboxLeaseOwner: token } as Filter<Document>,
+            update: { $unset: { outboxLeaseOwner: '', outboxLeaseUntil: '' } },
+          },
+        })),
+        { ordered: false },
       );
       throw error;
     }
-    let published = 0;
-    for (const doc of claimed) {
-      published += doc.outbox.length;
-      // $pullAll with the exact entries read (FerretDB 1.x ignores $pull with a condition);
-      // entries appended since the claim are different documents and stay for the next round.
-      await collection.updateOne(
-        { _id: doc._id } as Filter<Document>,
-        { $pullAll: { outbox: doc.outbox }, $unset: { outboxLeaseOwner: '', outboxLeaseUntil: '' } } as Document,
-      );
-    }
-    return published;
+    // $pullAll with the exact entries read (FerretDB 1.x ignores $pull with a condition);
+    // entries appended since the claim are different values and stay for the next round.
+    const removals: AnyBulkWriteOperation<Document>[] = claimed.map((doc) => ({
+      updateOne: {
+        filter: { _id: doc._id } as Filter<Document>,
+        update: {
+          $pullAll: { outbox: doc.outbox },
+          $unset: { outboxLeaseOwner: '', outboxLeaseUntil: '' },
+        } as Document,
+      },
+    }));
+    await collection.bulkWrite(removals, { ordered: false });
+    return claimed.reduce((total, doc) => total + doc.outbox.length, 0);
   }
 
-  private async claim(): Promise<Array<{ _id: unknown } & OutboxFields>> {
+  /**
+   * Leases up to batchSize aggregates with pending events: one bulk write of conditional
+   * single-document updates stamps this round's token on those no other relay holds (each is
+   * atomic, so only one instance wins a document), then one read fetches what the token won.
+   * Single-document updates, not one updateMany: FerretDB 1.x runs out of SQLite connections
+   * on a multi-document update over many documents and never answers.
+   */
+  private async claim(): Promise<{ token: string; claimed: Array<{ _id: unknown } & OutboxFields> }> {
     const { collection } = this.options;
     const now = new Date();
+    const token = randomUUID();
     const unleased = { $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: { $lt: now } }] };
     const candidates = await collection
       .find({ ...pendingFilter(), ...unleased }, { projection: { _id: 1 }, limit: this.batchSize })
       .toArray();
-    const claimed: Array<{ _id: unknown } & OutboxFields> = [];
-    for (const candidate of candidates) {
-      // The lease is taken with a conditional update, so only one instance wins each aggregate.
-      const doc = await collection.findOneAndUpdate(
-        { _id: candidate._id, ...unleased },
-        { $set: { outboxLeaseOwner: this.owner, outboxLeaseUntil: new Date(now.getTime() + this.leaseMs) } },
-        // No projection: FerretDB 1.x does not implement findAndModify's `fields`.
-        { returnDocument: 'after' },
-      );
-      const fields = doc as unknown as ({ _id: unknown } & OutboxFields) | null;
-      if (fields && fields.outbox.length > 0) claimed.push(fields);
-    }
-    return claimed;
+    if (candidates.length === 0) return { token, claimed: [] };
+    const lease = { $set: { outboxLeaseOwner: token, outboxLeaseUntil: new Date(now.getTime() + this.leaseMs) } };
+    await collection.bulkWrite(
+      candidates.map((candidate) => ({
+        updateOne: { filter: { _id: candidate._id, ...unleased } as Filter<Document>, update: lease },
+      })),
+      { ordered: false },
+    );
+    const ids = candidates.map((candidate) => candidate._id);
+    const won = await collection.find({ _id: { $in: ids }, outboxLeaseOwner: token }).toArray();
+    const claimed = (won as unknown as Array<{ _id: unknown } & OutboxFields>).filter((doc) => doc.outbox.length > 0);
+    return { token, claimed };
   }
 
   private async run(): Promise<void> {
@@ -140,6 +217,11 @@ export class OutboxRelay {
       } catch (error) {
         failures += 1;
         logger.warn({ err: error, failures }, 'outbox relay round failed; retrying');
+        if ((producerStateLost(error) || failures % 3 === 0) && this.running) {
+          await this.renewProducer().catch((renewError: unknown) =>
+            logger.warn({ err: renewError }, 'outbox relay could not renew its producer'),
+          );
+        }
       }
       if (!this.running) break;
       // Something was published (more may wait) or a local write woke us: go again at once.
@@ -155,6 +237,16 @@ export class OutboxRelay {
       this.wake = undefined;
     }
   }
+}
+
+const producerStateErrors = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+/** Whether the broker no longer accepts this producer id's sequence (kafkajs nests the cause). */
+function producerStateLost(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type && producerStateErrors.has(e.type)) return true;
+  }
+  return false;
 }
 
 /** Aggregates with at least one pending event. */

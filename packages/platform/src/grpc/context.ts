@@ -1,4 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
+import { currentTraceparent } from '../telemetry/tracing.js';
 
 /**
  * Who is calling and for which tenant, carried in gRPC metadata from the gateway to the
@@ -29,7 +30,9 @@ export function contextToMetadata(context: CallContext): Metadata {
   metadata.set(keys.requestId, context.requestId);
   if (context.subject) metadata.set(keys.subject, context.subject);
   if (context.roles.length > 0) metadata.set(keys.roles, context.roles.join(','));
-  if (context.traceparent) metadata.set(keys.traceparent, context.traceparent);
+  // With telemetry running, the gRPC instrumentation replaces this with the client span's context.
+  const traceparent = currentTraceparent() ?? context.traceparent;
+  if (traceparent) metadata.set(keys.traceparent, traceparent);
   return metadata;
 }
 

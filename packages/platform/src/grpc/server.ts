@@ -10,6 +10,8 @@ import {
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logger.js';
+import { recordGrpcServerCall } from '../telemetry/metrics.js';
+import { currentTraceparent } from '../telemetry/tracing.js';
 import { type CallContext, contextFromMetadata } from './context.js';
 import { toGrpcStatus } from './status.js';
 
@@ -66,21 +68,30 @@ export function createGrpcServer(options: { host: string; port: number; logger: 
 }
 
 /**
- * Wraps a use-case call as a unary handler: decodes the caller context from metadata, maps
- * AppErrors to gRPC status codes, and logs unexpected failures without sending them out.
+ * Wraps a use-case call as a unary handler: decodes the caller context from metadata (the trace
+ * context is the call's span when telemetry runs), maps AppErrors to gRPC status codes, logs
+ * unexpected failures without sending them out, and records the call's duration and status.
  */
 export function unaryHandler<Req, Res>(
   logger: Logger,
   handle: (request: Req, context: CallContext) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    const started = performance.now();
+    const method = call.getPath();
     const context = contextFromMetadata(call.metadata);
+    const traceparent = currentTraceparent();
+    if (traceparent) context.traceparent = traceparent;
     handle(call.request, context).then(
-      (response) => callback(null, response),
+      (response) => {
+        recordGrpcServerCall(method, GrpcStatus.OK, (performance.now() - started) / 1000);
+        callback(null, response);
+      },
       (error: unknown) => {
         const status = toGrpcStatus(error);
         if (status.code === GrpcStatus.INTERNAL)
-          logger.error({ err: error, path: call.getPath(), requestId: context.requestId }, 'gRPC call failed');
+          logger.error({ err: error, path: method, requestId: context.requestId }, 'gRPC call failed');
+        recordGrpcServerCall(method, status.code ?? GrpcStatus.UNKNOWN, (performance.now() - started) / 1000);
         callback(status, null);
       },
     );

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { serveMetrics } from '../telemetry/sdk.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
 /**
- * /healthz answers while the process is alive (liveness); /readyz answers 200 only when every
+ * /metrics serves the process's metrics in the Prometheus text format (404 when the telemetry
+ * bootstrap was not loaded). /healthz answers while the process is alive (liveness); /readyz answers 200 only when every
  * dependency check passes (readiness), and names the failing ones otherwise.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+  app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
+    if (!serveMetrics(request.raw, reply.raw)) throw new AppError('ROUTE_NOT_FOUND', 'Telemetry is not started');
+    return reply.hijack();
+  });
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const results = Object.fromEntries(
