@@ -59,21 +59,16 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<s
       configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
     }));
   if (missing.length === 0) return [];
+  const names = missing.map((topic) => topic.topic);
   try {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
   } catch (error) {
     // Another service or instance created some of them at the same moment ("already exists",
     // or "does not host this topic-partition" while the leaders are still being elected): that
     // is the desired state once every topic exists with a leader.
-    if (
-      !(await topicsHaveLeaders(
-        admin,
-        missing.map((topic) => topic.topic),
-      ))
-    )
-      throw error;
+    if (!(await topicsHaveLeaders(admin, names))) throw error;
   }
-  return missing.map((topic) => topic.topic);
+  return names;
 }
 
 async function topicsHaveLeaders(admin: Admin, names: string[], timeoutMs = 15_000): Promise<boolean> {

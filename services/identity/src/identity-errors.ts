@@ -9,5 +9,4 @@ export const identityErrors = defineErrors({
     grpc: GrpcStatus.INVALID_ARGUMENT,
     title: 'The phone number is not a valid mobile number',
   },
-  PASSWORD_TOO_WEAK: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The password does not meet the policy' },
 });

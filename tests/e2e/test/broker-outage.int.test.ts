@@ -1,4 +1,3 @@
-import { createKafka, createLogger, ensureTopics, streamTopics } from '@balai/platform';
 import {
   consumerGroupCaughtUp,
   type DedicatedKafka,
@@ -30,20 +29,7 @@ let stored: Collection<{ _id: string; outbox: unknown[] }>;
 
 beforeAll(async () => {
   broker = await startDedicatedKafka();
-  // Provisioned here, not by both services at once: on a broker this fresh, two services creating
-  // the same topics together can fail start-up (the loser's wait for leaders meets
-  // UNKNOWN_TOPIC_OR_PARTITION).
-  const admin = createKafka({
-    clientId: ns.id,
-    brokers: [broker.brokers],
-    logger: createLogger({ service: ns.id, level: 'silent' }),
-  }).admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, streamTopics(ns.topicPrefix, 1));
-  } finally {
-    await admin.disconnect();
-  }
+  // Both services provision the streams at once on this fresh broker (ensureTopics settles the race).
   [complaints, analytics] = await Promise.all([
     startComplaintsFor(ns, { brokers: broker.brokers }),
     startAnalyticsFor(ns, { brokers: broker.brokers }),

@@ -31,8 +31,7 @@ export function contextToMetadata(context: CallContext): Metadata {
   if (context.subject) metadata.set(keys.subject, context.subject);
   if (context.roles.length > 0) metadata.set(keys.roles, context.roles.join(','));
   // With telemetry running, the gRPC instrumentation replaces this with the client span's context.
-  const traceparent = currentTraceparent() ?? context.traceparent;
-  if (traceparent) metadata.set(keys.traceparent, traceparent);
+  if (context.traceparent) metadata.set(keys.traceparent, context.traceparent);
   return metadata;
 }
 
@@ -51,7 +50,8 @@ export function contextFromMetadata(metadata: Metadata): CallContext {
   };
   const subject = first(metadata, keys.subject);
   if (subject) context.subject = subject;
-  const traceparent = first(metadata, keys.traceparent);
+  // The call's own span when telemetry runs (so what it writes joins the trace), else the caller's.
+  const traceparent = currentTraceparent() ?? first(metadata, keys.traceparent);
   if (traceparent) context.traceparent = traceparent;
   return context;
 }

@@ -11,7 +11,6 @@ import {
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logger.js';
 import { recordGrpcServerCall } from '../telemetry/metrics.js';
-import { currentTraceparent } from '../telemetry/tracing.js';
 import { type CallContext, contextFromMetadata } from './context.js';
 import { toGrpcStatus } from './status.js';
 
@@ -80,8 +79,6 @@ export function unaryHandler<Req, Res>(
     const started = performance.now();
     const method = call.getPath();
     const context = contextFromMetadata(call.metadata);
-    const traceparent = currentTraceparent();
-    if (traceparent) context.traceparent = traceparent;
     handle(call.request, context).then(
       (response) => {
         recordGrpcServerCall(method, GrpcStatus.OK, (performance.now() - started) / 1000);

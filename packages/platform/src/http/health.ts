@@ -6,8 +6,8 @@ export type ReadinessCheck = () => Promise<boolean>;
 
 /**
  * /metrics serves the process's metrics in the Prometheus text format (404 when the telemetry
- * bootstrap was not loaded). /healthz answers while the process is alive (liveness); /readyz answers 200 only when every
- * dependency check passes (readiness), and names the failing ones otherwise.
+ * bootstrap was not loaded). /healthz answers while the process is alive (liveness); /readyz
+ * answers 200 only when every dependency check passes (readiness), and names the failing ones.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
   app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
