@@ -1,4 +1,10 @@
 import { ComplaintSubmitted } from './gen/balai/complaints/v1/complaint_events.js';
+import {
+  UserDeactivated,
+  UserRegistered,
+  UserRolesChanged,
+  UserVerified,
+} from './gen/balai/identity/v1/identity_events.js';
 
 /** What the catalogue needs of a generated message: proto3 JSON in and out. */
 export interface EventCodec<T> {
@@ -20,6 +26,14 @@ export const streams = {
     partitions: 8,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
   },
+  identity: {
+    topic: 'balai.identity.users.v1',
+    description: 'Lifecycle of user accounts (registration, verification, roles, deactivation), keyed by user id.',
+    producer: 'identity',
+    aggregate: 'user',
+    partitions: 8,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+  },
 } as const;
 
 export type StreamName = keyof typeof streams;
@@ -34,6 +48,31 @@ export const eventCatalogue = {
     message: 'balai.complaints.v1.ComplaintSubmitted',
     summary: 'A citizen (or an officer on their behalf) submitted a complaint.',
     codec: ComplaintSubmitted,
+  },
+  'id.balai.identity.user.registered.v1': {
+    stream: 'identity',
+    message: 'balai.identity.v1.UserRegistered',
+    summary:
+      'A citizen registered themselves, or a tenant admin created a staff account; it waits for a proven contact.',
+    codec: UserRegistered,
+  },
+  'id.balai.identity.user.verified.v1': {
+    stream: 'identity',
+    message: 'balai.identity.v1.UserVerified',
+    summary: 'A user proved a contact (e-mail or SMS) with a one-time code; the first proof activates the account.',
+    codec: UserVerified,
+  },
+  'id.balai.identity.user.roles_changed.v1': {
+    stream: 'identity',
+    message: 'balai.identity.v1.UserRolesChanged',
+    summary: "A tenant admin changed a staff member's roles or agency.",
+    codec: UserRolesChanged,
+  },
+  'id.balai.identity.user.deactivated.v1': {
+    stream: 'identity',
+    message: 'balai.identity.v1.UserDeactivated',
+    summary: 'A tenant admin deactivated a user; the account can no longer sign in.',
+    codec: UserDeactivated,
   },
 } as const satisfies Record<
   string,

@@ -15,6 +15,7 @@ export * from './kafka.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './mongo.js';
+export * from './roles.js';
 export * from './runtime.js';
 export * from './telemetry/metrics.js';
 export { exportPlan, serveMetrics, serviceNameOf, stopTelemetry, type TelemetryConfig } from './telemetry/sdk.js';

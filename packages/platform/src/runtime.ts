@@ -131,18 +131,30 @@ export async function consumeEvents(
   runtime.lifecycle.onStop(`consumer ${options.groupId} metrics`, async () => unobserve());
 }
 
-/** The ops HTTP server of a non-gateway service: liveness and readiness probes. */
+/**
+ * The HTTP server of a non-gateway service: liveness and readiness probes, plus whatever routes
+ * the service adds (identity serves its OIDC endpoints here, behind the gateway).
+ */
 export async function startOpsServer(
   runtime: ServiceRuntime,
-  options: { host: string; port: number },
+  options: { host: string; port: number; routes?: HttpRegistration },
 ): Promise<{ app: FastifyInstance; port: number }> {
   const app = createHttpServer({ logger: runtime.logger.child({ component: 'ops-http' }) });
   registerHealthRoutes(app, runtime.readiness);
+  if (options.routes) await options.routes(app);
   await app.listen({ host: options.host, port: options.port });
   runtime.lifecycle.onStop('ops http', () => app.close());
   const address = app.server.address();
   return { app, port: typeof address === 'object' && address ? address.port : options.port };
 }
+
+/** Adds a service's own routes or plugins to its HTTP server, before it listens. */
+export type HttpRegistration = (app: FastifyInstance) => Promise<void> | void;
+
+/** What a service's `setUp` returns: how to register its gRPC services, and optionally HTTP routes. */
+export type ServiceRegistration =
+  | ((grpc: GrpcServer) => void)
+  | { grpc: (grpc: GrpcServer) => void; http?: HttpRegistration };
 
 export interface RunningService {
   grpcPort: number;
@@ -152,25 +164,26 @@ export interface RunningService {
 
 /**
  * Starts a service the one way all of them start: the runtime (MongoDB, Kafka, topics), then
- * `setUp` (models, relays, consumers; it returns how to register the gRPC services), then the
- * gRPC server (reporting SERVING on grpc.health.v1) and the ops HTTP server. If any step fails,
+ * `setUp` (models, relays, consumers; it returns how to register the gRPC services and, optionally,
+ * extra HTTP routes), then the gRPC server (reporting SERVING on grpc.health.v1) and the HTTP server. If any step fails,
  * what was started is stopped again; `stop()` stops everything in reverse order.
  */
 export async function startService(
   service: string,
   config: BaseServiceConfig & { GRPC_PORT: number },
   logger: Logger | undefined,
-  setUp: (runtime: ServiceRuntime) => Promise<(grpc: GrpcServer) => void>,
+  setUp: (runtime: ServiceRuntime) => Promise<ServiceRegistration>,
 ): Promise<RunningService> {
   const runtime = await startRuntime(service, config, logger);
   try {
-    const register = await setUp(runtime);
+    const registration = await setUp(runtime);
+    const register = typeof registration === 'function' ? { grpc: registration } : registration;
     const grpc = createGrpcServer({ host: config.HOST, port: config.GRPC_PORT, logger: runtime.logger });
-    register(grpc);
+    register.grpc(grpc);
     const grpcPort = await grpc.start();
     runtime.lifecycle.onStop('grpc server', () => grpc.stop());
     grpc.health.setStatus('', 'SERVING');
-    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT });
+    const ops = await startOpsServer(runtime, { host: config.HOST, port: config.HTTP_PORT, routes: register.http });
     runtime.logger.info({ grpcPort, httpPort: ops.port }, `${service} service started`);
     return { grpcPort, httpPort: ops.port, stop: () => runtime.lifecycle.shutdown() };
   } catch (error) {

@@ -1,5 +1,8 @@
-import { AppError, type CallContext } from '@balai/platform';
+import { AppError, type CallContext, type Role, requireRole } from '@balai/platform';
 import type { ComplaintSummary, ComplaintViewRepository } from './complaint-view-repository.js';
+
+/** Who may read a tenant's complaint KPIs. */
+export const summaryReaders: readonly Role[] = ['analyst', 'supervisor', 'tenant_admin', 'platform_admin'];
 
 /** The complaint KPIs of the caller's tenant. */
 export async function getComplaintSummary(
@@ -7,5 +10,6 @@ export async function getComplaintSummary(
   context: CallContext,
 ): Promise<ComplaintSummary> {
   if (!context.tenantId) throw new AppError('TENANT_REQUIRED');
+  requireRole(context, summaryReaders);
   return repository.summary(context.tenantId);
 }

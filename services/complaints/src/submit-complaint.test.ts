@@ -4,7 +4,7 @@ import type { ComplaintRepository } from './complaint-repository.js';
 import { submitComplaint } from './submit-complaint.js';
 
 const now = new Date('2026-11-28T08:00:00.000Z');
-const citizen: CallContext = { tenantId: '36.73', requestId: 'r-1', roles: ['citizen'] };
+const citizen: CallContext = { tenantId: '36.73', requestId: 'r-1', subject: 'user-1', roles: ['citizen'] };
 const input = {
   categoryCode: 'roads.pothole',
   description: '  Lubang besar di Jalan Ahmad Yani  ',
@@ -25,6 +25,15 @@ function setup() {
 }
 
 describe('submitComplaint', () => {
+  it.each([
+    ['an anonymous call', { ...citizen, subject: undefined } as CallContext, 'UNAUTHENTICATED'],
+    ['an analyst', { ...citizen, roles: ['analyst'] }, 'FORBIDDEN'],
+  ])('should refuse %s without writing', async (_name, context, code) => {
+    const { repository, deps } = setup();
+    await expect(submitComplaint(deps, context, input)).rejects.toMatchObject({ code });
+    expect(repository.insert).not.toHaveBeenCalled();
+  });
+
   it('should write the complaint and its submitted event in one document, then wake the relay', async () => {
     const { repository, onCommitted, deps } = setup();
     const complaint = await submitComplaint(deps, citizen, input);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type CallContext, type ErrorDetail, newEvent, tenantIdPattern } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, newEvent, requireRole, tenantIdPattern } from '@balai/platform';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 
 export interface SubmitComplaintInput {
@@ -48,6 +48,8 @@ export async function submitComplaint(
   input: SubmitComplaintInput,
 ): Promise<Complaint> {
   if (!tenantIdPattern.test(context.tenantId)) throw new AppError('TENANT_REQUIRED');
+  // A citizen files their own; an officer files on a citizen's behalf at a service counter.
+  requireRole(context, ['citizen', 'officer']);
   const problems = validateSubmission(input);
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', problems);
 

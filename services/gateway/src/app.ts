@@ -1,22 +1,47 @@
-import { createHttpServer, createLogger, Lifecycle, type Logger, registerHealthRoutes } from '@balai/platform';
+import {
+  AppError,
+  createHttpServer,
+  createLogger,
+  Lifecycle,
+  type Logger,
+  registerHealthRoutes,
+} from '@balai/platform';
+import proxy from '@fastify/http-proxy';
 import swagger from '@fastify/swagger';
 import { connectivityState } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import { registerAuthentication } from './authentication.js';
 import type { GatewayConfig } from './config.js';
+import { identityKeySet } from './jwks.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { complaintRoutes } from './routes/complaint-routes.js';
 import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
+import { staffRoutes } from './routes/staff-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
 
-/** Builds the gateway app (no listening); tests call inject() on it. */
+/** Builds the gateway app (no listening); tests call inject() on it, with their own signing keys. */
 export async function buildGateway(
   config: GatewayConfig,
   upstreams: Upstreams,
   logger: Logger,
+  options: { keys?: JWTVerifyGetKey } = {},
 ): Promise<FastifyInstance> {
   const app = createHttpServer({ logger });
+  registerAuthentication(app, {
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_API_AUDIENCE,
+    keys:
+      options.keys ??
+      identityKeySet({
+        jwksUrl: `${config.IDENTITY_HTTP_URL}/oidc/jwks`,
+        cooldownMs: config.JWKS_COOLDOWN_MS,
+        cacheMaxAgeMs: config.JWKS_CACHE_MAX_AGE_MS,
+      }),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -26,20 +51,69 @@ export async function buildGateway(
         description: 'Public API of the Balai platform. Errors are RFC 9457 problem+json with a stable `code`.',
       },
       servers: [{ url: config.PUBLIC_URL }],
+      components: {
+        securitySchemes: {
+          oidc: { type: 'openIdConnect', openIdConnectUrl: `${config.OIDC_ISSUER}/.well-known/openid-configuration` },
+        },
+      },
+    },
+    transform: ({ schema, route }) => {
+      // Each route's declared roles, shown where front-end teams read the API.
+      const access = route.config?.access;
+      if (access === 'proxy') return { schema: { ...schema, hide: true }, url: route.url };
+      if (typeof access !== 'object') return { schema, url: route.url };
+      const roles = `Roles: ${access.roles.join(', ')}.`;
+      return {
+        schema: {
+          ...schema,
+          security: [{ oidc: [] }],
+          description: [schema?.description, roles].filter(Boolean).join(' '),
+        },
+        url: route.url,
+      };
     },
   });
   app.addSchema(ProblemSchema);
-  registerHealthRoutes(app, {
-    upstreams: async () =>
-      [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
-        (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
-      ),
+  registerHealthRoutes(
+    app,
+    {
+      upstreams: async () =>
+        [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
+          (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
+        ),
+    },
+    { access: 'public' },
+  );
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // OAuth 2 / OIDC is identity's: its endpoints and login pages are served through here, as is.
+  const publicUrl = new URL(config.PUBLIC_URL);
+  await app.register(proxy, {
+    upstream: config.IDENTITY_HTTP_URL,
+    prefix: '/oidc',
+    rewritePrefix: '/oidc',
+    config: { access: 'proxy' },
+    // No request log: these URLs may carry login_hint or id_token_hint (personal data, tokens).
+    logLevel: 'warn',
+    replyOptions: {
+      rewriteRequestHeaders: (request, headers) => ({
+        ...headers,
+        'x-forwarded-for': request.ip,
+        'x-forwarded-proto': publicUrl.protocol.replace(':', ''),
+        'x-forwarded-host': publicUrl.host,
+      }),
+      // Identity down or unreachable: the same problem+json as for a failed gRPC call.
+      onError: (reply, { error }) => {
+        reply.log.warn({ err: error }, 'identity HTTP unreachable');
+        reply.send(new AppError('UPSTREAM_UNAVAILABLE', 'The identity service is unavailable'));
+      },
+    },
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(complaintRoutes, { upstreams });
   await app.register(analyticsRoutes, { upstreams });
   await app.register(tenantRoutes, { upstreams });
   await app.register(permitRoutes, { upstreams });
+  await app.register(accountRoutes, { upstreams });
+  await app.register(staffRoutes, { upstreams });
   return app;
 }
 

@@ -1,17 +1,23 @@
 import { AppError, type CallContext, currentTraceparent, tenantIdPattern } from '@balai/platform';
 import type { FastifyRequest } from 'fastify';
+import { requestedTenant } from './authentication.js';
 
 /**
- * Builds the caller context passed to services. Until the identity issue brings tokens, the
- * tenant comes from the X-Balai-Tenant header; the services still re-check it.
+ * The caller context passed to services as gRPC metadata. An authenticated caller acts in its
+ * token's tenant (a platform admin in the tenant the request names); an anonymous caller of a
+ * public route names the tenant in X-Balai-Tenant. Services re-check what they own.
  */
 export function callerContext(request: FastifyRequest): CallContext {
-  const tenant = request.headers['x-balai-tenant'];
-  if (typeof tenant !== 'string' || tenant === '')
-    throw new AppError('TENANT_REQUIRED', 'Send the X-Balai-Tenant header');
-  if (!tenantIdPattern.test(tenant))
+  const caller = request.caller;
+  const named = requestedTenant(request);
+  const tenantId = caller && !(caller.roles.includes('platform_admin') && named) ? caller.tenantId : named;
+  if (tenantId === undefined) throw new AppError('TENANT_REQUIRED', 'Send the X-Balai-Tenant header');
+  if (!tenantIdPattern.test(tenantId)) {
     throw new AppError('TENANT_REQUIRED', 'X-Balai-Tenant must be a region code such as 36.73');
-  const context: CallContext = { tenantId: tenant, requestId: request.id, roles: [] };
+  }
+  const context: CallContext = { tenantId, requestId: request.id, roles: caller ? [...caller.roles] : [] };
+  if (caller) context.subject = caller.subject;
+  if (caller?.agencyId) context.agencyId = caller.agencyId;
   // The request's span when telemetry runs; else the caller's own traceparent, passed on as is.
   const traceparent = currentTraceparent() ?? request.headers.traceparent;
   if (typeof traceparent === 'string') context.traceparent = traceparent;

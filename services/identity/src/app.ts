@@ -1,22 +1,40 @@
 import { identityV1 } from '@balai/contracts';
 import { type Logger, type RunningService, startService } from '@balai/platform';
+import { type AccountsOptions, startAccounts } from './accounts.js';
 import type { IdentityConfig } from './config.js';
-import { demoTenants } from './demo-tenants.js';
 import { identityGrpcHandlers } from './grpc-handlers.js';
-import { tenantModel } from './tenant.schema.js';
-import { TenantRepository } from './tenant-repository.js';
+import type { AccountDirectory } from './oidc/account-directory.js';
+import { type OidcService, startOidc } from './oidc/oidc-service.js';
+import { userAccountDirectory } from './user-account-directory.js';
 
-/** Starts identity: tenants (and, in later issues, users, roles and the OIDC provider). */
-export function startIdentity(config: IdentityConfig, options: { logger?: Logger } = {}): Promise<RunningService> {
-  return startService('identity', config, options.logger, async ({ mongo, logger }) => {
-    const model = tenantModel(mongo);
-    await model.createCollection();
-    await model.syncIndexes();
-    const tenants = new TenantRepository(model);
-    if (config.SEED_DEMO_DATA) {
-      for (const tenant of demoTenants) await tenants.upsert(tenant);
-      logger.info({ tenants: demoTenants.map((tenant) => tenant._id) }, 'demo tenants seeded');
-    }
-    return (grpc) => grpc.add(identityV1.IdentityServiceService, identityGrpcHandlers(logger, tenants));
+export interface IdentityOptions extends AccountsOptions {
+  logger?: Logger;
+  /** The accounts the OIDC login page authenticates; by default identity's users. */
+  accountDirectory?: AccountDirectory;
+}
+
+export interface RunningIdentity extends RunningService {
+  /** Registers OAuth clients at runtime (tests, partner onboarding). */
+  oidc: Pick<OidcService, 'registerClient' | 'maintain'>;
+}
+
+/** Starts identity: tenants, agencies, users (with their outbox relay), the gRPC API and the OIDC provider. */
+export async function startIdentity(config: IdentityConfig, options: IdentityOptions = {}): Promise<RunningIdentity> {
+  let oidc: OidcService | undefined;
+  const running = await startService('identity', config, options.logger, async (runtime) => {
+    const accounts = await startAccounts(runtime, config, options);
+    const service = await startOidc(runtime, config, {
+      accounts: options.accountDirectory ?? userAccountDirectory(accounts.users),
+      tenants: accounts.tenants,
+      hasher: accounts.hasher,
+      clock: options.clock,
+    });
+    oidc = service;
+    return {
+      grpc: (grpc) => grpc.add(identityV1.IdentityServiceService, identityGrpcHandlers(runtime.logger, accounts.deps)),
+      http: (app) => service.registerRoutes(app),
+    };
   });
+  if (!oidc) throw new Error('identity started without its OIDC provider');
+  return { ...running, oidc };
 }

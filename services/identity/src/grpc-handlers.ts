@@ -1,20 +1,109 @@
 import type { identityV1 } from '@balai/contracts';
 import { AppError, type Logger, unaryHandler } from '@balai/platform';
+import { activateAccount } from './activate-account.js';
+import { createAgency, listAgencies } from './agencies.js';
+import type { Agency } from './agency-repository.js';
+import { changeStaffRoles } from './change-staff-roles.js';
+import { createStaff } from './create-staff.js';
+import { deactivateUser } from './deactivate-user.js';
+import { registerCitizen } from './register-citizen.js';
 import type { TenantDocument } from './tenant.schema.js';
-import type { TenantRepository } from './tenant-repository.js';
+import { getTenantSettings, type TenantSettingsView, updateTenantSettings } from './tenant-settings-use-cases.js';
+import type { AccountDeps } from './use-case-support.js';
+import { checkVerifiedCitizen, getUser, getUsers, listAgencyOfficers, listStaff } from './user-queries.js';
+import type { User } from './user-repository.js';
+import { resendCode, verifyContact } from './verify-contact.js';
 
-function toMessage(tenant: TenantDocument): identityV1.Tenant {
+function toTenantMessage(tenant: TenantDocument): identityV1.Tenant {
   return { id: tenant._id, name: tenant.name, parentId: tenant.parentId ?? '', defaultLocale: tenant.defaultLocale };
 }
 
-/** Thin gRPC entry points: decode, call the repository, encode. */
-export function identityGrpcHandlers(logger: Logger, tenants: TenantRepository): identityV1.IdentityServiceServer {
+/** What other services and the gateway see of a user: no NIK, no password hash, no contacts. */
+export function toUserMessage(user: User): identityV1.User {
   return {
-    listTenants: unaryHandler(logger, async () => ({ tenants: (await tenants.list()).map(toMessage) })),
+    id: user._id,
+    tenantId: user.tenantId,
+    kind: user.kind,
+    fullName: user.fullName,
+    roles: [...user.roles],
+    agencyId: user.agencyId ?? '',
+    status: user.status,
+    emailVerified: user.emailVerified,
+    phoneVerified: user.phoneVerified,
+    version: user.version,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+function toAgencyMessage(agency: Agency): identityV1.Agency {
+  return { id: agency.id, tenantId: agency.tenantId, name: agency.name, shortName: agency.shortName };
+}
+
+function toSettingsMessage(view: TenantSettingsView): identityV1.GetTenantSettingsResponse {
+  return { tenantId: view.tenantId, settings: view.settings, overrides: view.overrides };
+}
+
+/** Thin gRPC entry points: decode, call the use case, encode. The caller context comes from metadata. */
+export function identityGrpcHandlers(logger: Logger, deps: AccountDeps): identityV1.IdentityServiceServer {
+  const { tenants } = deps;
+  return {
+    listTenants: unaryHandler(logger, async () => ({ tenants: (await tenants.list()).map(toTenantMessage) })),
     getTenant: unaryHandler(logger, async (request: identityV1.GetTenantRequest) => {
       const tenant = await tenants.findById(request.id);
       if (!tenant) throw new AppError('UNKNOWN_TENANT', `No tenant ${request.id}`);
-      return { tenant: toMessage(tenant) };
+      return { tenant: toTenantMessage(tenant) };
     }),
+    getTenantSettings: unaryHandler(logger, async (request: identityV1.GetTenantSettingsRequest) =>
+      toSettingsMessage(await getTenantSettings(deps, request.tenantId)),
+    ),
+    updateTenantSettings: unaryHandler(logger, async (request: identityV1.UpdateTenantSettingsRequest, context) =>
+      toSettingsMessage(
+        await updateTenantSettings(deps, context, { set: { ...(request.set ?? {}) }, clear: request.clear }),
+      ),
+    ),
+    listAgencies: unaryHandler(logger, async (_request: identityV1.ListAgenciesRequest, context) => ({
+      agencies: (await listAgencies(deps, context)).map(toAgencyMessage),
+    })),
+    createAgency: unaryHandler(logger, async (request: identityV1.CreateAgencyRequest, context) => ({
+      agency: toAgencyMessage(await createAgency(deps, context, request)),
+    })),
+    registerCitizen: unaryHandler(logger, async (request: identityV1.RegisterCitizenRequest, context) =>
+      registerCitizen(deps, context, request),
+    ),
+    verifyContact: unaryHandler(logger, async (request: identityV1.VerifyContactRequest, context) =>
+      verifyContact(deps, context, request),
+    ),
+    resendCode: unaryHandler(logger, async (request: identityV1.ResendCodeRequest, context) => {
+      await resendCode(deps, context, request);
+      return {};
+    }),
+    activateAccount: unaryHandler(logger, async (request: identityV1.ActivateAccountRequest, context) =>
+      activateAccount(deps, context, request),
+    ),
+    createStaff: unaryHandler(logger, async (request: identityV1.CreateStaffRequest, context) => ({
+      user: toUserMessage(await createStaff(deps, context, request)),
+    })),
+    changeStaffRoles: unaryHandler(logger, async (request: identityV1.ChangeStaffRolesRequest, context) => ({
+      user: toUserMessage(await changeStaffRoles(deps, context, request)),
+    })),
+    deactivateUser: unaryHandler(logger, async (request: identityV1.DeactivateUserRequest, context) => ({
+      user: toUserMessage(await deactivateUser(deps, context, request)),
+    })),
+    listStaff: unaryHandler(logger, async (request: identityV1.ListStaffRequest, context) => ({
+      users: (await listStaff(deps, context, request)).map(toUserMessage),
+    })),
+    getUser: unaryHandler(logger, async (request: identityV1.GetUserRequest, context) => ({
+      user: toUserMessage(await getUser(deps, context, request.userId)),
+    })),
+    getUsers: unaryHandler(logger, async (request: identityV1.GetUsersRequest, context) => ({
+      users: (await getUsers(deps, context, request.userIds)).map(toUserMessage),
+    })),
+    listAgencyOfficers: unaryHandler(logger, async (request: identityV1.ListAgencyOfficersRequest, context) => ({
+      users: (await listAgencyOfficers(deps, context, request)).map(toUserMessage),
+    })),
+    checkVerifiedCitizen: unaryHandler(logger, async (request: identityV1.CheckVerifiedCitizenRequest, context) =>
+      checkVerifiedCitizen(deps, context, request),
+    ),
   };
 }

@@ -1,12 +1,8 @@
+import { identityErrorCodes } from '@balai/contracts';
 import { defineErrors } from '@balai/platform';
-import { status as GrpcStatus } from '@grpc/grpc-js';
 
-/** The identity service's own error codes (the platform's come on top). */
-export const identityErrors = defineErrors({
-  NIK_INVALID: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The NIK is not valid' },
-  PHONE_INVALID: {
-    http: 400,
-    grpc: GrpcStatus.INVALID_ARGUMENT,
-    title: 'The phone number is not a valid mobile number',
-  },
-});
+/**
+ * The identity service's own error codes (the platform's come on top). Codes callers must tell
+ * apart live in @balai/contracts, so the gateway registers the very same definitions.
+ */
+export const identityErrors = defineErrors({ ...identityErrorCodes });

@@ -9,7 +9,15 @@ import {
 } from '@balai/testkit';
 import { type Collection, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startAnalyticsFor, startComplaintsFor, startGatewayFor } from './helpers.js';
+import {
+  signInNewCitizen,
+  signInNewStaff,
+  startAnalyticsFor,
+  startComplaintsFor,
+  startGatewayFor,
+  startIdentityFor,
+  type TestIdentity,
+} from './helpers.js';
 
 /*
  * The services talk to a broker of this file's own, which the test stops and starts again; the
@@ -21,6 +29,10 @@ const tenant = '36.73';
 const topic = `${ns.topicPrefix}balai.complaints.v1`;
 
 let broker: DedicatedKafka;
+/** On the shared broker: signing in is not what this test takes down. */
+let identity: TestIdentity;
+let citizen: string;
+let analyst: string;
 let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
 let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
 let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
@@ -30,11 +42,14 @@ let stored: Collection<{ _id: string; outbox: unknown[] }>;
 beforeAll(async () => {
   broker = await startDedicatedKafka();
   // Both services provision the streams at once on this fresh broker (ensureTopics settles the race).
-  [complaints, analytics] = await Promise.all([
+  [complaints, analytics, identity] = await Promise.all([
     startComplaintsFor(ns, { brokers: broker.brokers }),
     startAnalyticsFor(ns, { brokers: broker.brokers }),
+    startIdentityFor(ns),
   ]);
-  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort });
+  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
+  citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
+  analyst = (await signInNewStaff(gateway.url, identity, { tenant, roles: ['analyst'] })).accessToken;
   mongo = await MongoClient.connect(infrastructureEndpoints().mongoUrl);
   stored = mongo.db(ns.database('complaints')).collection('complaints');
 });
@@ -43,7 +58,7 @@ afterAll(async () => {
   await gateway?.stop();
   // A relay stuck publishing to a stopped broker would hold up the services' shutdown.
   if (broker && !broker.running) await broker.start().catch(() => {});
-  await Promise.all([complaints?.stop(), analytics?.stop()]);
+  await Promise.all([complaints?.stop(), analytics?.stop(), identity?.service.stop()]);
   await broker?.dispose();
   await mongo?.close();
 });
@@ -51,7 +66,7 @@ afterAll(async () => {
 async function submit(): Promise<Response> {
   return fetch(`${gateway.url}/v1/complaints`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${citizen}` },
     body: JSON.stringify({
       categoryCode: 'roads.pothole',
       description: 'Lubang besar di Jalan Ahmad Yani depan pasar',
@@ -63,7 +78,7 @@ async function submit(): Promise<Response> {
 
 async function submittedTotal(): Promise<number> {
   const response = await fetch(`${gateway.url}/v1/analytics/complaints/summary`, {
-    headers: { 'x-balai-tenant': tenant },
+    headers: { authorization: `Bearer ${analyst}` },
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { submittedTotal: number }).submittedTotal;

@@ -68,7 +68,12 @@ function submitUntilKilled(child: ServiceProcess, concurrency: number) {
           const { complaint } = await callUnary(
             client.submitComplaint.bind(client),
             submission,
-            { tenantId: tenant, requestId: `crash-${child.pid}-${caller}-${call}`, roles: [] },
+            {
+              tenantId: tenant,
+              requestId: `crash-${child.pid}-${caller}-${call}`,
+              subject: 'citizen-1',
+              roles: ['citizen'],
+            },
             5_000,
           );
           if (complaint) acknowledged.push(complaint.id);
@@ -150,7 +155,7 @@ describe('the complaints service killed between its write and its publish', () =
       const summary = await callUnary(
         client.getComplaintSummary.bind(client),
         {},
-        { tenantId: tenant, requestId: 'crash-summary', roles: [] },
+        { tenantId: tenant, requestId: 'crash-summary', subject: 'analyst-1', roles: ['analyst'] },
         5_000,
       );
       expect(summary.submittedTotal).toBe(storedIds.length);

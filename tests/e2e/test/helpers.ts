@@ -1,7 +1,17 @@
+import { randomInt } from 'node:crypto';
 import { loadAnalyticsConfig, startAnalytics } from '@balai/analytics';
 import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
+import { identityV1 } from '@balai/contracts';
 import { loadGatewayConfig, startGateway } from '@balai/gateway';
-import { infrastructureEndpoints, type TestNamespace } from '@balai/testkit';
+import { loadIdentityConfig, type NotificationMessage, type RunningIdentity, startIdentity } from '@balai/identity';
+import { callUnary, createGrpcClient } from '@balai/platform';
+import {
+  freePort,
+  infrastructureEndpoints,
+  type SignedIn,
+  signInWithPassword,
+  type TestNamespace,
+} from '@balai/testkit';
 
 /** Where a test points a service, when not at the shared infrastructure. */
 export interface ServiceTargets {
@@ -32,10 +42,152 @@ export function startAnalyticsFor(ns: TestNamespace, targets: ServiceTargets = {
   return startAnalytics(loadAnalyticsConfig(serviceEnv(ns, 'analytics', targets)));
 }
 
-export function startGatewayFor(targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>) {
+export function startGatewayFor(
+  targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>,
+  identity?: TestIdentity,
+) {
+  return startGateway(loadGatewayConfig(gatewayEnv(targets, identity)));
+}
+
+/** Identity as the e2e tests run it: in-process, its codes captured, its issuer the gateway's. */
+export interface TestIdentity {
+  service: RunningIdentity;
+  /** Identity's provider as apps see it: through the gateway, whose port is reserved for it. */
+  issuer: string;
+  gatewayPort: number;
+  messages: NotificationMessage[];
+}
+
+export async function startIdentityFor(ns: TestNamespace, targets: ServiceTargets = {}): Promise<TestIdentity> {
+  const gatewayPort = await freePort();
+  const issuer = `http://127.0.0.1:${gatewayPort}/oidc`;
+  const messages: NotificationMessage[] = [];
+  const service = await startIdentity(
+    loadIdentityConfig({ ...serviceEnv(ns, 'identity', targets), SEED_DEMO_DATA: 'true', OIDC_ISSUER: issuer }),
+    { notificationSender: { send: async (message) => void messages.push(message) } },
+  );
+  return { service, issuer, gatewayPort, messages };
+}
+
+/** The gateway's variables for services on these gRPC ports and, when given, this identity. */
+export function gatewayEnv(
+  targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>,
+  identity?: TestIdentity,
+): Record<string, string> {
   const env: Record<string, string> = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', HTTP_PORT: '0' };
   for (const [service, port] of Object.entries(targets)) {
     env[`${service.toUpperCase()}_GRPC_TARGET`] = `127.0.0.1:${port}`;
   }
-  return startGateway(loadGatewayConfig(env));
+  if (identity) {
+    const publicUrl = `http://127.0.0.1:${identity.gatewayPort}`;
+    Object.assign(env, {
+      HTTP_PORT: String(identity.gatewayPort),
+      PUBLIC_URL: publicUrl,
+      OIDC_ISSUER: identity.issuer,
+      IDENTITY_HTTP_URL: `http://127.0.0.1:${identity.service.httpPort}`,
+      IDENTITY_GRPC_TARGET: `127.0.0.1:${identity.service.grpcPort}`,
+    });
+  }
+  return env;
+}
+
+/** The demo web app's client (seeded): public, PKCE, first party. */
+export const webClient = { clientId: 'balai-web', redirectUri: 'http://127.0.0.1:5173/callback' };
+export const apiResource = 'urn:balai:api';
+
+/** A valid NIK of the tenant's province, unique enough for one test run (random birth date and sequence). */
+export function newNik(province = '36'): string {
+  const day = 1 + randomInt(28);
+  const month = 1 + randomInt(12);
+  const year = 60 + randomInt(40);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${province}7301${two(day + (randomInt(2) ? 40 : 0))}${two(month)}${two(year)}${String(1 + randomInt(9999)).padStart(4, '0')}`;
+}
+
+const password = 'kopi tubruk pagi hari';
+
+function newMobile(): string {
+  return `0812${String(randomInt(100_000_000)).padStart(8, '0')}`;
+}
+
+function lastCode(identity: TestIdentity, to: string): string {
+  const message = identity.messages.findLast((candidate) => candidate.to === to && candidate.params.code);
+  if (!message?.params.code) throw new Error(`no code was sent to ${to}`);
+  return message.params.code;
+}
+
+async function postJson(url: string, body: unknown, tenant: string): Promise<Response> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+/**
+ * A citizen as a real one gets there: registers through the gateway, verifies with the code
+ * sent by SMS, signs in on the hosted page. Returns the API access token and the login.
+ */
+export async function signInNewCitizen(
+  gatewayUrl: string,
+  identity: TestIdentity,
+  tenant = '36.73',
+): Promise<{ accessToken: string; login: string; signedIn: SignedIn }> {
+  const login = newMobile();
+  const phone = `+62${login.slice(1)}`;
+  await postJson(
+    `${gatewayUrl}/v1/citizens/registrations`,
+    { nik: newNik(tenant.slice(0, 2)), fullName: 'Warga Uji', phone: login, password },
+    tenant,
+  );
+  await postJson(`${gatewayUrl}/v1/accounts/verification`, { login, code: lastCode(identity, phone) }, tenant);
+  const signedIn = await signInWithPassword({
+    issuer: identity.issuer,
+    ...webClient,
+    tenant,
+    login,
+    password,
+    resource: apiResource,
+  });
+  return { accessToken: signedIn.tokens.access_token, login, signedIn };
+}
+
+/**
+ * A staff member: created by a tenant admin (identity's gRPC API with an admin's context, as
+ * the gateway would call it), activated with the e-mailed code, signed in on the hosted page.
+ */
+export async function signInNewStaff(
+  gatewayUrl: string,
+  identity: TestIdentity,
+  staff: { tenant?: string; roles: string[]; agencyId?: string },
+): Promise<{ accessToken: string; userId: string }> {
+  const tenant = staff.tenant ?? '36.73';
+  const email = `staf.${randomInt(1e9)}@pemda.example`;
+  const client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${identity.service.grpcPort}`);
+  try {
+    const { user } = await callUnary(
+      client.createStaff.bind(client),
+      { fullName: 'Staf Uji', email, phone: '', roles: staff.roles, agencyId: staff.agencyId ?? '' },
+      { tenantId: tenant, requestId: 'e2e-setup', subject: 'e2e-admin', roles: ['tenant_admin'] },
+      5000,
+    );
+    await postJson(
+      `${gatewayUrl}/v1/accounts/activation`,
+      { login: email, code: lastCode(identity, email), newPassword: password },
+      tenant,
+    );
+    const signedIn = await signInWithPassword({
+      issuer: identity.issuer,
+      ...webClient,
+      tenant,
+      login: email,
+      password,
+      resource: apiResource,
+    });
+    return { accessToken: signedIn.tokens.access_token, userId: user?.id ?? '' };
+  } finally {
+    client.close();
+  }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { eventually, type ServiceProcess, startServiceProcess, testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnv } from './helpers.js';
+import { gatewayEnv, serviceEnv, signInNewCitizen, startIdentityFor, type TestIdentity } from './helpers.js';
 
 /*
  * The services run as their own processes, started the way operators start them (the
@@ -71,6 +71,9 @@ let collector: Awaited<ReturnType<typeof startCollector>>;
 let complaints: ServiceProcess;
 let analytics: ServiceProcess;
 let gateway: ServiceProcess;
+/** In-process, untraced: it only issues the citizen's token. */
+let identity: TestIdentity;
+let citizen: string;
 
 beforeAll(async () => {
   collector = await startCollector();
@@ -82,7 +85,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
   };
   const instrumented = ['--import', fileURLToPath(instrumentUrl)];
-  [complaints, analytics] = await Promise.all([
+  [complaints, analytics, identity] = await Promise.all([
     startServiceProcess({
       service: 'complaints',
       env: { ...serviceEnv(ns, 'complaints'), ...telemetry },
@@ -93,22 +96,22 @@ beforeAll(async () => {
       env: { ...serviceEnv(ns, 'analytics'), ...telemetry },
       nodeArgs: instrumented,
     }),
+    startIdentityFor(ns),
   ]);
   gateway = await startServiceProcess({
     service: 'gateway',
     env: {
-      HTTP_PORT: '0',
-      COMPLAINTS_GRPC_TARGET: `127.0.0.1:${complaints.grpcPort}`,
-      ANALYTICS_GRPC_TARGET: `127.0.0.1:${analytics.grpcPort}`,
+      ...gatewayEnv({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity),
       ...telemetry,
     },
     nodeArgs: instrumented,
   });
+  citizen = (await signInNewCitizen(`http://127.0.0.1:${gateway.httpPort}`, identity, tenant)).accessToken;
 });
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([complaints?.stop(), analytics?.stop()]);
+  await Promise.all([complaints?.stop(), analytics?.stop(), identity?.service.stop()]);
   await new Promise((resolve) => collector?.server.close(resolve));
 });
 
@@ -121,7 +124,7 @@ describe('telemetry: one trace from the gateway request to the analytics consume
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-balai-tenant': tenant,
+        authorization: `Bearer ${citizen}`,
         traceparent: `00-${traceId}-${callerSpanId}-01`,
       },
       body: JSON.stringify({

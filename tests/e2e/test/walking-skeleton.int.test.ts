@@ -3,28 +3,45 @@ import { connectMongo, createLogger } from '@balai/platform';
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnalyticsFor, startComplaintsFor, startGatewayFor } from './helpers.js';
+import {
+  signInNewCitizen,
+  signInNewStaff,
+  startAnalyticsFor,
+  startComplaintsFor,
+  startGatewayFor,
+  startIdentityFor,
+  type TestIdentity,
+} from './helpers.js';
 
 const ns = testNamespace(import.meta.filename);
 const tenant = '36.73';
 
+let identity: TestIdentity;
 let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
 let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
 let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
 let mongo: MongoClient;
 let complaintsDb: Db;
+/** Access tokens: a citizen of Kota Serang, and an analyst of each city. */
+let citizen: string;
+const analysts: Record<string, string> = {};
 
 function post(body: string, headers: Record<string, string> = {}) {
   return fetch(`${gateway.url}/v1/complaints`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${citizen}`,
+      'x-balai-tenant': tenant,
+      ...headers,
+    },
     body,
   });
 }
 
 async function summary(tenantId = tenant): Promise<{ submittedTotal: number; byCategory: unknown[] }> {
   const response = await fetch(`${gateway.url}/v1/analytics/complaints/summary`, {
-    headers: { 'x-balai-tenant': tenantId },
+    headers: { authorization: `Bearer ${analysts[tenantId]}` },
   });
   expect(response.status).toBe(200);
   return (await response.json()) as { submittedTotal: number; byCategory: unknown[] };
@@ -38,15 +55,23 @@ const validComplaint = {
 };
 
 beforeAll(async () => {
-  [complaints, analytics] = await Promise.all([startComplaintsFor(ns), startAnalyticsFor(ns)]);
-  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort });
+  [identity, complaints, analytics] = await Promise.all([
+    startIdentityFor(ns),
+    startComplaintsFor(ns),
+    startAnalyticsFor(ns),
+  ]);
+  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
+  citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
+  for (const city of [tenant, '36.71']) {
+    analysts[city] = (await signInNewStaff(gateway.url, identity, { tenant: city, roles: ['analyst'] })).accessToken;
+  }
   mongo = await MongoClient.connect(infrastructureEndpoints().mongoUrl);
   complaintsDb = mongo.db(ns.database('complaints'));
 });
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([complaints?.stop(), analytics?.stop()]);
+  await Promise.all([identity?.service.stop(), complaints?.stop(), analytics?.stop()]);
   await mongo?.close();
 });
 
@@ -132,14 +157,22 @@ describe('POST /v1/complaints refuses bad input with problem+json and writes not
     expect(problem.errors).toContainEqual(expect.objectContaining({ field: '/reporterNik' }));
   });
 
-  it('should answer 400 TENANT_REQUIRED without a tenant', async () => {
+  it('should answer 401 UNAUTHENTICATED without an access token, and write nothing', async () => {
+    const before = await complaintsDb.collection('complaints').countDocuments();
     const response = await fetch(`${gateway.url}/v1/complaints`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
       body: JSON.stringify(validComplaint),
     });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'TENANT_REQUIRED' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await complaintsDb.collection('complaints').countDocuments()).toBe(before);
+  });
+
+  it("should refuse a citizen filing in another city than the token's", async () => {
+    const response = await post(JSON.stringify(validComplaint), { 'x-balai-tenant': '36.71' });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'TENANT_MISMATCH' });
   });
 });
 
@@ -158,7 +191,7 @@ describe('a crash between the database write and the Kafka publish', () => {
     const repository = new ComplaintRepository(complaintModel(connection));
     const committed = await submitComplaint(
       { repository, clock: () => new Date(), onCommitted: () => {} },
-      { tenantId: tenant, requestId: 'crash-test', roles: [] },
+      { tenantId: tenant, requestId: 'crash-test', subject: 'citizen-1', roles: ['citizen'] },
       validComplaint,
     );
     const stored = await complaintsDb.collection('complaints').findOne({ _id: committed._id as never });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
+import { demoAccessToken } from './demo-accounts.ts';
 import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
 import { platformUp } from './platform.ts';
 import { CliError } from './processes.ts';
@@ -41,6 +42,15 @@ infra
   .description('print KAFKA_BROKERS and MONGO_URL exports for tests and services')
   .action(() => {
     process.stdout.write(infraEnv());
+  });
+
+program
+  .command('token')
+  .argument('<login>', 'a demo account, e.g. warga@serang.example or admin@serang.example')
+  .option('--tenant <code>', 'the tenant the account belongs to', '36.73')
+  .description('sign a demo account in (code + PKCE through the gateway) and print its access token')
+  .action(async (login: string, options: { tenant: string }) => {
+    process.stdout.write(`${await demoAccessToken(login, options.tenant)}\n`);
   });
 
 const dlq = program.command('dlq').description("inspect and replay a consumer group's dead letters");

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import ora from 'ora';
 import pc from 'picocolors';
+import { demoAccessToken, demoAccounts, demoPassword, demoPasswordFile } from './demo-accounts.ts';
 import { infraDown, infraUp } from './infra.ts';
 import { CliError, requirePortsFree, run, sleep } from './processes.ts';
 import { kafkaBrokers, mongoUrl, settings } from './settings.ts';
@@ -17,16 +18,31 @@ interface ServiceSpec {
 }
 
 function serviceSpecs(): ServiceSpec[] {
+  const gatewayUrl = `http://127.0.0.1:${settings.ports.gateway}`;
   const infra = { MONGO_URL: mongoUrl(), KAFKA_BROKERS: kafkaBrokers(), OUTBOX_POLL_INTERVAL_MS: '500' };
   return [
-    { name: 'identity', httpPort: 7101, grpcPort: 7201, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.magenta },
+    {
+      name: 'identity',
+      httpPort: 7101,
+      grpcPort: 7201,
+      // Tokens name the provider as apps reach it: through the gateway.
+      // Codes for registration and staff activation appear in identity's log (development only).
+      env: {
+        ...infra,
+        SEED_DEMO_DATA: 'true',
+        DEMO_PASSWORD: demoPassword(),
+        NOTIFICATION_SENDER: 'log',
+        OIDC_ISSUER: `${gatewayUrl}/oidc`,
+      },
+      color: pc.magenta,
+    },
     { name: 'permits', httpPort: 7103, grpcPort: 7203, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.blue },
     { name: 'complaints', httpPort: 7102, grpcPort: 7202, env: infra, color: pc.yellow },
     { name: 'analytics', httpPort: 7105, grpcPort: 7205, env: infra, color: pc.cyan },
     {
       name: 'gateway',
       httpPort: settings.ports.gateway,
-      env: { PUBLIC_URL: `http://127.0.0.1:${settings.ports.gateway}` },
+      env: { PUBLIC_URL: gatewayUrl, OIDC_ISSUER: `${gatewayUrl}/oidc`, IDENTITY_HTTP_URL: 'http://127.0.0.1:7101' },
       color: pc.green,
     },
   ];
@@ -90,54 +106,47 @@ async function waitReady(spec: ServiceSpec, child: ChildProcess, timeoutMs = 60_
 
 const demoComplaints = [
   {
-    tenant: '36.73',
     categoryCode: 'roads.pothole',
     description: 'Jalan berlubang di Jl. Ahmad Yani dekat Alun-alun Serang',
     latitude: -6.1201,
     longitude: 106.1503,
   },
   {
-    tenant: '36.73',
     categoryCode: 'drainage.flooding',
     description: 'Saluran air tersumbat, banjir setiap hujan di Cipocok Jaya',
     latitude: -6.1389,
     longitude: 106.1712,
   },
   {
-    tenant: '36.73',
     categoryCode: 'waste.illegal-dumping',
     description: 'Tumpukan sampah liar di pinggir Sungai Cibanten',
     latitude: -6.1102,
     longitude: 106.1588,
   },
   {
-    tenant: '36.73',
     categoryCode: 'lighting.streetlight-out',
     description: 'Lampu penerangan jalan mati di Jl. Veteran sejak seminggu',
     latitude: -6.1175,
     longitude: 106.1541,
   },
-  {
-    tenant: '36',
-    categoryCode: 'roads.pothole',
-    description: 'Jalan provinsi rusak parah di ruas Pandeglang - Labuan',
-    latitude: -6.3087,
-    longitude: 106.105,
-  },
 ];
 
-/** Seeds demo complaints through the gateway (the real path), once. */
+/** Seeds demo complaints through the gateway (the real path, signed in as the demo citizen), once. */
 async function seedDemoComplaints(gateway: string): Promise<void> {
-  const summary = await fetch(`${gateway}/v1/analytics/complaints/summary`, { headers: { 'x-balai-tenant': '36.73' } });
+  const analyst = await demoAccessToken('analis@serang.example', '36.73');
+  const summary = await fetch(`${gateway}/v1/analytics/complaints/summary`, {
+    headers: { authorization: `Bearer ${analyst}` },
+  });
   const { submittedTotal } = (await summary.json()) as { submittedTotal: number };
   if (submittedTotal > 0) {
     console.log(`${pc.green('✔')} demo complaints already present (${submittedTotal} in Kota Serang)`);
     return;
   }
-  for (const { tenant, ...complaint } of demoComplaints) {
+  const citizen = await demoAccessToken('warga@serang.example', '36.73');
+  for (const complaint of demoComplaints) {
     const response = await fetch(`${gateway}/v1/complaints`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${citizen}` },
       body: JSON.stringify(complaint),
     });
     if (response.status !== 201)
@@ -207,10 +216,14 @@ ${pc.bold('Balai is up.')} Press Ctrl-C to stop everything.
 
   Gateway            ${gateway}
   OpenAPI document   ${gateway}/openapi.json
-  Complaint summary  curl -H 'X-Balai-Tenant: 36.73' ${gateway}/v1/analytics/complaints/summary
-  Submit a complaint curl -H 'X-Balai-Tenant: 36.73' -H 'content-type: application/json' \\
+  Sign-in (OIDC)     ${gateway}/oidc/.well-known/openid-configuration   (web client: balai-web)
+  Demo accounts      ${demoAccounts.join(', ')}
+                     password in ${demoPasswordFile()}
+  An access token    TOKEN=$(./balai token warga@serang.example)        (another shell)
+  Submit a complaint curl -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
                        -d '{"categoryCode":"roads.pothole","description":"Jalan berlubang di depan sekolah","latitude":-6.12,"longitude":106.15}' \\
                        ${gateway}/v1/complaints
+  Complaint summary  curl -H "Authorization: Bearer $(./balai token analis@serang.example)" ${gateway}/v1/analytics/complaints/summary
   Kafka              ${kafkaBrokers()}   (topic balai.complaints.v1)
   MongoDB (FerretDB) ${mongoUrl()}
   Logs               ${settings.logs}/<service>.log

@@ -1,4 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
+import { AppError } from '../errors.js';
+import type { Role } from '../roles.js';
 import { currentTraceparent } from '../telemetry/tracing.js';
 
 /**
@@ -8,7 +10,10 @@ import { currentTraceparent } from '../telemetry/tracing.js';
 export interface CallContext {
   tenantId: string;
   requestId: string;
+  /** The user (or, for client credentials, the client) the gateway authenticated. */
   subject?: string;
+  /** The agency (OPD) of a staff caller. */
+  agencyId?: string;
   roles: string[];
   traceparent?: string;
 }
@@ -19,6 +24,7 @@ export const tenantIdPattern = /^\d{2}(\.\d{2}){0,2}(\.\d{4})?$/;
 const keys = {
   tenant: 'x-balai-tenant',
   subject: 'x-balai-subject',
+  agency: 'x-balai-agency',
   roles: 'x-balai-roles',
   requestId: 'x-request-id',
   traceparent: 'traceparent',
@@ -29,6 +35,7 @@ export function contextToMetadata(context: CallContext): Metadata {
   metadata.set(keys.tenant, context.tenantId);
   metadata.set(keys.requestId, context.requestId);
   if (context.subject) metadata.set(keys.subject, context.subject);
+  if (context.agencyId) metadata.set(keys.agency, context.agencyId);
   if (context.roles.length > 0) metadata.set(keys.roles, context.roles.join(','));
   // With telemetry running, the gRPC instrumentation replaces this with the client span's context.
   if (context.traceparent) metadata.set(keys.traceparent, context.traceparent);
@@ -50,8 +57,21 @@ export function contextFromMetadata(metadata: Metadata): CallContext {
   };
   const subject = first(metadata, keys.subject);
   if (subject) context.subject = subject;
+  const agencyId = first(metadata, keys.agency);
+  if (agencyId) context.agencyId = agencyId;
   // The call's own span when telemetry runs (so what it writes joins the trace), else the caller's.
   const traceparent = currentTraceparent() ?? first(metadata, keys.traceparent);
   if (traceparent) context.traceparent = traceparent;
   return context;
+}
+
+/**
+ * A service's own check of the caller's roles (the gateway checked its route table first):
+ * an anonymous call is UNAUTHENTICATED, a call without one of `allowed` is FORBIDDEN.
+ */
+export function requireRole(context: CallContext, allowed: readonly Role[]): void {
+  if (!context.subject) throw new AppError('UNAUTHENTICATED');
+  if (!context.roles.some((role) => (allowed as readonly string[]).includes(role))) {
+    throw new AppError('FORBIDDEN', `Needs one of the roles ${allowed.join(', ')}`);
+  }
 }

@@ -15,6 +15,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
   app.get(
     '/v1/analytics/complaints/summary',
     {
+      config: { access: { roles: ['analyst', 'supervisor', 'tenant_admin', 'platform_admin'] } },
       schema: {
         summary: 'Complaint counts of the tenant',
         tags: ['analytics'],

@@ -34,6 +34,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
   app.post(
     '/v1/complaints',
     {
+      // An officer files on behalf of a citizen at a service counter.
+      config: { access: { roles: ['citizen', 'officer'] } },
       schema: {
         summary: 'Submit a complaint',
         tags: ['complaints'],

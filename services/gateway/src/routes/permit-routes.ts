@@ -9,6 +9,7 @@ export const permitRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> =
   app.get(
     '/v1/permit-types',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Permit types offered by the tenant',
         tags: ['permits'],

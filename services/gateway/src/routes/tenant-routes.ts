@@ -16,6 +16,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> =
   app.get(
     '/v1/tenants',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'List tenants (provinces, cities, regencies)',
         tags: ['tenants'],

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp.js";
 
 export const protobufPackage = "balai.identity.v1";
 
@@ -46,6 +47,232 @@ export interface GetTenantRequest {
 
 export interface GetTenantResponse {
   tenant: Tenant | undefined;
+}
+
+/** Settings every tenant has, after resolution. */
+export interface TenantSettings {
+  /** BCP 47 tag of the tenant's messages: "id-ID" or "en". */
+  defaultLocale: string;
+  /** Days after resolution or rejection in which a citizen may reopen a complaint. */
+  complaintReopenWindowDays: number;
+  /** Days after resolution after which an unrated complaint closes itself. */
+  complaintAutoCloseDays: number;
+  /** Minutes a contact verification code stays valid. */
+  otpTtlMinutes: number;
+  /** Hours a staff activation code stays valid. */
+  staffActivationTtlHours: number;
+}
+
+/** The settings a tenant set itself; an absent field is inherited from the parent tenant. */
+export interface TenantSettingsOverrides {
+  defaultLocale?: string | undefined;
+  complaintReopenWindowDays?: number | undefined;
+  complaintAutoCloseDays?: number | undefined;
+  otpTtlMinutes?: number | undefined;
+  staffActivationTtlHours?: number | undefined;
+}
+
+export interface GetTenantSettingsRequest {
+  /** Settings are public, so any tenant's may be read. */
+  tenantId: string;
+}
+
+export interface GetTenantSettingsResponse {
+  tenantId: string;
+  settings: TenantSettings | undefined;
+  overrides: TenantSettingsOverrides | undefined;
+}
+
+export interface UpdateTenantSettingsRequest {
+  /** Values to set on the caller's tenant. */
+  set:
+    | TenantSettingsOverrides
+    | undefined;
+  /** Names of settings (proto3 JSON names, for example "otpTtlMinutes") to inherit again. */
+  clear: string[];
+}
+
+export interface UpdateTenantSettingsResponse {
+  tenantId: string;
+  settings: TenantSettings | undefined;
+  overrides: TenantSettingsOverrides | undefined;
+}
+
+/** An agency (organisasi perangkat daerah) of a tenant. */
+export interface Agency {
+  /** Short code, unique within the tenant: "dpupr", "dlh". */
+  id: string;
+  tenantId: string;
+  /** Official name: "Dinas Pekerjaan Umum dan Penataan Ruang". */
+  name: string;
+  /** Usual abbreviation: "Dinas PUPR". */
+  shortName: string;
+}
+
+export interface ListAgenciesRequest {
+}
+
+export interface ListAgenciesResponse {
+  agencies: Agency[];
+}
+
+export interface CreateAgencyRequest {
+  id: string;
+  name: string;
+  shortName: string;
+}
+
+export interface CreateAgencyResponse {
+  agency: Agency | undefined;
+}
+
+/** A user as other services and the gateway see one: no NIK, no password hash, no contacts. */
+export interface User {
+  id: string;
+  tenantId: string;
+  /** "citizen" or "staff". */
+  kind: string;
+  fullName: string;
+  roles: string[];
+  /** The agency of a staff member; empty otherwise. */
+  agencyId: string;
+  /** "pending" (no contact proven yet), "active" or "deactivated". */
+  status: string;
+  emailVerified: boolean;
+  phoneVerified: boolean;
+  /** Optimistic concurrency: send it back with a change. */
+  version: number;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+}
+
+export interface RegisterCitizenRequest {
+  nik: string;
+  fullName: string;
+  /** At least one of email and phone. */
+  email: string;
+  phone: string;
+  password: string;
+}
+
+/** The same for a new registration and for one whose NIK or contact was already taken. */
+export interface RegisterCitizenResponse {
+  /** Channels a code was sent to, from the contacts in the request: "email", "sms". */
+  channels: string[];
+}
+
+export interface VerifyContactRequest {
+  /** The e-mail address or mobile number the code was sent to. */
+  login: string;
+  code: string;
+}
+
+export interface VerifyContactResponse {
+  /** "email" or "sms". */
+  channel: string;
+  status: string;
+}
+
+export interface ResendCodeRequest {
+  /** The e-mail address or mobile number to send a new code to. */
+  login: string;
+}
+
+export interface ResendCodeResponse {
+}
+
+export interface ActivateAccountRequest {
+  /** The e-mail address or mobile number the activation code was sent to. */
+  login: string;
+  code: string;
+  newPassword: string;
+}
+
+export interface ActivateAccountResponse {
+  status: string;
+}
+
+export interface CreateStaffRequest {
+  fullName: string;
+  /** At least one of email and phone; the activation code goes to the e-mail address if given. */
+  email: string;
+  phone: string;
+  /**
+   * A subset of the staff roles (officer, supervisor, permit_reviewer, permit_approver,
+   * analyst, tenant_admin).
+   */
+  roles: string[];
+  /** Required for officer, supervisor, permit_reviewer and permit_approver. */
+  agencyId: string;
+}
+
+export interface CreateStaffResponse {
+  user: User | undefined;
+}
+
+export interface ChangeStaffRolesRequest {
+  userId: string;
+  roles: string[];
+  agencyId: string;
+  /** The version the caller last read; a different current version is ABORTED (STALE_VERSION). */
+  expectedVersion: number;
+}
+
+export interface ChangeStaffRolesResponse {
+  user: User | undefined;
+}
+
+export interface DeactivateUserRequest {
+  userId: string;
+  /** The version the caller last read; 0 skips the check. */
+  expectedVersion: number;
+}
+
+export interface DeactivateUserResponse {
+  user: User | undefined;
+}
+
+export interface ListStaffRequest {
+  /** Only this agency's staff when not empty. */
+  agencyId: string;
+}
+
+export interface ListStaffResponse {
+  users: User[];
+}
+
+export interface GetUserRequest {
+  userId: string;
+}
+
+export interface GetUserResponse {
+  user: User | undefined;
+}
+
+export interface GetUsersRequest {
+  userIds: string[];
+}
+
+export interface GetUsersResponse {
+  users: User[];
+}
+
+export interface ListAgencyOfficersRequest {
+  agencyId: string;
+}
+
+export interface ListAgencyOfficersResponse {
+  users: User[];
+}
+
+export interface CheckVerifiedCitizenRequest {
+  userId: string;
+}
+
+export interface CheckVerifiedCitizenResponse {
+  verified: boolean;
+  /** Why not: "unknown_user", "not_a_citizen", "pending", "deactivated"; empty when verified. */
+  reason: string;
 }
 
 function createBaseTenant(): Tenant {
@@ -430,7 +657,3363 @@ export const GetTenantResponse: MessageFns<GetTenantResponse> = {
   },
 };
 
-/** IdentityService owns tenants (regions), agencies and users. */
+function createBaseTenantSettings(): TenantSettings {
+  return {
+    defaultLocale: "",
+    complaintReopenWindowDays: 0,
+    complaintAutoCloseDays: 0,
+    otpTtlMinutes: 0,
+    staffActivationTtlHours: 0,
+  };
+}
+
+export const TenantSettings: MessageFns<TenantSettings> = {
+  encode(message: TenantSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.defaultLocale !== "") {
+      writer.uint32(10).string(message.defaultLocale);
+    }
+    if (message.complaintReopenWindowDays !== 0) {
+      writer.uint32(16).int32(message.complaintReopenWindowDays);
+    }
+    if (message.complaintAutoCloseDays !== 0) {
+      writer.uint32(24).int32(message.complaintAutoCloseDays);
+    }
+    if (message.otpTtlMinutes !== 0) {
+      writer.uint32(32).int32(message.otpTtlMinutes);
+    }
+    if (message.staffActivationTtlHours !== 0) {
+      writer.uint32(40).int32(message.staffActivationTtlHours);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.defaultLocale = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.complaintReopenWindowDays = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.complaintAutoCloseDays = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.otpTtlMinutes = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.staffActivationTtlHours = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantSettings {
+    return {
+      defaultLocale: isSet(object.defaultLocale)
+        ? globalThis.String(object.defaultLocale)
+        : isSet(object.default_locale)
+        ? globalThis.String(object.default_locale)
+        : "",
+      complaintReopenWindowDays: isSet(object.complaintReopenWindowDays)
+        ? globalThis.Number(object.complaintReopenWindowDays)
+        : isSet(object.complaint_reopen_window_days)
+        ? globalThis.Number(object.complaint_reopen_window_days)
+        : 0,
+      complaintAutoCloseDays: isSet(object.complaintAutoCloseDays)
+        ? globalThis.Number(object.complaintAutoCloseDays)
+        : isSet(object.complaint_auto_close_days)
+        ? globalThis.Number(object.complaint_auto_close_days)
+        : 0,
+      otpTtlMinutes: isSet(object.otpTtlMinutes)
+        ? globalThis.Number(object.otpTtlMinutes)
+        : isSet(object.otp_ttl_minutes)
+        ? globalThis.Number(object.otp_ttl_minutes)
+        : 0,
+      staffActivationTtlHours: isSet(object.staffActivationTtlHours)
+        ? globalThis.Number(object.staffActivationTtlHours)
+        : isSet(object.staff_activation_ttl_hours)
+        ? globalThis.Number(object.staff_activation_ttl_hours)
+        : 0,
+    };
+  },
+
+  toJSON(message: TenantSettings): unknown {
+    const obj: any = {};
+    if (message.defaultLocale !== "") {
+      obj.defaultLocale = message.defaultLocale;
+    }
+    if (message.complaintReopenWindowDays !== 0) {
+      obj.complaintReopenWindowDays = Math.round(message.complaintReopenWindowDays);
+    }
+    if (message.complaintAutoCloseDays !== 0) {
+      obj.complaintAutoCloseDays = Math.round(message.complaintAutoCloseDays);
+    }
+    if (message.otpTtlMinutes !== 0) {
+      obj.otpTtlMinutes = Math.round(message.otpTtlMinutes);
+    }
+    if (message.staffActivationTtlHours !== 0) {
+      obj.staffActivationTtlHours = Math.round(message.staffActivationTtlHours);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TenantSettings>, I>>(base?: I): TenantSettings {
+    return TenantSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TenantSettings>, I>>(object: I): TenantSettings {
+    const message = createBaseTenantSettings();
+    message.defaultLocale = object.defaultLocale ?? "";
+    message.complaintReopenWindowDays = object.complaintReopenWindowDays ?? 0;
+    message.complaintAutoCloseDays = object.complaintAutoCloseDays ?? 0;
+    message.otpTtlMinutes = object.otpTtlMinutes ?? 0;
+    message.staffActivationTtlHours = object.staffActivationTtlHours ?? 0;
+    return message;
+  },
+};
+
+function createBaseTenantSettingsOverrides(): TenantSettingsOverrides {
+  return {
+    defaultLocale: undefined,
+    complaintReopenWindowDays: undefined,
+    complaintAutoCloseDays: undefined,
+    otpTtlMinutes: undefined,
+    staffActivationTtlHours: undefined,
+  };
+}
+
+export const TenantSettingsOverrides: MessageFns<TenantSettingsOverrides> = {
+  encode(message: TenantSettingsOverrides, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.defaultLocale !== undefined) {
+      writer.uint32(10).string(message.defaultLocale);
+    }
+    if (message.complaintReopenWindowDays !== undefined) {
+      writer.uint32(16).int32(message.complaintReopenWindowDays);
+    }
+    if (message.complaintAutoCloseDays !== undefined) {
+      writer.uint32(24).int32(message.complaintAutoCloseDays);
+    }
+    if (message.otpTtlMinutes !== undefined) {
+      writer.uint32(32).int32(message.otpTtlMinutes);
+    }
+    if (message.staffActivationTtlHours !== undefined) {
+      writer.uint32(40).int32(message.staffActivationTtlHours);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantSettingsOverrides {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantSettingsOverrides();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.defaultLocale = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.complaintReopenWindowDays = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.complaintAutoCloseDays = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.otpTtlMinutes = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.staffActivationTtlHours = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantSettingsOverrides {
+    return {
+      defaultLocale: isSet(object.defaultLocale)
+        ? globalThis.String(object.defaultLocale)
+        : isSet(object.default_locale)
+        ? globalThis.String(object.default_locale)
+        : undefined,
+      complaintReopenWindowDays: isSet(object.complaintReopenWindowDays)
+        ? globalThis.Number(object.complaintReopenWindowDays)
+        : isSet(object.complaint_reopen_window_days)
+        ? globalThis.Number(object.complaint_reopen_window_days)
+        : undefined,
+      complaintAutoCloseDays: isSet(object.complaintAutoCloseDays)
+        ? globalThis.Number(object.complaintAutoCloseDays)
+        : isSet(object.complaint_auto_close_days)
+        ? globalThis.Number(object.complaint_auto_close_days)
+        : undefined,
+      otpTtlMinutes: isSet(object.otpTtlMinutes)
+        ? globalThis.Number(object.otpTtlMinutes)
+        : isSet(object.otp_ttl_minutes)
+        ? globalThis.Number(object.otp_ttl_minutes)
+        : undefined,
+      staffActivationTtlHours: isSet(object.staffActivationTtlHours)
+        ? globalThis.Number(object.staffActivationTtlHours)
+        : isSet(object.staff_activation_ttl_hours)
+        ? globalThis.Number(object.staff_activation_ttl_hours)
+        : undefined,
+    };
+  },
+
+  toJSON(message: TenantSettingsOverrides): unknown {
+    const obj: any = {};
+    if (message.defaultLocale !== undefined) {
+      obj.defaultLocale = message.defaultLocale;
+    }
+    if (message.complaintReopenWindowDays !== undefined) {
+      obj.complaintReopenWindowDays = Math.round(message.complaintReopenWindowDays);
+    }
+    if (message.complaintAutoCloseDays !== undefined) {
+      obj.complaintAutoCloseDays = Math.round(message.complaintAutoCloseDays);
+    }
+    if (message.otpTtlMinutes !== undefined) {
+      obj.otpTtlMinutes = Math.round(message.otpTtlMinutes);
+    }
+    if (message.staffActivationTtlHours !== undefined) {
+      obj.staffActivationTtlHours = Math.round(message.staffActivationTtlHours);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TenantSettingsOverrides>, I>>(base?: I): TenantSettingsOverrides {
+    return TenantSettingsOverrides.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TenantSettingsOverrides>, I>>(object: I): TenantSettingsOverrides {
+    const message = createBaseTenantSettingsOverrides();
+    message.defaultLocale = object.defaultLocale ?? undefined;
+    message.complaintReopenWindowDays = object.complaintReopenWindowDays ?? undefined;
+    message.complaintAutoCloseDays = object.complaintAutoCloseDays ?? undefined;
+    message.otpTtlMinutes = object.otpTtlMinutes ?? undefined;
+    message.staffActivationTtlHours = object.staffActivationTtlHours ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetTenantSettingsRequest(): GetTenantSettingsRequest {
+  return { tenantId: "" };
+}
+
+export const GetTenantSettingsRequest: MessageFns<GetTenantSettingsRequest> = {
+  encode(message: GetTenantSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTenantSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTenantSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTenantSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTenantSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTenantSettingsRequest>, I>>(base?: I): GetTenantSettingsRequest {
+    return GetTenantSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTenantSettingsRequest>, I>>(object: I): GetTenantSettingsRequest {
+    const message = createBaseGetTenantSettingsRequest();
+    message.tenantId = object.tenantId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTenantSettingsResponse(): GetTenantSettingsResponse {
+  return { tenantId: "", settings: undefined, overrides: undefined };
+}
+
+export const GetTenantSettingsResponse: MessageFns<GetTenantSettingsResponse> = {
+  encode(message: GetTenantSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.settings !== undefined) {
+      TenantSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    if (message.overrides !== undefined) {
+      TenantSettingsOverrides.encode(message.overrides, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTenantSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTenantSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = TenantSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.overrides = TenantSettingsOverrides.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTenantSettingsResponse {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      settings: isSet(object.settings) ? TenantSettings.fromJSON(object.settings) : undefined,
+      overrides: isSet(object.overrides) ? TenantSettingsOverrides.fromJSON(object.overrides) : undefined,
+    };
+  },
+
+  toJSON(message: GetTenantSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.settings !== undefined) {
+      obj.settings = TenantSettings.toJSON(message.settings);
+    }
+    if (message.overrides !== undefined) {
+      obj.overrides = TenantSettingsOverrides.toJSON(message.overrides);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTenantSettingsResponse>, I>>(base?: I): GetTenantSettingsResponse {
+    return GetTenantSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTenantSettingsResponse>, I>>(object: I): GetTenantSettingsResponse {
+    const message = createBaseGetTenantSettingsResponse();
+    message.tenantId = object.tenantId ?? "";
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TenantSettings.fromPartial(object.settings)
+      : undefined;
+    message.overrides = (object.overrides !== undefined && object.overrides !== null)
+      ? TenantSettingsOverrides.fromPartial(object.overrides)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateTenantSettingsRequest(): UpdateTenantSettingsRequest {
+  return { set: undefined, clear: [] };
+}
+
+export const UpdateTenantSettingsRequest: MessageFns<UpdateTenantSettingsRequest> = {
+  encode(message: UpdateTenantSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.set !== undefined) {
+      TenantSettingsOverrides.encode(message.set, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.clear) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTenantSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTenantSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.set = TenantSettingsOverrides.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clear.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTenantSettingsRequest {
+    return {
+      set: isSet(object.set) ? TenantSettingsOverrides.fromJSON(object.set) : undefined,
+      clear: globalThis.Array.isArray(object?.clear) ? object.clear.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: UpdateTenantSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.set !== undefined) {
+      obj.set = TenantSettingsOverrides.toJSON(message.set);
+    }
+    if (message.clear?.length) {
+      obj.clear = message.clear;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTenantSettingsRequest>, I>>(base?: I): UpdateTenantSettingsRequest {
+    return UpdateTenantSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTenantSettingsRequest>, I>>(object: I): UpdateTenantSettingsRequest {
+    const message = createBaseUpdateTenantSettingsRequest();
+    message.set = (object.set !== undefined && object.set !== null)
+      ? TenantSettingsOverrides.fromPartial(object.set)
+      : undefined;
+    message.clear = object.clear?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateTenantSettingsResponse(): UpdateTenantSettingsResponse {
+  return { tenantId: "", settings: undefined, overrides: undefined };
+}
+
+export const UpdateTenantSettingsResponse: MessageFns<UpdateTenantSettingsResponse> = {
+  encode(message: UpdateTenantSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.settings !== undefined) {
+      TenantSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    if (message.overrides !== undefined) {
+      TenantSettingsOverrides.encode(message.overrides, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTenantSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTenantSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = TenantSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.overrides = TenantSettingsOverrides.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTenantSettingsResponse {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      settings: isSet(object.settings) ? TenantSettings.fromJSON(object.settings) : undefined,
+      overrides: isSet(object.overrides) ? TenantSettingsOverrides.fromJSON(object.overrides) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateTenantSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.settings !== undefined) {
+      obj.settings = TenantSettings.toJSON(message.settings);
+    }
+    if (message.overrides !== undefined) {
+      obj.overrides = TenantSettingsOverrides.toJSON(message.overrides);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTenantSettingsResponse>, I>>(base?: I): UpdateTenantSettingsResponse {
+    return UpdateTenantSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTenantSettingsResponse>, I>>(object: I): UpdateTenantSettingsResponse {
+    const message = createBaseUpdateTenantSettingsResponse();
+    message.tenantId = object.tenantId ?? "";
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TenantSettings.fromPartial(object.settings)
+      : undefined;
+    message.overrides = (object.overrides !== undefined && object.overrides !== null)
+      ? TenantSettingsOverrides.fromPartial(object.overrides)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAgency(): Agency {
+  return { id: "", tenantId: "", name: "", shortName: "" };
+}
+
+export const Agency: MessageFns<Agency> = {
+  encode(message: Agency, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.shortName !== "") {
+      writer.uint32(34).string(message.shortName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Agency {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgency();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.shortName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Agency {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      shortName: isSet(object.shortName)
+        ? globalThis.String(object.shortName)
+        : isSet(object.short_name)
+        ? globalThis.String(object.short_name)
+        : "",
+    };
+  },
+
+  toJSON(message: Agency): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.shortName !== "") {
+      obj.shortName = message.shortName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Agency>, I>>(base?: I): Agency {
+    return Agency.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Agency>, I>>(object: I): Agency {
+    const message = createBaseAgency();
+    message.id = object.id ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.name = object.name ?? "";
+    message.shortName = object.shortName ?? "";
+    return message;
+  },
+};
+
+function createBaseListAgenciesRequest(): ListAgenciesRequest {
+  return {};
+}
+
+export const ListAgenciesRequest: MessageFns<ListAgenciesRequest> = {
+  encode(_: ListAgenciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgenciesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgenciesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListAgenciesRequest {
+    return {};
+  },
+
+  toJSON(_: ListAgenciesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgenciesRequest>, I>>(base?: I): ListAgenciesRequest {
+    return ListAgenciesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgenciesRequest>, I>>(_: I): ListAgenciesRequest {
+    const message = createBaseListAgenciesRequest();
+    return message;
+  },
+};
+
+function createBaseListAgenciesResponse(): ListAgenciesResponse {
+  return { agencies: [] };
+}
+
+export const ListAgenciesResponse: MessageFns<ListAgenciesResponse> = {
+  encode(message: ListAgenciesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.agencies) {
+      Agency.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgenciesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgenciesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agencies.push(Agency.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgenciesResponse {
+    return {
+      agencies: globalThis.Array.isArray(object?.agencies) ? object.agencies.map((e: any) => Agency.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListAgenciesResponse): unknown {
+    const obj: any = {};
+    if (message.agencies?.length) {
+      obj.agencies = message.agencies.map((e) => Agency.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgenciesResponse>, I>>(base?: I): ListAgenciesResponse {
+    return ListAgenciesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgenciesResponse>, I>>(object: I): ListAgenciesResponse {
+    const message = createBaseListAgenciesResponse();
+    message.agencies = object.agencies?.map((e) => Agency.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateAgencyRequest(): CreateAgencyRequest {
+  return { id: "", name: "", shortName: "" };
+}
+
+export const CreateAgencyRequest: MessageFns<CreateAgencyRequest> = {
+  encode(message: CreateAgencyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.shortName !== "") {
+      writer.uint32(26).string(message.shortName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateAgencyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateAgencyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.shortName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateAgencyRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      shortName: isSet(object.shortName)
+        ? globalThis.String(object.shortName)
+        : isSet(object.short_name)
+        ? globalThis.String(object.short_name)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateAgencyRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.shortName !== "") {
+      obj.shortName = message.shortName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateAgencyRequest>, I>>(base?: I): CreateAgencyRequest {
+    return CreateAgencyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateAgencyRequest>, I>>(object: I): CreateAgencyRequest {
+    const message = createBaseCreateAgencyRequest();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.shortName = object.shortName ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateAgencyResponse(): CreateAgencyResponse {
+  return { agency: undefined };
+}
+
+export const CreateAgencyResponse: MessageFns<CreateAgencyResponse> = {
+  encode(message: CreateAgencyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agency !== undefined) {
+      Agency.encode(message.agency, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateAgencyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateAgencyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agency = Agency.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateAgencyResponse {
+    return { agency: isSet(object.agency) ? Agency.fromJSON(object.agency) : undefined };
+  },
+
+  toJSON(message: CreateAgencyResponse): unknown {
+    const obj: any = {};
+    if (message.agency !== undefined) {
+      obj.agency = Agency.toJSON(message.agency);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateAgencyResponse>, I>>(base?: I): CreateAgencyResponse {
+    return CreateAgencyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateAgencyResponse>, I>>(object: I): CreateAgencyResponse {
+    const message = createBaseCreateAgencyResponse();
+    message.agency = (object.agency !== undefined && object.agency !== null)
+      ? Agency.fromPartial(object.agency)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUser(): User {
+  return {
+    id: "",
+    tenantId: "",
+    kind: "",
+    fullName: "",
+    roles: [],
+    agencyId: "",
+    status: "",
+    emailVerified: false,
+    phoneVerified: false,
+    version: 0,
+    createdAt: undefined,
+    updatedAt: undefined,
+  };
+}
+
+export const User: MessageFns<User> = {
+  encode(message: User, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.fullName !== "") {
+      writer.uint32(34).string(message.fullName);
+    }
+    for (const v of message.roles) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(50).string(message.agencyId);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    if (message.emailVerified !== false) {
+      writer.uint32(64).bool(message.emailVerified);
+    }
+    if (message.phoneVerified !== false) {
+      writer.uint32(72).bool(message.phoneVerified);
+    }
+    if (message.version !== 0) {
+      writer.uint32(80).int32(message.version);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): User {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUser();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fullName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.emailVerified = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.phoneVerified = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): User {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      fullName: isSet(object.fullName)
+        ? globalThis.String(object.fullName)
+        : isSet(object.full_name)
+        ? globalThis.String(object.full_name)
+        : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      emailVerified: isSet(object.emailVerified)
+        ? globalThis.Boolean(object.emailVerified)
+        : isSet(object.email_verified)
+        ? globalThis.Boolean(object.email_verified)
+        : false,
+      phoneVerified: isSet(object.phoneVerified)
+        ? globalThis.Boolean(object.phoneVerified)
+        : isSet(object.phone_verified)
+        ? globalThis.Boolean(object.phone_verified)
+        : false,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: User): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.fullName !== "") {
+      obj.fullName = message.fullName;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.emailVerified !== false) {
+      obj.emailVerified = message.emailVerified;
+    }
+    if (message.phoneVerified !== false) {
+      obj.phoneVerified = message.phoneVerified;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<User>, I>>(base?: I): User {
+    return User.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<User>, I>>(object: I): User {
+    const message = createBaseUser();
+    message.id = object.id ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.kind = object.kind ?? "";
+    message.fullName = object.fullName ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.agencyId = object.agencyId ?? "";
+    message.status = object.status ?? "";
+    message.emailVerified = object.emailVerified ?? false;
+    message.phoneVerified = object.phoneVerified ?? false;
+    message.version = object.version ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRegisterCitizenRequest(): RegisterCitizenRequest {
+  return { nik: "", fullName: "", email: "", phone: "", password: "" };
+}
+
+export const RegisterCitizenRequest: MessageFns<RegisterCitizenRequest> = {
+  encode(message: RegisterCitizenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nik !== "") {
+      writer.uint32(10).string(message.nik);
+    }
+    if (message.fullName !== "") {
+      writer.uint32(18).string(message.fullName);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(34).string(message.phone);
+    }
+    if (message.password !== "") {
+      writer.uint32(42).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterCitizenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterCitizenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nik = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fullName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterCitizenRequest {
+    return {
+      nik: isSet(object.nik) ? globalThis.String(object.nik) : "",
+      fullName: isSet(object.fullName)
+        ? globalThis.String(object.fullName)
+        : isSet(object.full_name)
+        ? globalThis.String(object.full_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+    };
+  },
+
+  toJSON(message: RegisterCitizenRequest): unknown {
+    const obj: any = {};
+    if (message.nik !== "") {
+      obj.nik = message.nik;
+    }
+    if (message.fullName !== "") {
+      obj.fullName = message.fullName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterCitizenRequest>, I>>(base?: I): RegisterCitizenRequest {
+    return RegisterCitizenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterCitizenRequest>, I>>(object: I): RegisterCitizenRequest {
+    const message = createBaseRegisterCitizenRequest();
+    message.nik = object.nik ?? "";
+    message.fullName = object.fullName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.password = object.password ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterCitizenResponse(): RegisterCitizenResponse {
+  return { channels: [] };
+}
+
+export const RegisterCitizenResponse: MessageFns<RegisterCitizenResponse> = {
+  encode(message: RegisterCitizenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.channels) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterCitizenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterCitizenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channels.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterCitizenResponse {
+    return {
+      channels: globalThis.Array.isArray(object?.channels) ? object.channels.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: RegisterCitizenResponse): unknown {
+    const obj: any = {};
+    if (message.channels?.length) {
+      obj.channels = message.channels;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterCitizenResponse>, I>>(base?: I): RegisterCitizenResponse {
+    return RegisterCitizenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterCitizenResponse>, I>>(object: I): RegisterCitizenResponse {
+    const message = createBaseRegisterCitizenResponse();
+    message.channels = object.channels?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseVerifyContactRequest(): VerifyContactRequest {
+  return { login: "", code: "" };
+}
+
+export const VerifyContactRequest: MessageFns<VerifyContactRequest> = {
+  encode(message: VerifyContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyContactRequest {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+    };
+  },
+
+  toJSON(message: VerifyContactRequest): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyContactRequest>, I>>(base?: I): VerifyContactRequest {
+    return VerifyContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyContactRequest>, I>>(object: I): VerifyContactRequest {
+    const message = createBaseVerifyContactRequest();
+    message.login = object.login ?? "";
+    message.code = object.code ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyContactResponse(): VerifyContactResponse {
+  return { channel: "", status: "" };
+}
+
+export const VerifyContactResponse: MessageFns<VerifyContactResponse> = {
+  encode(message: VerifyContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyContactResponse {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+    };
+  },
+
+  toJSON(message: VerifyContactResponse): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyContactResponse>, I>>(base?: I): VerifyContactResponse {
+    return VerifyContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyContactResponse>, I>>(object: I): VerifyContactResponse {
+    const message = createBaseVerifyContactResponse();
+    message.channel = object.channel ?? "";
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseResendCodeRequest(): ResendCodeRequest {
+  return { login: "" };
+}
+
+export const ResendCodeRequest: MessageFns<ResendCodeRequest> = {
+  encode(message: ResendCodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResendCodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResendCodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResendCodeRequest {
+    return { login: isSet(object.login) ? globalThis.String(object.login) : "" };
+  },
+
+  toJSON(message: ResendCodeRequest): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResendCodeRequest>, I>>(base?: I): ResendCodeRequest {
+    return ResendCodeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResendCodeRequest>, I>>(object: I): ResendCodeRequest {
+    const message = createBaseResendCodeRequest();
+    message.login = object.login ?? "";
+    return message;
+  },
+};
+
+function createBaseResendCodeResponse(): ResendCodeResponse {
+  return {};
+}
+
+export const ResendCodeResponse: MessageFns<ResendCodeResponse> = {
+  encode(_: ResendCodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResendCodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResendCodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ResendCodeResponse {
+    return {};
+  },
+
+  toJSON(_: ResendCodeResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResendCodeResponse>, I>>(base?: I): ResendCodeResponse {
+    return ResendCodeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResendCodeResponse>, I>>(_: I): ResendCodeResponse {
+    const message = createBaseResendCodeResponse();
+    return message;
+  },
+};
+
+function createBaseActivateAccountRequest(): ActivateAccountRequest {
+  return { login: "", code: "", newPassword: "" };
+}
+
+export const ActivateAccountRequest: MessageFns<ActivateAccountRequest> = {
+  encode(message: ActivateAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    if (message.newPassword !== "") {
+      writer.uint32(26).string(message.newPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateAccountRequest {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      newPassword: isSet(object.newPassword)
+        ? globalThis.String(object.newPassword)
+        : isSet(object.new_password)
+        ? globalThis.String(object.new_password)
+        : "",
+    };
+  },
+
+  toJSON(message: ActivateAccountRequest): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.newPassword !== "") {
+      obj.newPassword = message.newPassword;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActivateAccountRequest>, I>>(base?: I): ActivateAccountRequest {
+    return ActivateAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActivateAccountRequest>, I>>(object: I): ActivateAccountRequest {
+    const message = createBaseActivateAccountRequest();
+    message.login = object.login ?? "";
+    message.code = object.code ?? "";
+    message.newPassword = object.newPassword ?? "";
+    return message;
+  },
+};
+
+function createBaseActivateAccountResponse(): ActivateAccountResponse {
+  return { status: "" };
+}
+
+export const ActivateAccountResponse: MessageFns<ActivateAccountResponse> = {
+  encode(message: ActivateAccountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateAccountResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateAccountResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateAccountResponse {
+    return { status: isSet(object.status) ? globalThis.String(object.status) : "" };
+  },
+
+  toJSON(message: ActivateAccountResponse): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActivateAccountResponse>, I>>(base?: I): ActivateAccountResponse {
+    return ActivateAccountResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActivateAccountResponse>, I>>(object: I): ActivateAccountResponse {
+    const message = createBaseActivateAccountResponse();
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateStaffRequest(): CreateStaffRequest {
+  return { fullName: "", email: "", phone: "", roles: [], agencyId: "" };
+}
+
+export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
+  encode(message: CreateStaffRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fullName !== "") {
+      writer.uint32(10).string(message.fullName);
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(26).string(message.phone);
+    }
+    for (const v of message.roles) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(42).string(message.agencyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateStaffRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateStaffRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fullName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateStaffRequest {
+    return {
+      fullName: isSet(object.fullName)
+        ? globalThis.String(object.fullName)
+        : isSet(object.full_name)
+        ? globalThis.String(object.full_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateStaffRequest): unknown {
+    const obj: any = {};
+    if (message.fullName !== "") {
+      obj.fullName = message.fullName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateStaffRequest>, I>>(base?: I): CreateStaffRequest {
+    return CreateStaffRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateStaffRequest>, I>>(object: I): CreateStaffRequest {
+    const message = createBaseCreateStaffRequest();
+    message.fullName = object.fullName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.agencyId = object.agencyId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateStaffResponse(): CreateStaffResponse {
+  return { user: undefined };
+}
+
+export const CreateStaffResponse: MessageFns<CreateStaffResponse> = {
+  encode(message: CreateStaffResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateStaffResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateStaffResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateStaffResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: CreateStaffResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateStaffResponse>, I>>(base?: I): CreateStaffResponse {
+    return CreateStaffResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateStaffResponse>, I>>(object: I): CreateStaffResponse {
+    const message = createBaseCreateStaffResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseChangeStaffRolesRequest(): ChangeStaffRolesRequest {
+  return { userId: "", roles: [], agencyId: "", expectedVersion: 0 };
+}
+
+export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
+  encode(message: ChangeStaffRolesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    for (const v of message.roles) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(26).string(message.agencyId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(32).int32(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeStaffRolesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeStaffRolesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeStaffRolesRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: ChangeStaffRolesRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeStaffRolesRequest>, I>>(base?: I): ChangeStaffRolesRequest {
+    return ChangeStaffRolesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeStaffRolesRequest>, I>>(object: I): ChangeStaffRolesRequest {
+    const message = createBaseChangeStaffRolesRequest();
+    message.userId = object.userId ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.agencyId = object.agencyId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseChangeStaffRolesResponse(): ChangeStaffRolesResponse {
+  return { user: undefined };
+}
+
+export const ChangeStaffRolesResponse: MessageFns<ChangeStaffRolesResponse> = {
+  encode(message: ChangeStaffRolesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeStaffRolesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeStaffRolesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeStaffRolesResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: ChangeStaffRolesResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeStaffRolesResponse>, I>>(base?: I): ChangeStaffRolesResponse {
+    return ChangeStaffRolesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeStaffRolesResponse>, I>>(object: I): ChangeStaffRolesResponse {
+    const message = createBaseChangeStaffRolesResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeactivateUserRequest(): DeactivateUserRequest {
+  return { userId: "", expectedVersion: 0 };
+}
+
+export const DeactivateUserRequest: MessageFns<DeactivateUserRequest> = {
+  encode(message: DeactivateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeactivateUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeactivateUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeactivateUserRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeactivateUserRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeactivateUserRequest>, I>>(base?: I): DeactivateUserRequest {
+    return DeactivateUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeactivateUserRequest>, I>>(object: I): DeactivateUserRequest {
+    const message = createBaseDeactivateUserRequest();
+    message.userId = object.userId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeactivateUserResponse(): DeactivateUserResponse {
+  return { user: undefined };
+}
+
+export const DeactivateUserResponse: MessageFns<DeactivateUserResponse> = {
+  encode(message: DeactivateUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeactivateUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeactivateUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeactivateUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: DeactivateUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeactivateUserResponse>, I>>(base?: I): DeactivateUserResponse {
+    return DeactivateUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeactivateUserResponse>, I>>(object: I): DeactivateUserResponse {
+    const message = createBaseDeactivateUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseListStaffRequest(): ListStaffRequest {
+  return { agencyId: "" };
+}
+
+export const ListStaffRequest: MessageFns<ListStaffRequest> = {
+  encode(message: ListStaffRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agencyId !== "") {
+      writer.uint32(10).string(message.agencyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStaffRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStaffRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStaffRequest {
+    return {
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListStaffRequest): unknown {
+    const obj: any = {};
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListStaffRequest>, I>>(base?: I): ListStaffRequest {
+    return ListStaffRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListStaffRequest>, I>>(object: I): ListStaffRequest {
+    const message = createBaseListStaffRequest();
+    message.agencyId = object.agencyId ?? "";
+    return message;
+  },
+};
+
+function createBaseListStaffResponse(): ListStaffResponse {
+  return { users: [] };
+}
+
+export const ListStaffResponse: MessageFns<ListStaffResponse> = {
+  encode(message: ListStaffResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStaffResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStaffResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(User.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStaffResponse {
+    return { users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListStaffResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListStaffResponse>, I>>(base?: I): ListStaffResponse {
+    return ListStaffResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListStaffResponse>, I>>(object: I): ListStaffResponse {
+    const message = createBaseListStaffResponse();
+    message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetUserRequest(): GetUserRequest {
+  return { userId: "" };
+}
+
+export const GetUserRequest: MessageFns<GetUserRequest> = {
+  encode(message: GetUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUserRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetUserRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUserRequest>, I>>(base?: I): GetUserRequest {
+    return GetUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUserRequest>, I>>(object: I): GetUserRequest {
+    const message = createBaseGetUserRequest();
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetUserResponse(): GetUserResponse {
+  return { user: undefined };
+}
+
+export const GetUserResponse: MessageFns<GetUserResponse> = {
+  encode(message: GetUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: GetUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUserResponse>, I>>(base?: I): GetUserResponse {
+    return GetUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUserResponse>, I>>(object: I): GetUserResponse {
+    const message = createBaseGetUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetUsersRequest(): GetUsersRequest {
+  return { userIds: [] };
+}
+
+export const GetUsersRequest: MessageFns<GetUsersRequest> = {
+  encode(message: GetUsersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.userIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUsersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUsersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUsersRequest {
+    return {
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetUsersRequest): unknown {
+    const obj: any = {};
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUsersRequest>, I>>(base?: I): GetUsersRequest {
+    return GetUsersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUsersRequest>, I>>(object: I): GetUsersRequest {
+    const message = createBaseGetUsersRequest();
+    message.userIds = object.userIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetUsersResponse(): GetUsersResponse {
+  return { users: [] };
+}
+
+export const GetUsersResponse: MessageFns<GetUsersResponse> = {
+  encode(message: GetUsersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUsersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUsersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(User.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetUsersResponse {
+    return { users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: GetUsersResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetUsersResponse>, I>>(base?: I): GetUsersResponse {
+    return GetUsersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUsersResponse>, I>>(object: I): GetUsersResponse {
+    const message = createBaseGetUsersResponse();
+    message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListAgencyOfficersRequest(): ListAgencyOfficersRequest {
+  return { agencyId: "" };
+}
+
+export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = {
+  encode(message: ListAgencyOfficersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agencyId !== "") {
+      writer.uint32(10).string(message.agencyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgencyOfficersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgencyOfficersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgencyOfficersRequest {
+    return {
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAgencyOfficersRequest): unknown {
+    const obj: any = {};
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgencyOfficersRequest>, I>>(base?: I): ListAgencyOfficersRequest {
+    return ListAgencyOfficersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgencyOfficersRequest>, I>>(object: I): ListAgencyOfficersRequest {
+    const message = createBaseListAgencyOfficersRequest();
+    message.agencyId = object.agencyId ?? "";
+    return message;
+  },
+};
+
+function createBaseListAgencyOfficersResponse(): ListAgencyOfficersResponse {
+  return { users: [] };
+}
+
+export const ListAgencyOfficersResponse: MessageFns<ListAgencyOfficersResponse> = {
+  encode(message: ListAgencyOfficersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgencyOfficersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgencyOfficersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(User.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgencyOfficersResponse {
+    return { users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListAgencyOfficersResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgencyOfficersResponse>, I>>(base?: I): ListAgencyOfficersResponse {
+    return ListAgencyOfficersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgencyOfficersResponse>, I>>(object: I): ListAgencyOfficersResponse {
+    const message = createBaseListAgencyOfficersResponse();
+    message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckVerifiedCitizenRequest(): CheckVerifiedCitizenRequest {
+  return { userId: "" };
+}
+
+export const CheckVerifiedCitizenRequest: MessageFns<CheckVerifiedCitizenRequest> = {
+  encode(message: CheckVerifiedCitizenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckVerifiedCitizenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckVerifiedCitizenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckVerifiedCitizenRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckVerifiedCitizenRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckVerifiedCitizenRequest>, I>>(base?: I): CheckVerifiedCitizenRequest {
+    return CheckVerifiedCitizenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckVerifiedCitizenRequest>, I>>(object: I): CheckVerifiedCitizenRequest {
+    const message = createBaseCheckVerifiedCitizenRequest();
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckVerifiedCitizenResponse(): CheckVerifiedCitizenResponse {
+  return { verified: false, reason: "" };
+}
+
+export const CheckVerifiedCitizenResponse: MessageFns<CheckVerifiedCitizenResponse> = {
+  encode(message: CheckVerifiedCitizenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.verified !== false) {
+      writer.uint32(8).bool(message.verified);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckVerifiedCitizenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckVerifiedCitizenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.verified = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckVerifiedCitizenResponse {
+    return {
+      verified: isSet(object.verified) ? globalThis.Boolean(object.verified) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: CheckVerifiedCitizenResponse): unknown {
+    const obj: any = {};
+    if (message.verified !== false) {
+      obj.verified = message.verified;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckVerifiedCitizenResponse>, I>>(base?: I): CheckVerifiedCitizenResponse {
+    return CheckVerifiedCitizenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckVerifiedCitizenResponse>, I>>(object: I): CheckVerifiedCitizenResponse {
+    const message = createBaseCheckVerifiedCitizenResponse();
+    message.verified = object.verified ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+/**
+ * IdentityService owns tenants (regions), agencies and users. The caller context (tenant,
+ * subject, roles, agency, request id, trace context) travels in gRPC metadata, never in a
+ * request body; each method checks the caller's roles itself. User messages never carry the
+ * NIK, the password hash or contact details.
+ */
 export type IdentityServiceService = typeof IdentityServiceService;
 export const IdentityServiceService = {
   /** ListTenants returns every tenant, parents before children. */
@@ -453,6 +4036,197 @@ export const IdentityServiceService = {
     responseSerialize: (value: GetTenantResponse): Buffer => Buffer.from(GetTenantResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetTenantResponse => GetTenantResponse.decode(value),
   },
+  /**
+   * GetTenantSettings returns a tenant's settings resolved city → province → platform default,
+   * and the values the tenant set itself. Public: settings are not secret.
+   */
+  getTenantSettings: {
+    path: "/balai.identity.v1.IdentityService/GetTenantSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTenantSettingsRequest): Buffer =>
+      Buffer.from(GetTenantSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTenantSettingsRequest => GetTenantSettingsRequest.decode(value),
+    responseSerialize: (value: GetTenantSettingsResponse): Buffer =>
+      Buffer.from(GetTenantSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTenantSettingsResponse => GetTenantSettingsResponse.decode(value),
+  },
+  /** UpdateTenantSettings sets or clears the caller tenant's own settings (tenant_admin, platform_admin). */
+  updateTenantSettings: {
+    path: "/balai.identity.v1.IdentityService/UpdateTenantSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTenantSettingsRequest): Buffer =>
+      Buffer.from(UpdateTenantSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTenantSettingsRequest => UpdateTenantSettingsRequest.decode(value),
+    responseSerialize: (value: UpdateTenantSettingsResponse): Buffer =>
+      Buffer.from(UpdateTenantSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTenantSettingsResponse => UpdateTenantSettingsResponse.decode(value),
+  },
+  /** ListAgencies returns the agencies (OPD) of the caller's tenant. Public. */
+  listAgencies: {
+    path: "/balai.identity.v1.IdentityService/ListAgencies" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAgenciesRequest): Buffer => Buffer.from(ListAgenciesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAgenciesRequest => ListAgenciesRequest.decode(value),
+    responseSerialize: (value: ListAgenciesResponse): Buffer =>
+      Buffer.from(ListAgenciesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAgenciesResponse => ListAgenciesResponse.decode(value),
+  },
+  /** CreateAgency adds an agency to the caller's tenant (tenant_admin, platform_admin). */
+  createAgency: {
+    path: "/balai.identity.v1.IdentityService/CreateAgency" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateAgencyRequest): Buffer => Buffer.from(CreateAgencyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateAgencyRequest => CreateAgencyRequest.decode(value),
+    responseSerialize: (value: CreateAgencyResponse): Buffer =>
+      Buffer.from(CreateAgencyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateAgencyResponse => CreateAgencyResponse.decode(value),
+  },
+  /**
+   * RegisterCitizen starts a citizen's self-registration in the caller's tenant. Public. The
+   * answer is the same whether or not the NIK or a contact is already registered.
+   */
+  registerCitizen: {
+    path: "/balai.identity.v1.IdentityService/RegisterCitizen" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterCitizenRequest): Buffer =>
+      Buffer.from(RegisterCitizenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterCitizenRequest => RegisterCitizenRequest.decode(value),
+    responseSerialize: (value: RegisterCitizenResponse): Buffer =>
+      Buffer.from(RegisterCitizenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterCitizenResponse => RegisterCitizenResponse.decode(value),
+  },
+  /** VerifyContact proves a contact with the code sent to it and activates the account. Public. */
+  verifyContact: {
+    path: "/balai.identity.v1.IdentityService/VerifyContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyContactRequest): Buffer => Buffer.from(VerifyContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyContactRequest => VerifyContactRequest.decode(value),
+    responseSerialize: (value: VerifyContactResponse): Buffer =>
+      Buffer.from(VerifyContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyContactResponse => VerifyContactResponse.decode(value),
+  },
+  /**
+   * ResendCode sends a new code to a contact still waiting for one. Public, throttled, and the
+   * same answer whether or not the contact is known.
+   */
+  resendCode: {
+    path: "/balai.identity.v1.IdentityService/ResendCode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResendCodeRequest): Buffer => Buffer.from(ResendCodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResendCodeRequest => ResendCodeRequest.decode(value),
+    responseSerialize: (value: ResendCodeResponse): Buffer => Buffer.from(ResendCodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResendCodeResponse => ResendCodeResponse.decode(value),
+  },
+  /** ActivateAccount lets a new staff member set a password with the code sent to them. Public. */
+  activateAccount: {
+    path: "/balai.identity.v1.IdentityService/ActivateAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ActivateAccountRequest): Buffer =>
+      Buffer.from(ActivateAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ActivateAccountRequest => ActivateAccountRequest.decode(value),
+    responseSerialize: (value: ActivateAccountResponse): Buffer =>
+      Buffer.from(ActivateAccountResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ActivateAccountResponse => ActivateAccountResponse.decode(value),
+  },
+  /** CreateStaff adds a staff member to the caller's tenant (tenant_admin, platform_admin). */
+  createStaff: {
+    path: "/balai.identity.v1.IdentityService/CreateStaff" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateStaffRequest): Buffer => Buffer.from(CreateStaffRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateStaffRequest => CreateStaffRequest.decode(value),
+    responseSerialize: (value: CreateStaffResponse): Buffer => Buffer.from(CreateStaffResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateStaffResponse => CreateStaffResponse.decode(value),
+  },
+  /** ChangeStaffRoles replaces a staff member's roles and agency, at an expected version. */
+  changeStaffRoles: {
+    path: "/balai.identity.v1.IdentityService/ChangeStaffRoles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangeStaffRolesRequest): Buffer =>
+      Buffer.from(ChangeStaffRolesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangeStaffRolesRequest => ChangeStaffRolesRequest.decode(value),
+    responseSerialize: (value: ChangeStaffRolesResponse): Buffer =>
+      Buffer.from(ChangeStaffRolesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangeStaffRolesResponse => ChangeStaffRolesResponse.decode(value),
+  },
+  /** DeactivateUser deactivates a user of the caller's tenant (tenant_admin, platform_admin). */
+  deactivateUser: {
+    path: "/balai.identity.v1.IdentityService/DeactivateUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeactivateUserRequest): Buffer =>
+      Buffer.from(DeactivateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeactivateUserRequest => DeactivateUserRequest.decode(value),
+    responseSerialize: (value: DeactivateUserResponse): Buffer =>
+      Buffer.from(DeactivateUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeactivateUserResponse => DeactivateUserResponse.decode(value),
+  },
+  /** ListStaff lists the caller tenant's staff, optionally of one agency (tenant_admin, platform_admin). */
+  listStaff: {
+    path: "/balai.identity.v1.IdentityService/ListStaff" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListStaffRequest): Buffer => Buffer.from(ListStaffRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListStaffRequest => ListStaffRequest.decode(value),
+    responseSerialize: (value: ListStaffResponse): Buffer => Buffer.from(ListStaffResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListStaffResponse => ListStaffResponse.decode(value),
+  },
+  /** GetUser returns one user of the caller's tenant, or NOT_FOUND. */
+  getUser: {
+    path: "/balai.identity.v1.IdentityService/GetUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUserRequest): Buffer => Buffer.from(GetUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUserRequest => GetUserRequest.decode(value),
+    responseSerialize: (value: GetUserResponse): Buffer => Buffer.from(GetUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUserResponse => GetUserResponse.decode(value),
+  },
+  /** GetUsers returns the users of the caller's tenant among the ids given; unknown ids are left out. */
+  getUsers: {
+    path: "/balai.identity.v1.IdentityService/GetUsers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUsersRequest): Buffer => Buffer.from(GetUsersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUsersRequest => GetUsersRequest.decode(value),
+    responseSerialize: (value: GetUsersResponse): Buffer => Buffer.from(GetUsersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUsersResponse => GetUsersResponse.decode(value),
+  },
+  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  listAgencyOfficers: {
+    path: "/balai.identity.v1.IdentityService/ListAgencyOfficers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAgencyOfficersRequest): Buffer =>
+      Buffer.from(ListAgencyOfficersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAgencyOfficersRequest => ListAgencyOfficersRequest.decode(value),
+    responseSerialize: (value: ListAgencyOfficersResponse): Buffer =>
+      Buffer.from(ListAgencyOfficersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAgencyOfficersResponse => ListAgencyOfficersResponse.decode(value),
+  },
+  /**
+   * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
+   * a verified contact (permits asks it before accepting an application).
+   */
+  checkVerifiedCitizen: {
+    path: "/balai.identity.v1.IdentityService/CheckVerifiedCitizen" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckVerifiedCitizenRequest): Buffer =>
+      Buffer.from(CheckVerifiedCitizenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckVerifiedCitizenRequest => CheckVerifiedCitizenRequest.decode(value),
+    responseSerialize: (value: CheckVerifiedCitizenResponse): Buffer =>
+      Buffer.from(CheckVerifiedCitizenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckVerifiedCitizenResponse => CheckVerifiedCitizenResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
@@ -460,6 +4234,50 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
   listTenants: handleUnaryCall<ListTenantsRequest, ListTenantsResponse>;
   /** GetTenant returns one tenant by its region code, or NOT_FOUND. */
   getTenant: handleUnaryCall<GetTenantRequest, GetTenantResponse>;
+  /**
+   * GetTenantSettings returns a tenant's settings resolved city → province → platform default,
+   * and the values the tenant set itself. Public: settings are not secret.
+   */
+  getTenantSettings: handleUnaryCall<GetTenantSettingsRequest, GetTenantSettingsResponse>;
+  /** UpdateTenantSettings sets or clears the caller tenant's own settings (tenant_admin, platform_admin). */
+  updateTenantSettings: handleUnaryCall<UpdateTenantSettingsRequest, UpdateTenantSettingsResponse>;
+  /** ListAgencies returns the agencies (OPD) of the caller's tenant. Public. */
+  listAgencies: handleUnaryCall<ListAgenciesRequest, ListAgenciesResponse>;
+  /** CreateAgency adds an agency to the caller's tenant (tenant_admin, platform_admin). */
+  createAgency: handleUnaryCall<CreateAgencyRequest, CreateAgencyResponse>;
+  /**
+   * RegisterCitizen starts a citizen's self-registration in the caller's tenant. Public. The
+   * answer is the same whether or not the NIK or a contact is already registered.
+   */
+  registerCitizen: handleUnaryCall<RegisterCitizenRequest, RegisterCitizenResponse>;
+  /** VerifyContact proves a contact with the code sent to it and activates the account. Public. */
+  verifyContact: handleUnaryCall<VerifyContactRequest, VerifyContactResponse>;
+  /**
+   * ResendCode sends a new code to a contact still waiting for one. Public, throttled, and the
+   * same answer whether or not the contact is known.
+   */
+  resendCode: handleUnaryCall<ResendCodeRequest, ResendCodeResponse>;
+  /** ActivateAccount lets a new staff member set a password with the code sent to them. Public. */
+  activateAccount: handleUnaryCall<ActivateAccountRequest, ActivateAccountResponse>;
+  /** CreateStaff adds a staff member to the caller's tenant (tenant_admin, platform_admin). */
+  createStaff: handleUnaryCall<CreateStaffRequest, CreateStaffResponse>;
+  /** ChangeStaffRoles replaces a staff member's roles and agency, at an expected version. */
+  changeStaffRoles: handleUnaryCall<ChangeStaffRolesRequest, ChangeStaffRolesResponse>;
+  /** DeactivateUser deactivates a user of the caller's tenant (tenant_admin, platform_admin). */
+  deactivateUser: handleUnaryCall<DeactivateUserRequest, DeactivateUserResponse>;
+  /** ListStaff lists the caller tenant's staff, optionally of one agency (tenant_admin, platform_admin). */
+  listStaff: handleUnaryCall<ListStaffRequest, ListStaffResponse>;
+  /** GetUser returns one user of the caller's tenant, or NOT_FOUND. */
+  getUser: handleUnaryCall<GetUserRequest, GetUserResponse>;
+  /** GetUsers returns the users of the caller's tenant among the ids given; unknown ids are left out. */
+  getUsers: handleUnaryCall<GetUsersRequest, GetUsersResponse>;
+  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  listAgencyOfficers: handleUnaryCall<ListAgencyOfficersRequest, ListAgencyOfficersResponse>;
+  /**
+   * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
+   * a verified contact (permits asks it before accepting an application).
+   */
+  checkVerifiedCitizen: handleUnaryCall<CheckVerifiedCitizenRequest, CheckVerifiedCitizenResponse>;
 }
 
 export interface IdentityServiceClient extends Client {
@@ -495,6 +4313,274 @@ export interface IdentityServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetTenantResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * GetTenantSettings returns a tenant's settings resolved city → province → platform default,
+   * and the values the tenant set itself. Public: settings are not secret.
+   */
+  getTenantSettings(
+    request: GetTenantSettingsRequest,
+    callback: (error: ServiceError | null, response: GetTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getTenantSettings(
+    request: GetTenantSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getTenantSettings(
+    request: GetTenantSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** UpdateTenantSettings sets or clears the caller tenant's own settings (tenant_admin, platform_admin). */
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** ListAgencies returns the agencies (OPD) of the caller's tenant. Public. */
+  listAgencies(
+    request: ListAgenciesRequest,
+    callback: (error: ServiceError | null, response: ListAgenciesResponse) => void,
+  ): ClientUnaryCall;
+  listAgencies(
+    request: ListAgenciesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAgenciesResponse) => void,
+  ): ClientUnaryCall;
+  listAgencies(
+    request: ListAgenciesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAgenciesResponse) => void,
+  ): ClientUnaryCall;
+  /** CreateAgency adds an agency to the caller's tenant (tenant_admin, platform_admin). */
+  createAgency(
+    request: CreateAgencyRequest,
+    callback: (error: ServiceError | null, response: CreateAgencyResponse) => void,
+  ): ClientUnaryCall;
+  createAgency(
+    request: CreateAgencyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateAgencyResponse) => void,
+  ): ClientUnaryCall;
+  createAgency(
+    request: CreateAgencyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateAgencyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RegisterCitizen starts a citizen's self-registration in the caller's tenant. Public. The
+   * answer is the same whether or not the NIK or a contact is already registered.
+   */
+  registerCitizen(
+    request: RegisterCitizenRequest,
+    callback: (error: ServiceError | null, response: RegisterCitizenResponse) => void,
+  ): ClientUnaryCall;
+  registerCitizen(
+    request: RegisterCitizenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterCitizenResponse) => void,
+  ): ClientUnaryCall;
+  registerCitizen(
+    request: RegisterCitizenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterCitizenResponse) => void,
+  ): ClientUnaryCall;
+  /** VerifyContact proves a contact with the code sent to it and activates the account. Public. */
+  verifyContact(
+    request: VerifyContactRequest,
+    callback: (error: ServiceError | null, response: VerifyContactResponse) => void,
+  ): ClientUnaryCall;
+  verifyContact(
+    request: VerifyContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyContactResponse) => void,
+  ): ClientUnaryCall;
+  verifyContact(
+    request: VerifyContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyContactResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ResendCode sends a new code to a contact still waiting for one. Public, throttled, and the
+   * same answer whether or not the contact is known.
+   */
+  resendCode(
+    request: ResendCodeRequest,
+    callback: (error: ServiceError | null, response: ResendCodeResponse) => void,
+  ): ClientUnaryCall;
+  resendCode(
+    request: ResendCodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResendCodeResponse) => void,
+  ): ClientUnaryCall;
+  resendCode(
+    request: ResendCodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResendCodeResponse) => void,
+  ): ClientUnaryCall;
+  /** ActivateAccount lets a new staff member set a password with the code sent to them. Public. */
+  activateAccount(
+    request: ActivateAccountRequest,
+    callback: (error: ServiceError | null, response: ActivateAccountResponse) => void,
+  ): ClientUnaryCall;
+  activateAccount(
+    request: ActivateAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ActivateAccountResponse) => void,
+  ): ClientUnaryCall;
+  activateAccount(
+    request: ActivateAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ActivateAccountResponse) => void,
+  ): ClientUnaryCall;
+  /** CreateStaff adds a staff member to the caller's tenant (tenant_admin, platform_admin). */
+  createStaff(
+    request: CreateStaffRequest,
+    callback: (error: ServiceError | null, response: CreateStaffResponse) => void,
+  ): ClientUnaryCall;
+  createStaff(
+    request: CreateStaffRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateStaffResponse) => void,
+  ): ClientUnaryCall;
+  createStaff(
+    request: CreateStaffRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateStaffResponse) => void,
+  ): ClientUnaryCall;
+  /** ChangeStaffRoles replaces a staff member's roles and agency, at an expected version. */
+  changeStaffRoles(
+    request: ChangeStaffRolesRequest,
+    callback: (error: ServiceError | null, response: ChangeStaffRolesResponse) => void,
+  ): ClientUnaryCall;
+  changeStaffRoles(
+    request: ChangeStaffRolesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeStaffRolesResponse) => void,
+  ): ClientUnaryCall;
+  changeStaffRoles(
+    request: ChangeStaffRolesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeStaffRolesResponse) => void,
+  ): ClientUnaryCall;
+  /** DeactivateUser deactivates a user of the caller's tenant (tenant_admin, platform_admin). */
+  deactivateUser(
+    request: DeactivateUserRequest,
+    callback: (error: ServiceError | null, response: DeactivateUserResponse) => void,
+  ): ClientUnaryCall;
+  deactivateUser(
+    request: DeactivateUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeactivateUserResponse) => void,
+  ): ClientUnaryCall;
+  deactivateUser(
+    request: DeactivateUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeactivateUserResponse) => void,
+  ): ClientUnaryCall;
+  /** ListStaff lists the caller tenant's staff, optionally of one agency (tenant_admin, platform_admin). */
+  listStaff(
+    request: ListStaffRequest,
+    callback: (error: ServiceError | null, response: ListStaffResponse) => void,
+  ): ClientUnaryCall;
+  listStaff(
+    request: ListStaffRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListStaffResponse) => void,
+  ): ClientUnaryCall;
+  listStaff(
+    request: ListStaffRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListStaffResponse) => void,
+  ): ClientUnaryCall;
+  /** GetUser returns one user of the caller's tenant, or NOT_FOUND. */
+  getUser(
+    request: GetUserRequest,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
+  ): ClientUnaryCall;
+  getUser(
+    request: GetUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
+  ): ClientUnaryCall;
+  getUser(
+    request: GetUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUserResponse) => void,
+  ): ClientUnaryCall;
+  /** GetUsers returns the users of the caller's tenant among the ids given; unknown ids are left out. */
+  getUsers(
+    request: GetUsersRequest,
+    callback: (error: ServiceError | null, response: GetUsersResponse) => void,
+  ): ClientUnaryCall;
+  getUsers(
+    request: GetUsersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUsersResponse) => void,
+  ): ClientUnaryCall;
+  getUsers(
+    request: GetUsersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUsersResponse) => void,
+  ): ClientUnaryCall;
+  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  listAgencyOfficers(
+    request: ListAgencyOfficersRequest,
+    callback: (error: ServiceError | null, response: ListAgencyOfficersResponse) => void,
+  ): ClientUnaryCall;
+  listAgencyOfficers(
+    request: ListAgencyOfficersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAgencyOfficersResponse) => void,
+  ): ClientUnaryCall;
+  listAgencyOfficers(
+    request: ListAgencyOfficersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAgencyOfficersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
+   * a verified contact (permits asks it before accepting an application).
+   */
+  checkVerifiedCitizen(
+    request: CheckVerifiedCitizenRequest,
+    callback: (error: ServiceError | null, response: CheckVerifiedCitizenResponse) => void,
+  ): ClientUnaryCall;
+  checkVerifiedCitizen(
+    request: CheckVerifiedCitizenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckVerifiedCitizenResponse) => void,
+  ): ClientUnaryCall;
+  checkVerifiedCitizen(
+    request: CheckVerifiedCitizenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckVerifiedCitizenResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const IdentityServiceClient = makeGenericClientConstructor(
@@ -518,6 +4604,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -1,0 +1,40 @@
+import type { CallContext } from '@balai/platform';
+import { checkPassword } from './password-policy.js';
+import { type AccountDeps, recordAudit, requireTenant } from './use-case-support.js';
+import { contactOf, markVerified, verificationFailed } from './verify-contact.js';
+
+/**
+ * A new staff member sets their password with the activation code sent to them (public). The
+ * code proves the contact too. Any failure other than a policy-breaking password is the one
+ * VERIFICATION_FAILED; the policy is checked first, against the typed login only, so its
+ * answer reveals nothing about accounts.
+ */
+export async function activateAccount(
+  deps: AccountDeps,
+  context: CallContext,
+  input: { login: string; code: string; newPassword: string },
+): Promise<{ status: 'active' }> {
+  const tenantId = requireTenant(context);
+  const contact = contactOf(input.login);
+  if (!contact || typeof input.code !== 'string') throw verificationFailed();
+  const password = checkPassword(input.newPassword, {
+    email: contact.channel === 'email' ? contact.login.value : null,
+    phone: contact.channel === 'sms' ? contact.login.value : null,
+  });
+  const user = await deps.users.findByLogin(tenantId, contact.login.value);
+  if (user?.kind !== 'staff' || user.status !== 'pending') throw verificationFailed();
+  const slot = { tenantId, userId: user._id, channel: contact.channel, purpose: 'staff-activation' as const };
+  if (!(await deps.codes.verify(slot, input.code))) throw verificationFailed();
+  const passwordHash = await deps.hasher.hash(password);
+  await markVerified(deps, context, user, contact.channel, { passwordHash });
+  await recordAudit(deps, {
+    tenantId,
+    actorId: user._id,
+    actorRoles: user.roles,
+    action: 'user.activated',
+    targetId: user._id,
+    changes: { channel: contact.channel, status: { from: 'pending', to: 'active' }, passwordSet: true },
+    at: deps.clock(),
+  });
+  return { status: 'active' };
+}

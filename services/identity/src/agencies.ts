@@ -1,0 +1,49 @@
+import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
+import type { Agency } from './agency-repository.js';
+import {
+  type AccountDeps,
+  recordAudit,
+  requireTenant,
+  requireTenantAdmin,
+  tenantWithSettings,
+} from './use-case-support.js';
+
+export const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
+
+/** The agencies (OPD) of the caller's tenant; public, an app shows them to citizens. */
+export async function listAgencies(deps: Pick<AccountDeps, 'agencies'>, context: CallContext): Promise<Agency[]> {
+  return deps.agencies.list(requireTenant(context));
+}
+
+/** A tenant admin (or a platform admin in the tenant) adds an agency. */
+export async function createAgency(
+  deps: AccountDeps,
+  context: CallContext,
+  input: { id: string; name: string; shortName: string },
+): Promise<Agency> {
+  const { tenantId, actorId } = requireTenantAdmin(context);
+  await tenantWithSettings(deps.tenants, tenantId);
+  const problems: ErrorDetail[] = [];
+  if (typeof input.id !== 'string' || !agencyIdPattern.test(input.id)) {
+    problems.push({ field: '/id', message: 'must be a short code such as dpupr (a-z, 0-9, -)' });
+  }
+  const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
+  if (name.length < 3 || name.length > 150) problems.push({ field: '/name', message: 'must be 3 to 150 characters' });
+  const shortName = typeof input.shortName === 'string' ? input.shortName.trim().replace(/\s+/g, ' ') : '';
+  if (shortName.length < 2 || shortName.length > 50) {
+    problems.push({ field: '/shortName', message: 'must be 2 to 50 characters' });
+  }
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The agency is not valid', problems);
+  const agency: Agency = { id: input.id, tenantId, name, shortName, createdAt: deps.clock() };
+  if (!(await deps.agencies.insert(agency))) throw new AppError('AGENCY_EXISTS');
+  await recordAudit(deps, {
+    tenantId,
+    actorId,
+    actorRoles: context.roles,
+    action: 'agency.created',
+    targetId: agency.id,
+    changes: { name, shortName },
+    at: agency.createdAt,
+  });
+  return agency;
+}

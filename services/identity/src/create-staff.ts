@@ -1,0 +1,101 @@
+import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
+import { normaliseMobile } from './phone.js';
+import { validateStaffAssignment } from './staff-roles.js';
+import {
+  type AccountDeps,
+  checkNameAndContacts,
+  newIdOf,
+  normaliseFullName,
+  recordAudit,
+  requireTenantAdmin,
+  sendQuietly,
+  tenantWithSettings,
+  userRegisteredEvent,
+} from './use-case-support.js';
+import type { User } from './user-repository.js';
+
+export interface CreateStaffInput {
+  fullName: string;
+  email: string;
+  phone: string;
+  roles: string[];
+  agencyId: string;
+}
+
+/**
+ * A tenant admin (or a platform admin acting in the tenant) adds a staff member. The account
+ * starts pending with no password; an activation code goes to the e-mail address (else the
+ * phone) and the staff member sets a password with it (activate-account.ts). The caller is an
+ * admin, so a taken e-mail or phone is reported plainly (LOGIN_TAKEN).
+ */
+export async function createStaff(deps: AccountDeps, context: CallContext, input: CreateStaffInput): Promise<User> {
+  const { tenantId, actorId } = requireTenantAdmin(context);
+  const { tenant, settings } = await tenantWithSettings(deps.tenants, tenantId);
+
+  const problems: ErrorDetail[] = [];
+  const { email, phoneGiven } = checkNameAndContacts(input, problems);
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The staff member is not valid', problems);
+  const phone = phoneGiven ? normaliseMobile(input.phone) : null;
+  const { roles, agencyId } = await validateStaffAssignment(deps.agencies, tenantId, input);
+
+  const now = deps.clock();
+  const id = newIdOf(deps);
+  const user: User = {
+    _id: id,
+    tenantId,
+    kind: 'staff',
+    fullName: normaliseFullName(input.fullName),
+    nik: null,
+    email,
+    phone,
+    emailVerified: false,
+    phoneVerified: false,
+    status: 'pending',
+    roles,
+    agencyId,
+    passwordHash: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const event = userRegisteredEvent(user, actorId, context.traceparent);
+  const result = await deps.users.insert(user, [event]);
+  if (!result.inserted) {
+    throw new AppError(
+      'LOGIN_TAKEN',
+      'Another account of this tenant already uses this e-mail address or phone number',
+      result.conflicts.map((conflict) => ({
+        field: conflict.login.kind === 'email' ? '/email' : '/phone',
+        message: 'is already used',
+      })),
+    );
+  }
+  deps.onCommitted();
+  await recordAudit(deps, {
+    tenantId,
+    actorId,
+    actorRoles: context.roles,
+    action: 'staff.created',
+    targetId: id,
+    changes: { kind: 'staff', roles, agencyId, status: 'pending' },
+    at: now,
+  });
+
+  const channel = email ? 'email' : 'sms';
+  const to = email ?? phone;
+  const issued = await deps.codes.issue(
+    { tenantId, userId: id, channel, purpose: 'staff-activation' },
+    settings.staffActivationTtlHours * 3_600_000,
+    { force: true },
+  );
+  if (issued.issued && to) {
+    await sendQuietly(deps, {
+      channel,
+      to,
+      template: 'staff-activation',
+      locale: settings.defaultLocale,
+      params: { code: issued.code, hours: String(settings.staffActivationTtlHours), tenantName: tenant.name },
+    });
+  }
+  return user;
+}

@@ -1,0 +1,48 @@
+import { AppError, type CallContext, newEvent } from '@balai/platform';
+import { adminTarget, checkExpectedVersion } from './change-staff-roles.js';
+import { type AccountDeps, eventSource, recordAudit, requireTenantAdmin } from './use-case-support.js';
+import type { User } from './user-repository.js';
+
+/**
+ * A tenant admin deactivates a user (staff or citizen) of their tenant: the account can no
+ * longer sign in, its login names stay reserved. Deactivating yourself is refused (a tenant
+ * must not lose its admin by a slip); deactivating a deactivated user changes nothing.
+ * `expectedVersion` 0 skips the version check.
+ */
+export async function deactivateUser(
+  deps: AccountDeps,
+  context: CallContext,
+  input: { userId: string; expectedVersion: number },
+): Promise<User> {
+  const { tenantId, actorId } = requireTenantAdmin(context);
+  const expectedVersion = checkExpectedVersion(input.expectedVersion, true);
+  const target = await adminTarget(deps, context, tenantId, input.userId);
+  if (target._id === actorId) throw new AppError('FORBIDDEN', 'You cannot deactivate your own account');
+  if (expectedVersion !== null && target.version !== expectedVersion) throw new AppError('STALE_VERSION');
+  if (target.status === 'deactivated') return target;
+
+  const now = deps.clock();
+  const event = newEvent({
+    type: 'id.balai.identity.user.deactivated.v1',
+    source: eventSource,
+    subject: target._id,
+    tenantId,
+    time: now,
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+    data: { userId: target._id, tenantId, kind: target.kind, actorId, deactivatedAt: now },
+  });
+  const result = await deps.users.update(tenantId, target._id, target.version, { status: 'deactivated' }, [event]);
+  if (result.outcome === 'not_found') throw new AppError('USER_NOT_FOUND');
+  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  deps.onCommitted();
+  await recordAudit(deps, {
+    tenantId,
+    actorId,
+    actorRoles: context.roles,
+    action: 'user.deactivated',
+    targetId: target._id,
+    changes: { status: { from: target.status, to: 'deactivated' } },
+    at: now,
+  });
+  return result.user;
+}

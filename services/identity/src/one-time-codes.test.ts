@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { OneTimeCodeDocument } from './one-time-code.schema.js';
+import { maxCodeAttempts, newCode, OneTimeCodes } from './one-time-codes.js';
+import type { CodeSlot, OtpRepository } from './otp-repository.js';
+
+const slot: CodeSlot = { tenantId: '36.73', userId: 'u-1', channel: 'email', purpose: 'verification' };
+
+/** An in-memory stand-in for the repository, with its compare-and-set semantics. */
+function memoryRepository() {
+  let stored: OneTimeCodeDocument | null = null;
+  const repository = {
+    find: async () => (stored ? { ...stored } : null),
+    replace: async (s: CodeSlot, code: Pick<OneTimeCodeDocument, 'salt' | 'codeHash' | 'issuedAt' | 'expiresAt'>) => {
+      stored = { _id: 'k', ...s, ...code, attempts: 0 };
+    },
+    recordAttempt: async (_s: CodeSlot, seen: number) => {
+      if (!stored || stored.attempts !== seen) return false;
+      stored.attempts += 1;
+      return true;
+    },
+    consume: async (_s: CodeSlot, attempts: number) => {
+      if (!stored || stored.attempts !== attempts) return false;
+      stored = null;
+      return true;
+    },
+  };
+  return { repository: repository as unknown as OtpRepository, stored: () => stored };
+}
+
+function setup(start = new Date('2026-11-29T08:00:00Z')) {
+  let now = start;
+  const memory = memoryRepository();
+  const codes = new OneTimeCodes(memory.repository, () => now);
+  return { codes, memory, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+const tenMinutes = 10 * 60_000;
+
+describe('one-time codes', () => {
+  it('should make six-digit codes', () => {
+    for (let i = 0; i < 50; i += 1) expect(newCode()).toMatch(/^\d{6}$/);
+  });
+
+  it('should store only a salted hash of the code', async () => {
+    const { codes, memory } = setup();
+    const issued = await codes.issue(slot, tenMinutes);
+    if (!issued.issued) throw new Error('not issued');
+    expect(JSON.stringify(memory.stored())).not.toContain(issued.code);
+    expect(memory.stored()?.codeHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('should accept the right code once', async () => {
+    const { codes } = setup();
+    const issued = await codes.issue(slot, tenMinutes);
+    if (!issued.issued) throw new Error('not issued');
+    expect(await codes.verify(slot, issued.code)).toBe(true);
+    expect(await codes.verify(slot, issued.code)).toBe(false);
+  });
+
+  it('should refuse the right code after it expired', async () => {
+    const { codes, advance } = setup();
+    const issued = await codes.issue(slot, tenMinutes);
+    if (!issued.issued) throw new Error('not issued');
+    advance(tenMinutes);
+    expect(await codes.verify(slot, issued.code)).toBe(false);
+  });
+
+  it(`should kill the code after ${maxCodeAttempts} wrong attempts`, async () => {
+    const { codes } = setup();
+    const issued = await codes.issue(slot, tenMinutes);
+    if (!issued.issued) throw new Error('not issued');
+    const wrong = issued.code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < maxCodeAttempts; i += 1) expect(await codes.verify(slot, wrong)).toBe(false);
+    expect(await codes.verify(slot, issued.code)).toBe(false);
+  });
+
+  it('should refuse malformed codes without counting them as attempts', async () => {
+    const { codes, memory } = setup();
+    await codes.issue(slot, tenMinutes);
+    for (const code of ['', '12345', '1234567', 'abcdef', { $gt: '' }]) {
+      expect(await codes.verify(slot, code as string)).toBe(false);
+    }
+    expect(memory.stored()?.attempts).toBe(0);
+  });
+
+  it('should throttle a resend within a minute, then replace the old code', async () => {
+    const { codes, advance } = setup();
+    const first = await codes.issue(slot, tenMinutes);
+    if (!first.issued) throw new Error('not issued');
+    advance(30_000);
+    expect(await codes.issue(slot, tenMinutes)).toEqual({ issued: false, reason: 'throttled' });
+    advance(30_000);
+    const second = await codes.issue(slot, tenMinutes);
+    if (!second.issued) throw new Error('not issued');
+    if (second.code !== first.code) expect(await codes.verify(slot, first.code)).toBe(false);
+    expect(await codes.verify(slot, second.code)).toBe(true);
+  });
+});

@@ -1,0 +1,133 @@
+import type { CallContext } from '@balai/platform';
+import { describe, expect, it } from 'vitest';
+import { accountDeps, aUser } from './account-deps.fixture.js';
+import { registerCitizen } from './register-citizen.js';
+
+const anonymous: CallContext = { tenantId: '36.73', requestId: 'r-1', roles: [] };
+const input = {
+  nik: '3673011708900001',
+  fullName: '  Siti   Rahmawati ',
+  email: 'Siti@Example.ID',
+  phone: '0812-3456-7890',
+  password: 'kopi tubruk pagi hari',
+};
+
+describe('registerCitizen', () => {
+  it('should create a pending citizen with its registered event in one write, then send a code per contact', async () => {
+    const { deps, users, codes, sent, onCommitted, audit } = accountDeps();
+    expect(await registerCitizen(deps, anonymous, input)).toEqual({ channels: ['email', 'sms'] });
+    const [user, outbox] = users.insert.mock.calls[0] ?? [];
+    expect(user).toMatchObject({
+      _id: 'u-new',
+      tenantId: '36.73',
+      kind: 'citizen',
+      fullName: 'Siti Rahmawati',
+      email: 'siti@example.id',
+      phone: '+6281234567890',
+      status: 'pending',
+      roles: ['citizen'],
+      passwordHash: '$argon2id$new',
+    });
+    expect(outbox).toEqual([
+      expect.objectContaining({
+        type: 'id.balai.identity.user.registered.v1',
+        subject: 'u-new',
+        data: {
+          userId: 'u-new',
+          tenantId: '36.73',
+          kind: 'citizen',
+          roles: ['citizen'],
+          registeredAt: expect.any(String),
+        },
+      }),
+    ]);
+    expect(onCommitted).toHaveBeenCalledAfter(users.insert);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'user.registered', targetId: 'u-new' }),
+    );
+    // Banten's 15 minutes reach its city.
+    expect(codes.issue).toHaveBeenCalledWith(
+      { tenantId: '36.73', userId: 'u-new', channel: 'email', purpose: 'verification' },
+      15 * 60_000,
+      { force: true },
+    );
+    expect(sent.map((message) => [message.channel, message.to, message.template])).toEqual([
+      ['email', 'siti@example.id', 'verification-code'],
+      ['sms', '+6281234567890', 'verification-code'],
+    ]);
+    expect(sent[0]?.params).toEqual({ code: '246810', minutes: '15', tenantName: 'Kota Serang' });
+  });
+
+  it('should answer a taken NIK or contact exactly as a new registration and notify the holder instead', async () => {
+    const fresh = accountDeps();
+    const freshAnswer = await registerCitizen(fresh.deps, anonymous, input);
+
+    const { deps, users, codes, sent, hasher, onCommitted } = accountDeps();
+    users.insert.mockResolvedValue({
+      inserted: false,
+      conflicts: [
+        { login: { kind: 'nik', value: input.nik }, userId: 'u-holder' },
+        { login: { kind: 'phone', value: '+6281234567890' }, userId: 'u-holder' },
+      ],
+    });
+    users.findManyByIds.mockResolvedValue([aUser({ _id: 'u-holder', email: 'holder@example.id' })]);
+    expect(await registerCitizen(deps, anonymous, input)).toEqual(freshAnswer);
+    expect(hasher.hash).toHaveBeenCalledTimes(1);
+    expect(codes.issue).not.toHaveBeenCalled();
+    expect(onCommitted).not.toHaveBeenCalled();
+    expect(sent).toEqual([
+      {
+        channel: 'email',
+        to: 'holder@example.id',
+        template: 'registration-attempt',
+        locale: 'id-ID',
+        params: { tenantName: 'Kota Serang' },
+      },
+    ]);
+  });
+
+  it('should answer the same when sending fails, and keep the recipient out of the log', async () => {
+    const { deps, sender } = accountDeps();
+    sender.send.mockRejectedValue(new Error('smtp refused siti@example.id'));
+    expect(await registerCitizen(deps, anonymous, input)).toEqual({ channels: ['email', 'sms'] });
+    expect(JSON.stringify((deps.logger.error as unknown as { mock: { calls: unknown[] } }).mock.calls)).not.toContain(
+      'siti@example.id',
+    );
+  });
+
+  it('should refuse a NIK from another province, even one valid elsewhere, and write nothing', async () => {
+    const { deps, users, hasher } = accountDeps();
+    await expect(registerCitizen(deps, anonymous, { ...input, nik: '3173011708900001' })).rejects.toMatchObject({
+      code: 'NIK_INVALID',
+    });
+    expect(users.insert).not.toHaveBeenCalled();
+    expect(hasher.hash).not.toHaveBeenCalled();
+  });
+
+  it('should ask for a contact, refuse a bad e-mail, a weak password and non-string values', async () => {
+    const { deps, users } = accountDeps();
+    await expect(registerCitizen(deps, anonymous, { ...input, email: '', phone: '' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(registerCitizen(deps, anonymous, { ...input, email: 'siti@' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: '/email', message: 'is not an e-mail address' }],
+    });
+    await expect(registerCitizen(deps, anonymous, { ...input, password: 'siti12345678' })).rejects.toMatchObject({
+      code: 'PASSWORD_REJECTED',
+    });
+    const injected = { ...input, nik: { $gt: '' } as unknown as string };
+    await expect(registerCitizen(deps, anonymous, injected)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(users.insert).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a call without a tenant, and an unknown tenant', async () => {
+    const { deps } = accountDeps();
+    await expect(registerCitizen(deps, { ...anonymous, tenantId: '' }, input)).rejects.toMatchObject({
+      code: 'TENANT_REQUIRED',
+    });
+    await expect(registerCitizen(deps, { ...anonymous, tenantId: '36.99' }, input)).rejects.toMatchObject({
+      code: 'UNKNOWN_TENANT',
+    });
+  });
+});

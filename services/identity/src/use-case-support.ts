@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  type CallContext,
+  type ErrorDetail,
+  type Logger,
+  newEvent,
+  type OutboxEntry,
+  requireRole,
+  tenantIdPattern,
+} from '@balai/platform';
+import type { AgencyRepository } from './agency-repository.js';
+import type { AuditLog } from './audit-log.js';
+import { normaliseEmail } from './login-identifier.js';
+import type { NotificationSender } from './notification-sender.js';
+import type { OneTimeCodes } from './one-time-codes.js';
+import type { TenantDocument } from './tenant.schema.js';
+import type { TenantRepository } from './tenant-repository.js';
+import { type Locale, locales, resolveTenantSettings, type TenantSettings } from './tenant-settings.js';
+import type { User, UserRepository } from './user-repository.js';
+import './identity-errors.js';
+
+/** What the account use cases work with; each takes the part it needs. */
+export interface AccountDeps {
+  users: UserRepository;
+  agencies: AgencyRepository;
+  tenants: TenantRepository;
+  codes: OneTimeCodes;
+  audit: AuditLog;
+  sender: NotificationSender;
+  hasher: { hash(password: string): Promise<string> };
+  clock: () => Date;
+  newId?: () => string;
+  /** Wakes the outbox relay after a write with events. */
+  onCommitted: () => void;
+  /** For failures that must not change the answer (a message that could not be sent). */
+  logger: Logger;
+}
+
+export const eventSource = '/balai/identity';
+
+export function newIdOf(deps: Pick<AccountDeps, 'newId'>): string {
+  return (deps.newId ?? randomUUID)();
+}
+
+export function requireTenant(context: CallContext): string {
+  if (!tenantIdPattern.test(context.tenantId)) throw new AppError('TENANT_REQUIRED');
+  return context.tenantId;
+}
+
+/** An authenticated tenant admin of the context's tenant, or a platform admin acting in it. */
+export function requireTenantAdmin(context: CallContext): { tenantId: string; actorId: string } {
+  const tenantId = requireTenant(context);
+  requireRole(context, ['tenant_admin', 'platform_admin']);
+  return { tenantId, actorId: context.subject ?? '' };
+}
+
+/** The tenant and its resolved settings; UNKNOWN_TENANT when it does not exist. */
+export async function tenantWithSettings(
+  tenants: Pick<TenantRepository, 'chainOf'>,
+  tenantId: string,
+): Promise<{ tenant: TenantDocument; settings: TenantSettings }> {
+  const chain = await tenants.chainOf(tenantId);
+  const tenant = chain[0];
+  if (!tenant) throw new AppError('UNKNOWN_TENANT', `No tenant ${tenantId}`);
+  return { tenant, settings: resolveTenantSettings(chain.map(settingsLayerOf)) };
+}
+
+/** A tenant's own settings as one layer of the resolution; its locale is a field of its own. */
+export function settingsLayerOf(tenant: TenantDocument): { settings: Partial<TenantSettings> } {
+  const locale = (locales as readonly string[]).includes(tenant.defaultLocale)
+    ? (tenant.defaultLocale as Locale)
+    : undefined;
+  return { settings: { ...tenant.settings, ...(locale ? { defaultLocale: locale } : {}) } };
+}
+
+/** A person's name as written: letters (any script), spaces and ' . , - ; 2 to 100 characters. */
+export function fullNameProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'must be a string';
+  const name = value.trim().replace(/\s+/g, ' ');
+  if (name.length < 2 || name.length > 100) return 'must be 2 to 100 characters';
+  if (!/^[\p{L}\p{M}][\p{L}\p{M} .,'-]*$/u.test(name)) return "may hold letters, spaces and . , ' - only";
+  return null;
+}
+
+export function normaliseFullName(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * Checks a new account's name and contacts as any gRPC caller sent them (at least one of
+ * e-mail and phone), adding to `problems`; returns the normalised e-mail and whether a phone came.
+ */
+export function checkNameAndContacts(
+  input: { fullName: unknown; email?: unknown; phone?: unknown },
+  problems: ErrorDetail[],
+): { email: string | null; phoneGiven: boolean } {
+  const nameProblem = fullNameProblem(input.fullName);
+  if (nameProblem) problems.push({ field: '/fullName', message: nameProblem });
+  const emailGiven = typeof input.email === 'string' && input.email !== '';
+  const phoneGiven = typeof input.phone === 'string' && input.phone !== '';
+  const email = emailGiven ? normaliseEmail(input.email as string) : null;
+  if (emailGiven && !email) problems.push({ field: '/email', message: 'is not an e-mail address' });
+  if (!emailGiven && !phoneGiven)
+    problems.push({ field: '/email', message: 'give an e-mail address or a phone number' });
+  return { email, phoneGiven };
+}
+
+/** The `registered` event of a new user: ids, kind, roles and agency, no personal data. */
+export function userRegisteredEvent(user: User, actorId: string, traceparent?: string): OutboxEntry {
+  return newEvent({
+    type: 'id.balai.identity.user.registered.v1',
+    source: eventSource,
+    subject: user._id,
+    tenantId: user.tenantId,
+    time: user.createdAt,
+    ...(traceparent ? { traceparent } : {}),
+    data: {
+      userId: user._id,
+      tenantId: user.tenantId,
+      kind: user.kind,
+      roles: user.roles,
+      agencyId: user.agencyId ?? '',
+      actorId,
+      registeredAt: user.createdAt,
+    },
+  });
+}
+
+/** Sends without letting a delivery failure change the caller's answer (it would reveal state). */
+export async function sendQuietly(
+  deps: Pick<AccountDeps, 'sender' | 'logger'>,
+  message: Parameters<NotificationSender['send']>[0],
+): Promise<void> {
+  try {
+    await deps.sender.send(message);
+  } catch (error) {
+    // No `err`: a provider's error message may quote the recipient. Template and channel only.
+    deps.logger.error(
+      {
+        errorName: error instanceof Error ? error.name : typeof error,
+        template: message.template,
+        channel: message.channel,
+      },
+      'notification could not be sent',
+    );
+  }
+}
+
+/**
+ * Writes the audit entry of a change that has already committed. The order is deliberate:
+ * state and events commit together first (one document), the audit entry after; there is no
+ * transaction to join them. Written before, a failed command would leave an entry for a change
+ * that never happened; written after, a crash in between loses an entry but never invents one,
+ * and the change's event (published from the outbox) still records it. A failed audit write is
+ * logged loudly, not turned into an error: the caller's change did happen.
+ */
+export async function recordAudit(
+  deps: Pick<AccountDeps, 'audit' | 'logger'>,
+  entry: Parameters<AccountDeps['audit']['record']>[0],
+): Promise<void> {
+  try {
+    await deps.audit.record(entry);
+  } catch (error) {
+    deps.logger.error(
+      { err: error, action: entry.action, targetId: entry.targetId, tenantId: entry.tenantId },
+      'audit entry could not be written',
+    );
+  }
+}

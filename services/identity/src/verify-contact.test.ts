@@ -1,0 +1,134 @@
+import type { CallContext } from '@balai/platform';
+import { describe, expect, it } from 'vitest';
+import { accountDeps, aUser } from './account-deps.fixture.js';
+import { activateAccount } from './activate-account.js';
+import { resendCode, verifyContact } from './verify-contact.js';
+
+const anonymous: CallContext = { tenantId: '36.73', requestId: 'r-1', roles: [] };
+
+describe('verifyContact', () => {
+  it('should prove the contact, activate the account and write the verified event with the change', async () => {
+    const { deps, users, codes, onCommitted } = accountDeps();
+    users.findByLogin.mockResolvedValue(aUser());
+    codes.verify.mockResolvedValue(true);
+    expect(await verifyContact(deps, anonymous, { login: 'SITI@example.id', code: '246810' })).toEqual({
+      channel: 'email',
+      status: 'active',
+    });
+    expect(codes.verify).toHaveBeenCalledWith(
+      { tenantId: '36.73', userId: 'u-1', channel: 'email', purpose: 'verification' },
+      '246810',
+    );
+    const [tenantId, id, version, changes, events] = users.update.mock.calls[0] ?? [];
+    expect([tenantId, id, version, changes]).toEqual(['36.73', 'u-1', 1, { emailVerified: true, status: 'active' }]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'id.balai.identity.user.verified.v1',
+        data: expect.objectContaining({ channel: 'email', activated: true, kind: 'citizen' }),
+      }),
+    ]);
+    expect(onCommitted).toHaveBeenCalled();
+  });
+
+  it('should retry on a concurrent change to the user and apply on the fresh version', async () => {
+    const { deps, users, codes } = accountDeps();
+    users.findByLogin.mockResolvedValue(aUser());
+    codes.verify.mockResolvedValue(true);
+    users.update.mockResolvedValueOnce({ outcome: 'stale' });
+    users.findById.mockResolvedValue(aUser({ version: 2, status: 'active', phoneVerified: true }));
+    await verifyContact(deps, anonymous, { login: 'siti@example.id', code: '246810' });
+    expect(users.update).toHaveBeenLastCalledWith('36.73', 'u-1', 2, { emailVerified: true }, expect.any(Array));
+  });
+
+  it('should give one failure for a wrong code, an unknown contact, a deactivated account and a NIK', async () => {
+    const { deps, users, codes } = accountDeps();
+    const attempts = [
+      async () => {
+        users.findByLogin.mockResolvedValue(aUser());
+        codes.verify.mockResolvedValue(false);
+        return verifyContact(deps, anonymous, { login: 'siti@example.id', code: '000000' });
+      },
+      async () => {
+        users.findByLogin.mockResolvedValue(null);
+        return verifyContact(deps, anonymous, { login: 'nobody@example.id', code: '246810' });
+      },
+      async () => {
+        users.findByLogin.mockResolvedValue(aUser({ status: 'deactivated' }));
+        codes.verify.mockResolvedValue(true);
+        return verifyContact(deps, anonymous, { login: 'siti@example.id', code: '246810' });
+      },
+      async () => verifyContact(deps, anonymous, { login: '3673011708900001', code: '246810' }),
+    ];
+    for (const attempt of attempts) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'VERIFICATION_FAILED' });
+    }
+    expect(users.update).not.toHaveBeenCalled();
+  });
+});
+
+describe('resendCode', () => {
+  it("should send a new code to a citizen's unproven contact", async () => {
+    const { deps, users, codes, sent } = accountDeps();
+    users.findByLogin.mockResolvedValue(aUser({ phone: '+6281234567890' }));
+    await resendCode(deps, anonymous, { login: '0812 3456 7890' });
+    expect(codes.issue).toHaveBeenCalledWith(
+      expect.objectContaining({ channel: 'sms', purpose: 'verification' }),
+      15 * 60_000,
+    );
+    expect(sent).toEqual([expect.objectContaining({ to: '+6281234567890', template: 'verification-code' })]);
+  });
+
+  it('should send nothing for an unknown, proven or throttled contact, and answer the same', async () => {
+    const { deps, users, codes, sent } = accountDeps();
+    await resendCode(deps, anonymous, { login: 'nobody@example.id' });
+    users.findByLogin.mockResolvedValue(aUser({ emailVerified: true, status: 'active' }));
+    await resendCode(deps, anonymous, { login: 'siti@example.id' });
+    users.findByLogin.mockResolvedValue(aUser());
+    codes.issue.mockResolvedValue({ issued: false, reason: 'throttled' });
+    await resendCode(deps, anonymous, { login: 'siti@example.id' });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('activateAccount', () => {
+  const staff = aUser({ kind: 'staff', nik: null, roles: ['officer'], agencyId: 'dpupr', passwordHash: null });
+
+  it('should set the password, prove the contact and activate a pending staff member', async () => {
+    const { deps, users, codes, hasher } = accountDeps();
+    users.findByLogin.mockResolvedValue(staff);
+    codes.verify.mockResolvedValue(true);
+    expect(
+      await activateAccount(deps, anonymous, {
+        login: 'siti@example.id',
+        code: '246810',
+        newPassword: 'meja kayu jati tua',
+      }),
+    ).toEqual({ status: 'active' });
+    expect(codes.verify).toHaveBeenCalledWith(expect.objectContaining({ purpose: 'staff-activation' }), '246810');
+    expect(hasher.hash).toHaveBeenCalledWith('meja kayu jati tua');
+    expect(users.update.mock.calls[0]?.[3]).toEqual({
+      passwordHash: '$argon2id$new',
+      emailVerified: true,
+      status: 'active',
+    });
+  });
+
+  it('should refuse a citizen, an active account and a wrong code alike, and a weak password first', async () => {
+    const { deps, users, codes } = accountDeps();
+    codes.verify.mockResolvedValue(false);
+    for (const user of [aUser(), { ...staff, status: 'active' as const }, staff]) {
+      users.findByLogin.mockResolvedValue(user);
+      await expect(
+        activateAccount(deps, anonymous, {
+          login: 'siti@example.id',
+          code: '246810',
+          newPassword: 'meja kayu jati tua',
+        }),
+      ).rejects.toMatchObject({ code: 'VERIFICATION_FAILED' });
+    }
+    await expect(
+      activateAccount(deps, anonymous, { login: 'siti@example.id', code: '246810', newPassword: 'siti-1234567' }),
+    ).rejects.toMatchObject({ code: 'PASSWORD_REJECTED' });
+    expect(users.update).not.toHaveBeenCalled();
+  });
+});

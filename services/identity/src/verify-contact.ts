@@ -1,0 +1,143 @@
+import { AppError, type CallContext, newEvent } from '@balai/platform';
+import { type LoginIdentifier, parseLogin } from './login-identifier.js';
+import type { CodePurpose } from './one-time-code.schema.js';
+import {
+  type AccountDeps,
+  eventSource,
+  recordAudit,
+  requireTenant,
+  sendQuietly,
+  tenantWithSettings,
+} from './use-case-support.js';
+import type { User, UserChanges } from './user-repository.js';
+
+export type Channel = 'email' | 'sms';
+
+/** The one answer to every failed proof, so a caller learns nothing about accounts or codes. */
+export function verificationFailed(): AppError {
+  return new AppError('VERIFICATION_FAILED', 'The code is wrong, expired or used up; ask for a new one');
+}
+
+/** A contact login (e-mail or phone) and its channel; a NIK is not a contact. */
+export function contactOf(login: unknown): { login: LoginIdentifier; channel: Channel } | null {
+  const identifier = parseLogin(login);
+  if (!identifier || identifier.kind === 'nik') return null;
+  return { login: identifier, channel: identifier.kind === 'email' ? 'email' : 'sms' };
+}
+
+/** Whether the user's contact on the channel is already proven. */
+export function isVerified(user: User, channel: Channel): boolean {
+  return channel === 'email' ? user.emailVerified : user.phoneVerified;
+}
+
+/**
+ * Marks a proven contact, activating a pending account, with the verified event in the same
+ * write. Retries once on a concurrent change (for example both contacts proven at once).
+ */
+export async function markVerified(
+  deps: AccountDeps,
+  context: CallContext,
+  user: User,
+  channel: Channel,
+  extra: UserChanges = {},
+): Promise<User> {
+  let current = user;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const now = deps.clock();
+    const activated = current.status === 'pending';
+    const changes: UserChanges = {
+      ...extra,
+      ...(channel === 'email' ? { emailVerified: true } : { phoneVerified: true }),
+      ...(activated ? { status: 'active' as const } : {}),
+    };
+    const event = newEvent({
+      type: 'id.balai.identity.user.verified.v1',
+      source: eventSource,
+      subject: current._id,
+      tenantId: current.tenantId,
+      time: now,
+      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+      data: {
+        userId: current._id,
+        tenantId: current.tenantId,
+        kind: current.kind,
+        channel,
+        activated,
+        verifiedAt: now,
+      },
+    });
+    const result = await deps.users.update(current.tenantId, current._id, current.version, changes, [event]);
+    if (result.outcome === 'updated') {
+      deps.onCommitted();
+      return result.user;
+    }
+    if (result.outcome === 'not_found') break;
+    const reread = await deps.users.findById(current.tenantId, current._id);
+    if (!reread || reread.status === 'deactivated') break;
+    current = reread;
+  }
+  throw verificationFailed();
+}
+
+/**
+ * A citizen proves a contact with the code sent to it (public). Success activates a pending
+ * account; any failure — unknown contact, wrong, expired or exhausted code, deactivated
+ * account — is the same VERIFICATION_FAILED.
+ */
+export async function verifyContact(
+  deps: AccountDeps,
+  context: CallContext,
+  input: { login: string; code: string },
+): Promise<{ channel: Channel; status: User['status'] }> {
+  const tenantId = requireTenant(context);
+  const contact = contactOf(input.login);
+  if (!contact || typeof input.code !== 'string') throw verificationFailed();
+  const user = await deps.users.findByLogin(tenantId, contact.login.value);
+  if (!user || user.status === 'deactivated') throw verificationFailed();
+  const slot = { tenantId, userId: user._id, channel: contact.channel, purpose: 'verification' as const };
+  if (!(await deps.codes.verify(slot, input.code))) throw verificationFailed();
+  const verified = await markVerified(deps, context, user, contact.channel);
+  await recordAudit(deps, {
+    tenantId,
+    actorId: user._id,
+    actorRoles: user.roles,
+    action: 'user.contact_verified',
+    targetId: user._id,
+    changes: { channel: contact.channel, status: { from: user.status, to: verified.status } },
+    at: deps.clock(),
+  });
+  return { channel: contact.channel, status: verified.status };
+}
+
+/**
+ * Sends a new code to a contact still waiting for one (public): a verification code for a
+ * citizen's unproven contact, an activation code for a pending staff member. Always the same
+ * empty answer, whether the contact is unknown, already proven, or asked again too soon.
+ */
+export async function resendCode(deps: AccountDeps, context: CallContext, input: { login: string }): Promise<void> {
+  const tenantId = requireTenant(context);
+  const contact = contactOf(input.login);
+  if (!contact) return;
+  const user = await deps.users.findByLogin(tenantId, contact.login.value);
+  if (!user || user.status === 'deactivated' || isVerified(user, contact.channel)) return;
+  const purpose: CodePurpose = user.kind === 'staff' ? 'staff-activation' : 'verification';
+  if (purpose === 'staff-activation' && user.status !== 'pending') return;
+  const { tenant, settings } = await tenantWithSettings(deps.tenants, tenantId);
+  const ttlMs =
+    purpose === 'verification' ? settings.otpTtlMinutes * 60_000 : settings.staffActivationTtlHours * 3_600_000;
+  const issued = await deps.codes.issue({ tenantId, userId: user._id, channel: contact.channel, purpose }, ttlMs);
+  if (!issued.issued) return;
+  await sendQuietly(deps, {
+    channel: contact.channel,
+    to: contact.login.value,
+    template: purpose === 'verification' ? 'verification-code' : 'staff-activation',
+    locale: settings.defaultLocale,
+    params: {
+      code: issued.code,
+      tenantName: tenant.name,
+      ...(purpose === 'verification'
+        ? { minutes: String(settings.otpTtlMinutes) }
+        : { hours: String(settings.staffActivationTtlHours) }),
+    },
+  });
+}

@@ -1,0 +1,82 @@
+import { identityV1 } from '@balai/contracts';
+import { type CallContext, callUnary, createGrpcClient } from '@balai/platform';
+import { infrastructureEndpoints, type TestNamespace } from '@balai/testkit';
+import { MongoClient } from 'mongodb';
+import { loadIdentityConfig, type NotificationMessage, type NotificationSender, startIdentity } from '../src/index.js';
+
+/** Keeps every message identity sends, for the test to read the codes from. */
+export class CapturingSender implements NotificationSender {
+  readonly messages: NotificationMessage[] = [];
+
+  async send(message: NotificationMessage): Promise<void> {
+    this.messages.push(message);
+  }
+
+  /** The messages sent to one address or number. */
+  to(recipient: string): NotificationMessage[] {
+    return this.messages.filter((message) => message.to === recipient);
+  }
+
+  /** The code of the last message with a code to the recipient. */
+  lastCode(recipient: string): string {
+    const code = this.to(recipient)
+      .filter((message) => message.params.code !== undefined)
+      .at(-1)?.params.code;
+    if (!code) throw new Error(`no code was sent to ${recipient}`);
+    return code;
+  }
+}
+
+type Client = identityV1.IdentityServiceClient;
+/** The RPC names (camelCase), from the generated service definition. */
+export type Rpc = keyof typeof identityV1.IdentityServiceService;
+type Method<K extends Rpc> = Extract<
+  Client[K],
+  (request: never, metadata: never, options: never, callback: never) => unknown
+>;
+export type RpcRequest<K extends Rpc> = Parameters<Method<K>>[0];
+export type RpcResponse<K extends Rpc> = Parameters<Parameters<Method<K>>[3]>[1];
+
+/** Identity started in-process on this file's database and topics, with a gRPC client. */
+export async function startIdentityFor(ns: TestNamespace, sender: NotificationSender = new CapturingSender()) {
+  const { kafkaBrokers, mongoUrl } = infrastructureEndpoints();
+  const service = await startIdentity(
+    loadIdentityConfig({
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      MONGO_URL: mongoUrl,
+      MONGO_DB: ns.database('identity'),
+      KAFKA_BROKERS: kafkaBrokers,
+      KAFKA_TOPIC_PREFIX: ns.topicPrefix,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      SEED_DEMO_DATA: 'true',
+    }),
+    { notificationSender: sender },
+  );
+  const client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${service.grpcPort}`);
+  const mongo = await MongoClient.connect(mongoUrl);
+  const db = mongo.db(ns.database('identity'));
+  let requests = 0;
+  /** Calls an RPC as the given caller; failures come back as the AppError identity threw. */
+  function call<K extends Rpc>(
+    method: K,
+    request: RpcRequest<K>,
+    context: Partial<CallContext> & { tenantId: string },
+  ): Promise<RpcResponse<K>> {
+    requests += 1;
+    const fn = (client[method] as (...args: unknown[]) => unknown).bind(client);
+    return callUnary(fn as never, request, { requestId: `r-${requests}`, roles: [], ...context }, 10_000);
+  }
+  return {
+    service,
+    client,
+    db,
+    call,
+    async stop() {
+      client.close();
+      await mongo.close();
+      await service.stop();
+    },
+  };
+}
