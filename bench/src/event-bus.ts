@@ -37,7 +37,16 @@ function events(count: number): OutboxEntry[] {
       source: '/bench',
       subject: id,
       tenantId: '36.73',
-      data: { complaintId: id, tenantId: '36.73', categoryCode: 'roads.pothole', submittedAt: new Date() },
+      data: {
+        complaintId: id,
+        tenantId: '36.73',
+        categoryCode: 'roads.pothole',
+        submittedAt: new Date(),
+        agencyId: '',
+        slaDueAt: undefined,
+        filedOnBehalf: false,
+        anonymous: false,
+      },
       traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
     });
   });

@@ -33,3 +33,35 @@ export const identityErrorCodes = {
     title: 'The e-mail address or phone number is already used in this tenant',
   },
 } as const satisfies Record<string, { http: number; grpc: GrpcStatus; title: string; retryable?: boolean }>;
+
+/** Codes of the complaints service that callers must tell apart (see identityErrorCodes). */
+export const complaintErrorCodes = {
+  COMPLAINT_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The complaint does not exist' },
+  CATEGORY_NOT_FOUND: {
+    http: 404,
+    grpc: GrpcStatus.NOT_FOUND,
+    title: "The category is not in the tenant's service catalogue",
+  },
+  CATEGORY_EXISTS: {
+    http: 409,
+    grpc: GrpcStatus.ALREADY_EXISTS,
+    title: 'The tenant already has a category with this code',
+  },
+  /** The complaint's state does not allow this transition (a duplicate takes none). */
+  TRANSITION_NOT_ALLOWED: {
+    http: 409,
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    title: 'The complaint cannot take this step in its current state',
+  },
+  REOPEN_WINDOW_EXPIRED: {
+    http: 409,
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    title: 'The complaint can no longer be reopened',
+  },
+  /** An Idempotency-Key sent again with a different complaint (IETF httpapi-idempotency-key: 422). */
+  IDEMPOTENCY_KEY_REUSED: {
+    http: 422,
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    title: 'The idempotency key was already used for a different complaint',
+  },
+} as const satisfies Record<string, { http: number; grpc: GrpcStatus; title: string; retryable?: boolean }>;

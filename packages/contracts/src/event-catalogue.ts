@@ -1,4 +1,16 @@
-import { ComplaintSubmitted } from './gen/balai/complaints/v1/complaint_events.js';
+import {
+  ComplaintAssigned,
+  ComplaintClosed,
+  ComplaintCommented,
+  ComplaintMarkedDuplicate,
+  ComplaintRated,
+  ComplaintReassignmentRequested,
+  ComplaintRejected,
+  ComplaintReopened,
+  ComplaintResolved,
+  ComplaintSubmitted,
+  ComplaintWithdrawn,
+} from './gen/balai/complaints/v1/complaint_events.js';
 import {
   UserDeactivated,
   UserRegistered,
@@ -48,6 +60,66 @@ export const eventCatalogue = {
     message: 'balai.complaints.v1.ComplaintSubmitted',
     summary: 'A citizen (or an officer on their behalf) submitted a complaint.',
     codec: ComplaintSubmitted,
+  },
+  'id.balai.complaints.complaint.assigned.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintAssigned',
+    summary: 'An officer, supervisor or tenant admin assigned the complaint to an agency (and maybe an officer).',
+    codec: ComplaintAssigned,
+  },
+  'id.balai.complaints.complaint.reassignment_requested.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintReassignmentRequested',
+    summary: 'The assigned officer asked for the complaint to go to someone else.',
+    codec: ComplaintReassignmentRequested,
+  },
+  'id.balai.complaints.complaint.resolved.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintResolved',
+    summary: 'Staff of the responsible agency resolved the complaint (fully or partly).',
+    codec: ComplaintResolved,
+  },
+  'id.balai.complaints.complaint.rejected.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintRejected',
+    summary: 'Staff of the responsible agency rejected the complaint.',
+    codec: ComplaintRejected,
+  },
+  'id.balai.complaints.complaint.withdrawn.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintWithdrawn',
+    summary: 'The reporter withdrew the complaint before it was assigned; it is cancelled.',
+    codec: ComplaintWithdrawn,
+  },
+  'id.balai.complaints.complaint.reopened.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintReopened',
+    summary: 'The reporter reopened a resolved or rejected complaint within the reopen window of the tenant.',
+    codec: ComplaintReopened,
+  },
+  'id.balai.complaints.complaint.rated.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintRated',
+    summary: 'The reporter rated the outcome (1-5 and fixed, partly fixed or not fixed).',
+    codec: ComplaintRated,
+  },
+  'id.balai.complaints.complaint.closed.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintClosed',
+    summary: 'The complaint closed (after its rating).',
+    codec: ComplaintClosed,
+  },
+  'id.balai.complaints.complaint.commented.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintCommented',
+    summary: 'Someone commented on the complaint (public or internal); the text is not in the event.',
+    codec: ComplaintCommented,
+  },
+  'id.balai.complaints.complaint.marked_duplicate.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintMarkedDuplicate',
+    summary: 'Staff marked the complaint as a duplicate of another one; it takes no further updates.',
+    codec: ComplaintMarkedDuplicate,
   },
   'id.balai.identity.user.registered.v1': {
     stream: 'identity',

@@ -38,6 +38,10 @@ describe('generated event documentation', () => {
       tenantId: '36.73',
       categoryCode: 'roads.pothole',
       submittedAt: new Date('2026-11-28T08:00:00Z'),
+      agencyId: 'dpupr',
+      slaDueAt: new Date('2026-12-01T08:00:00Z'),
+      filedOnBehalf: false,
+      anonymous: true,
     });
     expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
     const example = parse(asyncapiText).components.messages.ComplaintSubmitted.examples[0].payload;

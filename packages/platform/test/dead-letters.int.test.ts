@@ -32,7 +32,16 @@ function submitted(complaintId: string, categoryCode: string) {
     source: '/test',
     subject: complaintId,
     tenantId: '36.73',
-    data: { complaintId, tenantId: '36.73', categoryCode, submittedAt: new Date() },
+    data: {
+      complaintId,
+      tenantId: '36.73',
+      categoryCode,
+      submittedAt: new Date(),
+      agencyId: '',
+      slaDueAt: undefined,
+      filedOnBehalf: false,
+      anonymous: false,
+    },
   });
 }
 

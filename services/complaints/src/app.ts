@@ -1,8 +1,11 @@
 import { complaintsV1 } from '@balai/contracts';
 import { type Logger, OutboxRelay, type RunningService, startService } from '@balai/platform';
+import { categoryModel } from './category.schema.js';
+import { CategoryRepository } from './category-repository.js';
 import { complaintModel } from './complaint.schema.js';
 import { ComplaintRepository } from './complaint-repository.js';
 import type { ComplaintsConfig } from './config.js';
+import { demoCategories } from './demo-categories.js';
 import { complaintsGrpcHandlers } from './grpc-handlers.js';
 
 /** Starts the complaints service: database, Kafka, outbox relay, gRPC API, ops HTTP. */
@@ -12,9 +15,28 @@ export function startComplaints(
 ): Promise<RunningService> {
   return startService('complaints', config, options.logger, async (runtime) => {
     const model = complaintModel(runtime.mongo);
-    await model.createCollection();
-    await model.syncIndexes();
+    const categoriesModel = categoryModel(runtime.mongo);
+    for (const each of [model, categoriesModel]) {
+      await each.createCollection();
+      await each.syncIndexes();
+    }
     const repository = new ComplaintRepository(model);
+    const categories = new CategoryRepository(categoriesModel);
+    if (config.SEED_DEMO_DATA) {
+      // Insert-if-missing: a catalogue an admin has edited since stays as they left it.
+      let inserted = 0;
+      for (const category of demoCategories) {
+        const history = {
+          version: 1,
+          action: 'created' as const,
+          at: category.updatedAt,
+          actorId: 'seed',
+          changedFields: [],
+        };
+        if (await categories.insert(category, history)) inserted += 1;
+      }
+      runtime.logger.info({ categories: demoCategories.length, inserted }, 'demo service catalogues seeded');
+    }
 
     const relay = new OutboxRelay({
       collection: model.collection,
@@ -28,8 +50,10 @@ export function startComplaints(
 
     const handlers = complaintsGrpcHandlers(runtime.logger, {
       repository,
+      categories,
       clock: options.clock ?? (() => new Date()),
       onCommitted: () => relay.notify(),
+      reopenWindowDays: config.COMPLAINT_REOPEN_WINDOW_DAYS,
     });
     return (grpc) => grpc.add(complaintsV1.ComplaintsServiceService, handlers);
   });

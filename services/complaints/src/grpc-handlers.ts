@@ -1,9 +1,28 @@
 import type { complaintsV1 } from '@balai/contracts';
-import { type Logger, unaryHandler } from '@balai/platform';
+import { type CallContext, type Logger, unaryHandler } from '@balai/platform';
+import { type CategoryDeps, getCategory, listCategories, upsertCategory } from './categories.js';
+import type { AttributeDatatype } from './category.schema.js';
+import type { Category } from './category-repository.js';
 import type { Complaint } from './complaint-repository.js';
+import {
+  assignComplaint,
+  commentOnComplaint,
+  markDuplicate,
+  rateComplaint,
+  rejectComplaint,
+  reopenComplaint,
+  requestReassignment,
+  resolveComplaint,
+  type TransitionDeps,
+  withdrawComplaint,
+} from './complaint-transitions.js';
+import { type ComplaintView, getComplaint, viewFor } from './complaint-views.js';
 import { type SubmitComplaintDeps, submitComplaint } from './submit-complaint.js';
 
-function toMessage(complaint: Complaint): complaintsV1.Complaint {
+export type ComplaintsDeps = SubmitComplaintDeps & TransitionDeps & CategoryDeps;
+
+function toComplaintMessage(view: ComplaintView): complaintsV1.Complaint {
+  const { complaint } = view;
   return {
     id: complaint._id,
     tenantId: complaint.tenantId,
@@ -14,17 +33,130 @@ function toMessage(complaint: Complaint): complaintsV1.Complaint {
     status: complaint.status,
     version: complaint.version,
     submittedAt: complaint.submittedAt,
+    view: view.kind,
+    reporterId: complaint.reporterId ?? '',
+    anonymous: Boolean(complaint.anonymous),
+    address: complaint.address ?? '',
+    mediaUrls: [...(complaint.mediaUrls ?? [])],
+    attributes: (complaint.attributes ?? []).map((entry) => ({ code: entry.code, values: [...entry.values] })),
+    agencyId: complaint.agencyId ?? '',
+    assignedOfficerId: complaint.assignedOfficerId ?? '',
+    slaDueAt: complaint.slaDueAt,
+    overdue: view.overdue,
+    updatedAt: complaint.updatedAt ?? complaint.submittedAt,
+    timeline: (complaint.timeline ?? []).map((entry) => ({
+      id: entry.id,
+      action: entry.action,
+      at: entry.at,
+      actorRole: entry.actorRole,
+      actorId: entry.actorId,
+      visibility: entry.visibility,
+      fromStatus: entry.fromStatus,
+      toStatus: entry.toStatus,
+      note: entry.note,
+      details: { ...entry.details },
+    })),
+    resolutionNote: complaint.resolution?.note ?? '',
+    resolutionPartial: complaint.resolution?.partial ?? false,
+    rejectionReason: complaint.rejection?.reason ?? '',
+    rating: complaint.rating
+      ? { score: complaint.rating.score, outcome: complaint.rating.outcome, ratedAt: complaint.rating.at }
+      : undefined,
+    duplicateOfId: complaint.duplicateOfId ?? '',
+    duplicateIds: [...(complaint.duplicateIds ?? [])],
+    filedByOfficerId: complaint.filedByOfficerId ?? '',
+    citizenReference: complaint.citizenReference ?? '',
+    categoryVersion: complaint.categoryVersion ?? 0,
   };
 }
 
-/** Thin gRPC entry points: decode, call the use case, encode. */
-export function complaintsGrpcHandlers(
-  logger: Logger,
-  deps: SubmitComplaintDeps,
-): complaintsV1.ComplaintsServiceServer {
+export function toCategoryMessage(category: Category): complaintsV1.Category {
   return {
-    submitComplaint: unaryHandler(logger, async (request: complaintsV1.SubmitComplaintRequest, context) => ({
-      complaint: toMessage(await submitComplaint(deps, context, request)),
+    code: category.code,
+    tenantId: category.tenantId,
+    nameId: category.names.id,
+    nameEn: category.names.en,
+    group: category.group,
+    keywords: [...category.keywords],
+    agencyId: category.agencyId,
+    slaHours: category.slaHours,
+    anonymousAllowed: category.anonymousAllowed,
+    attributes: category.attributes.map((attribute) => ({
+      ...attribute,
+      values: attribute.values.map((option) => ({ key: option.key, name: option.name })),
     })),
+    active: category.active,
+    version: category.version,
+    updatedAt: category.updatedAt,
+  };
+}
+
+/** Thin gRPC entry points: decode, call the use case, encode. The caller context comes from metadata. */
+export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): complaintsV1.ComplaintsServiceServer {
+  const answer = (complaint: Complaint, context: CallContext) => ({
+    complaint: toComplaintMessage(viewFor(complaint, context, deps.clock())),
+  });
+  return {
+    submitComplaint: unaryHandler(logger, async (request: complaintsV1.SubmitComplaintRequest, context) => {
+      const { complaint, created } = await submitComplaint(deps, context, request);
+      return { ...answer(complaint, context), created };
+    }),
+    getComplaint: unaryHandler(logger, async (request: complaintsV1.GetComplaintRequest, context) => ({
+      complaint: toComplaintMessage(await getComplaint(deps, context, request.complaintId)),
+    })),
+    assignComplaint: unaryHandler(logger, async (request: complaintsV1.AssignComplaintRequest, context) =>
+      answer(await assignComplaint(deps, context, request), context),
+    ),
+    requestReassignment: unaryHandler(logger, async (request: complaintsV1.RequestReassignmentRequest, context) =>
+      answer(await requestReassignment(deps, context, request), context),
+    ),
+    resolveComplaint: unaryHandler(logger, async (request: complaintsV1.ResolveComplaintRequest, context) =>
+      answer(await resolveComplaint(deps, context, request), context),
+    ),
+    rejectComplaint: unaryHandler(logger, async (request: complaintsV1.RejectComplaintRequest, context) =>
+      answer(await rejectComplaint(deps, context, request), context),
+    ),
+    withdrawComplaint: unaryHandler(logger, async (request: complaintsV1.WithdrawComplaintRequest, context) =>
+      answer(await withdrawComplaint(deps, context, request), context),
+    ),
+    reopenComplaint: unaryHandler(logger, async (request: complaintsV1.ReopenComplaintRequest, context) =>
+      answer(await reopenComplaint(deps, context, request), context),
+    ),
+    rateComplaint: unaryHandler(logger, async (request: complaintsV1.RateComplaintRequest, context) =>
+      answer(await rateComplaint(deps, context, request), context),
+    ),
+    commentOnComplaint: unaryHandler(logger, async (request: complaintsV1.CommentOnComplaintRequest, context) =>
+      answer(await commentOnComplaint(deps, context, request), context),
+    ),
+    markDuplicate: unaryHandler(logger, async (request: complaintsV1.MarkDuplicateRequest, context) =>
+      answer(await markDuplicate(deps, context, request), context),
+    ),
+    listCategories: unaryHandler(logger, async (request: complaintsV1.ListCategoriesRequest, context) => ({
+      categories: (await listCategories(deps, context, request)).map(toCategoryMessage),
+    })),
+    getCategory: unaryHandler(logger, async (request: complaintsV1.GetCategoryRequest, context) => ({
+      category: toCategoryMessage(await getCategory(deps, context, request.code)),
+    })),
+    upsertCategory: unaryHandler(logger, async (request: complaintsV1.UpsertCategoryRequest, context) => {
+      const given = request.category;
+      const { category, created } = await upsertCategory(deps, context, {
+        code: request.code,
+        expectedVersion: request.expectedVersion,
+        category: {
+          names: { id: given?.nameId ?? '', en: given?.nameEn ?? '' },
+          group: given?.group ?? '',
+          keywords: given?.keywords ?? [],
+          agencyId: given?.agencyId ?? '',
+          slaHours: given?.slaHours ?? 0,
+          anonymousAllowed: given?.anonymousAllowed ?? false,
+          attributes: (given?.attributes ?? []).map((attribute) => ({
+            ...attribute,
+            datatype: attribute.datatype as AttributeDatatype,
+          })),
+          active: given?.active ?? true,
+        },
+      });
+      return { category: toCategoryMessage(category), created };
+    }),
   };
 }

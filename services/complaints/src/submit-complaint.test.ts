@@ -1,27 +1,48 @@
 import { AppError, type CallContext } from '@balai/platform';
 import { describe, expect, it, vi } from 'vitest';
-import type { ComplaintRepository } from './complaint-repository.js';
-import { submitComplaint } from './submit-complaint.js';
+import type { Category } from './category-repository.js';
+import { complaintIdForKey } from './complaint-id.js';
+import type { Complaint, ComplaintRepository } from './complaint-repository.js';
+import { aCategory } from './complaint-test-factories.fixture.js';
+import { type SubmitComplaintInput, submitComplaint } from './submit-complaint.js';
 
 const now = new Date('2026-11-28T08:00:00.000Z');
 const citizen: CallContext = { tenantId: '36.73', requestId: 'r-1', subject: 'user-1', roles: ['citizen'] };
-const input = {
+const officer: CallContext = { ...citizen, subject: 'officer-1', roles: ['officer'], agencyId: 'dpupr' };
+const input: SubmitComplaintInput = {
   categoryCode: 'roads.pothole',
   description: '  Lubang besar di Jalan Ahmad Yani  ',
   latitude: -6.12,
   longitude: 106.15,
 };
 
-function setup() {
-  const repository = { insert: vi.fn().mockResolvedValue(undefined) };
+function setup(category: Category | null = aCategory()) {
+  const stored = new Map<string, Complaint>();
+  const repository = {
+    insert: vi.fn(async ({ outbox: _outbox, ...complaint }: Complaint & { outbox: unknown }) => {
+      if (stored.has(complaint._id)) return false;
+      stored.set(complaint._id, complaint);
+      return true;
+    }),
+    findById: vi.fn(async (_tenant: string, id: string) => stored.get(id) ?? null),
+  };
+  const categories = { findByCode: vi.fn(async () => category) };
   const onCommitted = vi.fn();
   const deps = {
     repository: repository as unknown as ComplaintRepository,
+    categories,
     clock: () => now,
     newId: () => 'c-1',
     onCommitted,
   };
-  return { repository, onCommitted, deps };
+  return { repository, categories, onCommitted, deps };
+}
+
+async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe('VALIDATION_FAILED');
+  return (error as AppError).details.map((detail) => detail.field ?? '');
 }
 
 describe('submitComplaint', () => {
@@ -34,27 +55,50 @@ describe('submitComplaint', () => {
     expect(repository.insert).not.toHaveBeenCalled();
   });
 
-  it('should write the complaint and its submitted event in one document, then wake the relay', async () => {
+  it('should write the complaint, its first timeline entry and its submitted event in one document', async () => {
     const { repository, onCommitted, deps } = setup();
-    const complaint = await submitComplaint(deps, citizen, input);
-    expect(complaint).toMatchObject({ _id: 'c-1', tenantId: '36.73', status: 'submitted', version: 1 });
-    expect(complaint.description).toBe('Lubang besar di Jalan Ahmad Yani');
-    expect(repository.insert).toHaveBeenCalledTimes(1);
-    const written = repository.insert.mock.calls[0]?.[0];
+    const { complaint, created } = await submitComplaint(deps, citizen, input);
+    expect(created).toBe(true);
+    expect(complaint).toMatchObject({
+      _id: 'c-1',
+      tenantId: '36.73',
+      status: 'submitted',
+      version: 1,
+      reporterId: 'user-1',
+      agencyId: 'dpupr',
+      categoryVersion: 1,
+      description: 'Lubang besar di Jalan Ahmad Yani',
+    });
+    expect(complaint.slaDueAt).toEqual(new Date(now.getTime() + 72 * 3_600_000));
+    expect(complaint.timeline).toEqual([
+      expect.objectContaining({ action: 'submit', actorRole: 'citizen', actorId: 'user-1', toStatus: 'submitted' }),
+    ]);
+    const written = repository.insert.mock.calls[0]?.[0] as unknown as { outbox: Array<Record<string, unknown>> };
     expect(written.outbox).toHaveLength(1);
     expect(written.outbox[0]).toMatchObject({
       type: 'id.balai.complaints.complaint.submitted.v1',
       subject: 'c-1',
       tenantId: '36.73',
-      data: { complaintId: 'c-1', tenantId: '36.73', categoryCode: 'roads.pothole', submittedAt: now.toISOString() },
+      data: {
+        complaintId: 'c-1',
+        tenantId: '36.73',
+        categoryCode: 'roads.pothole',
+        submittedAt: now.toISOString(),
+        agencyId: 'dpupr',
+        slaDueAt: '2026-12-01T08:00:00.000Z',
+      },
     });
     expect(onCommitted).toHaveBeenCalledAfter(repository.insert);
   });
 
-  it('should keep the description out of the event: events carry no free text', async () => {
+  it('should keep the description, address and reporter out of the event', async () => {
     const { repository, deps } = setup();
-    await submitComplaint(deps, citizen, input);
-    expect(JSON.stringify(repository.insert.mock.calls[0]?.[0].outbox)).not.toContain('Ahmad Yani');
+    await submitComplaint(deps, citizen, { ...input, address: 'Jl. Ahmad Yani No. 5' });
+    const outbox = JSON.stringify(
+      (repository.insert.mock.calls[0]?.[0] as unknown as { outbox: unknown } | undefined)?.outbox,
+    );
+    expect(outbox).not.toContain('Ahmad Yani');
+    expect(outbox).not.toContain('user-1');
   });
 
   it('should refuse a call without a tenant and write nothing', async () => {
@@ -67,19 +111,149 @@ describe('submitComplaint', () => {
 
   it('should list every invalid field and write nothing', async () => {
     const { repository, deps } = setup();
-    const error = await submitComplaint(deps, citizen, {
-      categoryCode: 'Roads Pothole',
-      description: 'short',
-      latitude: 91,
-      longitude: Number.NaN,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).details.map((detail) => detail.field)).toEqual([
+    const fields = await problemsOf(
+      submitComplaint(deps, citizen, {
+        categoryCode: 'Roads Pothole',
+        description: 'short',
+        latitude: 91,
+        longitude: Number.NaN,
+        mediaUrls: ['http://example.org/a.jpg', 'javascript:alert(1)'],
+      }),
+    );
+    expect(fields).toEqual([
       '/categoryCode',
       '/description',
       '/latitude',
       '/longitude',
+      '/mediaUrls/0',
+      '/mediaUrls/1',
     ]);
     expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it('should refuse more than five media URLs and accept five https ones', async () => {
+    const urls = Array.from({ length: 6 }, (_, i) => `https://media.example/${i}.jpg`);
+    expect(await problemsOf(submitComplaint(setup().deps, citizen, { ...input, mediaUrls: urls }))).toEqual([
+      '/mediaUrls',
+    ]);
+    const { complaint } = await submitComplaint(setup().deps, citizen, { ...input, mediaUrls: urls.slice(0, 5) });
+    expect(complaint.mediaUrls).toHaveLength(5);
+  });
+
+  it("should refuse a category that is not in the tenant's catalogue, or no longer active", async () => {
+    expect(await problemsOf(submitComplaint(setup(null).deps, citizen, input))).toEqual(['/categoryCode']);
+    const inactive = setup(aCategory('roads.pothole', { active: false }));
+    expect(await problemsOf(submitComplaint(inactive.deps, citizen, input))).toEqual(['/categoryCode']);
+  });
+
+  it('should check attribute values against the category and store them in its order', async () => {
+    const { deps } = setup(aCategory('public-facilities.damaged'));
+    const fields = await problemsOf(
+      submitComplaint(deps, citizen, { ...input, attributes: [{ code: 'colour', values: ['red'] }] }),
+    );
+    expect(fields).toEqual(['/attributes/colour', '/attributes/facility']);
+    const { complaint } = await submitComplaint(deps, citizen, {
+      ...input,
+      attributes: [
+        { code: 'severity', values: ['high'] },
+        { code: 'facility', values: ['bus_stop'] },
+      ],
+    });
+    expect(complaint.attributes).toEqual([
+      { code: 'facility', values: ['bus_stop'] },
+      { code: 'severity', values: ['high'] },
+    ]);
+  });
+
+  it('should refuse anonymity where the category does not allow it', async () => {
+    const { deps } = setup(aCategory('waste.missed-collection'));
+    expect(await problemsOf(submitComplaint(deps, citizen, { ...input, anonymous: true }))).toEqual(['/anonymous']);
+    const allowed = await submitComplaint(setup().deps, citizen, { ...input, anonymous: true });
+    expect(allowed.complaint.anonymous).toBe(true);
+  });
+
+  it("should record the officer and the citizen reference when an officer files on a citizen's behalf", async () => {
+    const { deps, repository } = setup();
+    expect(await problemsOf(submitComplaint(deps, officer, input))).toEqual(['/citizenReference']);
+    const { complaint } = await submitComplaint(deps, officer, { ...input, citizenReference: 'counter-2026-0042' });
+    expect(complaint).toMatchObject({
+      reporterId: 'officer-1',
+      filedByOfficerId: 'officer-1',
+      citizenReference: 'counter-2026-0042',
+    });
+    const written = repository.insert.mock.calls[0]?.[0] as unknown as { outbox: Array<{ data: unknown }> };
+    expect(written.outbox[0]?.data).toMatchObject({ filedOnBehalf: true });
+    expect(JSON.stringify(written.outbox)).not.toContain('counter-2026-0042');
+  });
+
+  it('should refuse a citizen reference from a citizen', async () => {
+    expect(await problemsOf(submitComplaint(setup().deps, citizen, { ...input, citizenReference: 'x-1' }))).toEqual([
+      '/citizenReference',
+    ]);
+  });
+
+  describe('with an idempotency key', () => {
+    it('should derive the id from tenant, reporter and key, and answer a retry with the first complaint', async () => {
+      const { deps, repository, onCommitted } = setup();
+      const first = await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-1' });
+      expect(first.complaint._id).toBe(complaintIdForKey('36.73', 'user-1', 'key-1'));
+      const retry = await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-1' });
+      expect(retry).toEqual({ complaint: first.complaint, created: false });
+      expect(repository.insert).toHaveBeenCalledTimes(1);
+      expect(onCommitted).toHaveBeenCalledTimes(1);
+    });
+
+    it('should answer the first complaint when a concurrent retry wins the insert', async () => {
+      const { deps, repository } = setup();
+      const first = await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-2' });
+      // This call's pre-check missed the first one (it was not written yet); its insert clashes.
+      repository.findById.mockResolvedValueOnce(null);
+      const retry = await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-2' });
+      expect(retry).toEqual({ complaint: first.complaint, created: false });
+    });
+
+    it('should refuse the same key with a different complaint', async () => {
+      const { deps } = setup();
+      await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-3' });
+      await expect(
+        submitComplaint(deps, citizen, {
+          ...input,
+          description: 'Another pothole somewhere else',
+          idempotencyKey: 'key-3',
+        }),
+      ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    });
+
+    it("should file a new complaint for another reporter's identical key", async () => {
+      const { deps } = setup();
+      const mine = await submitComplaint(deps, citizen, { ...input, idempotencyKey: 'key-4' });
+      const theirs = await submitComplaint(
+        deps,
+        { ...citizen, subject: 'user-2' },
+        { ...input, idempotencyKey: 'key-4' },
+      );
+      expect(theirs.created).toBe(true);
+      expect(theirs.complaint._id).not.toBe(mine.complaint._id);
+    });
+  });
+});
+
+describe('complaintIdForKey', () => {
+  it('should be a stable RFC 9562 version 5 UUID that changes with tenant, reporter or key', () => {
+    const id = complaintIdForKey('36.73', 'user-1', 'k');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(complaintIdForKey('36.73', 'user-1', 'k')).toBe(id);
+    expect(
+      new Set([
+        id,
+        complaintIdForKey('36.71', 'user-1', 'k'),
+        complaintIdForKey('36.73', 'user-2', 'k'),
+        complaintIdForKey('36.73', 'user-1', 'l'),
+      ]).size,
+    ).toBe(4);
+  });
+
+  it('should not let a separator in one part forge another part', () => {
+    expect(complaintIdForKey('36.73', 'a|b', 'c')).not.toBe(complaintIdForKey('36.73', 'a', 'b|c'));
   });
 });

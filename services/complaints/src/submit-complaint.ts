@@ -1,23 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type CallContext, type ErrorDetail, newEvent, requireRole, tenantIdPattern } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, newEvent, requireRole } from '@balai/platform';
+import { type AttributeValue, validateAttributeValues } from './category-attributes.js';
+import type { CategoryRepository } from './category-repository.js';
+import type { TimelineEntry } from './complaint.schema.js';
+import { complaintIdForKey, submissionFingerprint } from './complaint-id.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
+import { eventSource, requireTenant } from './use-case-support.js';
 
 export interface SubmitComplaintInput {
   categoryCode: string;
   description: string;
   latitude: number;
   longitude: number;
+  attributes?: AttributeValue[];
+  address?: string;
+  /** https URLs of photos or videos already uploaded, at most 5. */
+  mediaUrls?: string[];
+  /** Hide the reporter from the public; only where the category allows it. */
+  anonymous?: boolean;
+  /** The client's Idempotency-Key; a retry with the same key returns the first complaint. */
+  idempotencyKey?: string;
+  /** Officers only, filing at a counter: the citizen's user id or a counter reference. */
+  citizenReference?: string;
 }
 
 export interface SubmitComplaintDeps {
   repository: ComplaintRepository;
+  categories: Pick<CategoryRepository, 'findByCode'>;
   clock: () => Date;
   newId?: () => string;
   /** Wakes the outbox relay after the write. */
   onCommitted: () => void;
 }
 
+export const maxMediaUrls = 5;
 const categoryPattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+const citizenReferencePattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function httpsUrlProblem(value: string): string | null {
+  if (value.length > 2048) return 'must be at most 2048 characters';
+  try {
+    const url = new URL(value);
+    // https only: a plain http link would show mixed content in apps and can be altered in transit.
+    return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === ''
+      ? null
+      : 'must be an https URL without credentials';
+  } catch {
+    return 'must be an https URL';
+  }
+}
 
 /** Checks what a gRPC caller sent; the gateway checks the same, other callers may not. */
 export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
@@ -35,46 +67,166 @@ export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
   if (!Number.isFinite(input.longitude) || input.longitude < -180 || input.longitude > 180) {
     problems.push({ field: '/longitude', message: 'must be between -180 and 180' });
   }
+  if ((input.address ?? '').trim().length > 300)
+    problems.push({ field: '/address', message: 'must be at most 300 characters' });
+  const mediaUrls = input.mediaUrls ?? [];
+  if (mediaUrls.length > maxMediaUrls) problems.push({ field: '/mediaUrls', message: `at most ${maxMediaUrls}` });
+  mediaUrls.forEach((url, index) => {
+    const problem = httpsUrlProblem(url);
+    if (problem) problems.push({ field: `/mediaUrls/${index}`, message: problem });
+  });
+  if (input.idempotencyKey && !idempotencyKeyPattern.test(input.idempotencyKey)) {
+    problems.push({ field: '/idempotencyKey', message: 'must be 1 to 200 visible ASCII characters' });
+  }
+  if (input.citizenReference && !citizenReferencePattern.test(input.citizenReference)) {
+    problems.push({ field: '/citizenReference', message: 'must be 1 to 100 characters (A-Z, a-z, 0-9, . _ : -)' });
+  }
   return problems;
 }
 
+/** The submission as stored and fingerprinted: trimmed, defaults filled. */
+function normalise(input: SubmitComplaintInput) {
+  return {
+    categoryCode: input.categoryCode,
+    description: input.description.trim(),
+    latitude: input.latitude,
+    longitude: input.longitude,
+    attributes: (input.attributes ?? []).map((entry) => ({
+      code: String(entry.code),
+      values: entry.values.map(String),
+    })),
+    address: (input.address ?? '').trim().replace(/\s+/g, ' '),
+    mediaUrls: [...(input.mediaUrls ?? [])],
+    anonymous: Boolean(input.anonymous),
+    citizenReference: input.citizenReference ?? '',
+  };
+}
+
 /**
- * Files a complaint for the caller's tenant. The complaint and its `submitted` event are
- * written in one document, so the event can never be lost or published without the complaint.
+ * Files a complaint for the caller's tenant in a category of its catalogue. The complaint, its
+ * first timeline entry and its `submitted` event are written in one document, so the event can
+ * never be lost or published without the complaint. With an idempotency key the id derives
+ * from (tenant, reporter, key): a retry finds the first complaint and returns it (`created`
+ * false); the same key with a different submission is IDEMPOTENCY_KEY_REUSED.
  */
 export async function submitComplaint(
   deps: SubmitComplaintDeps,
   context: CallContext,
   input: SubmitComplaintInput,
-): Promise<Complaint> {
-  if (!tenantIdPattern.test(context.tenantId)) throw new AppError('TENANT_REQUIRED');
+): Promise<{ complaint: Complaint; created: boolean }> {
+  const tenantId = requireTenant(context);
   // A citizen files their own; an officer files on a citizen's behalf at a service counter.
   requireRole(context, ['citizen', 'officer']);
+  const reporterId = context.subject as string;
   const problems = validateSubmission(input);
+  const onBehalf = !context.roles.includes('citizen');
+  if (onBehalf && !input.citizenReference) {
+    problems.push({ field: '/citizenReference', message: "an officer files on a citizen's behalf: name the citizen" });
+  }
+  if (!onBehalf && input.citizenReference) {
+    problems.push({ field: '/citizenReference', message: 'only an officer filing on behalf names a citizen' });
+  }
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', problems);
 
-  const id = (deps.newId ?? randomUUID)();
+  const submission = normalise(input);
+  const requestHash = input.idempotencyKey ? submissionFingerprint(submission) : '';
+  const id = input.idempotencyKey
+    ? complaintIdForKey(tenantId, reporterId, input.idempotencyKey)
+    : (deps.newId ?? randomUUID)();
+  const replay = async () => {
+    const first = await deps.repository.findById(tenantId, id);
+    if (!first) return null;
+    if (first.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    return { complaint: first, created: false };
+  };
+  if (input.idempotencyKey) {
+    const earlier = await replay();
+    if (earlier) return earlier;
+  }
+
+  const category = await deps.categories.findByCode(tenantId, submission.categoryCode);
+  if (!category?.active) {
+    throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', [
+      { field: '/categoryCode', message: "is not in the tenant's service catalogue" },
+    ]);
+  }
+  const attributes = validateAttributeValues(category.attributes, submission.attributes);
+  if (submission.anonymous && !category.anonymousAllowed) {
+    attributes.problems.push({ field: '/anonymous', message: 'this category does not take anonymous complaints' });
+  }
+  if (attributes.problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', attributes.problems);
+  }
+
   const submittedAt = deps.clock();
+  const slaDueAt = new Date(submittedAt.getTime() + category.slaHours * 3_600_000);
+  const actorRole = onBehalf ? 'officer' : 'citizen';
+  const entry: TimelineEntry = {
+    id: randomUUID(),
+    action: 'submit',
+    at: submittedAt,
+    actorRole,
+    actorId: reporterId,
+    visibility: 'public',
+    fromStatus: '',
+    toStatus: 'submitted',
+    note: '',
+    details: { agencyId: category.agencyId },
+  };
   const complaint: Complaint = {
     _id: id,
-    tenantId: context.tenantId,
-    categoryCode: input.categoryCode,
-    description: input.description.trim(),
-    location: { latitude: input.latitude, longitude: input.longitude },
+    tenantId,
+    categoryCode: category.code,
+    categoryVersion: category.version,
+    agencyId: category.agencyId,
+    description: submission.description,
+    location: { latitude: submission.latitude, longitude: submission.longitude },
+    address: submission.address,
+    mediaUrls: submission.mediaUrls,
+    attributes: attributes.values,
+    anonymous: submission.anonymous,
+    reporterId,
+    filedByOfficerId: onBehalf ? reporterId : '',
+    citizenReference: submission.citizenReference,
+    requestHash,
     status: 'submitted',
     version: 1,
     submittedAt,
+    updatedAt: submittedAt,
+    slaDueAt,
+    assignedOfficerId: '',
+    assignedAt: null,
+    resolution: null,
+    rejection: null,
+    rating: null,
+    duplicateOfId: '',
+    duplicateIds: [],
+    timeline: [entry],
   };
   const event = newEvent({
     type: 'id.balai.complaints.complaint.submitted.v1',
-    source: '/balai/complaints',
+    source: eventSource,
     subject: id,
-    tenantId: context.tenantId,
+    tenantId,
     time: submittedAt,
     ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-    data: { complaintId: id, tenantId: context.tenantId, categoryCode: input.categoryCode, submittedAt },
+    data: {
+      complaintId: id,
+      tenantId,
+      categoryCode: category.code,
+      submittedAt,
+      agencyId: category.agencyId,
+      slaDueAt,
+      filedOnBehalf: onBehalf,
+      anonymous: submission.anonymous,
+    },
   });
-  await deps.repository.insert({ ...complaint, outbox: [event] });
+  if (!(await deps.repository.insert({ ...complaint, outbox: [event] }))) {
+    // A concurrent retry with the same key won the insert.
+    const earlier = input.idempotencyKey ? await replay() : null;
+    if (!earlier) throw new AppError('INTERNAL', 'complaint id clash');
+    return earlier;
+  }
   deps.onCommitted();
-  return complaint;
+  return { complaint, created: true };
 }

@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config.js';
 import { identityKeySet } from './jwks.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
+import { categoryRoutes } from './routes/category-routes.js';
 import { complaintRoutes } from './routes/complaint-routes.js';
 import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
@@ -109,6 +110,7 @@ export async function buildGateway(
     },
   });
   await app.register(complaintRoutes, { upstreams });
+  await app.register(categoryRoutes, { upstreams });
   await app.register(analyticsRoutes, { upstreams });
   await app.register(tenantRoutes, { upstreams });
   await app.register(permitRoutes, { upstreams });

@@ -46,12 +46,12 @@ afterAll(async () => {
   await mongo?.close();
 });
 
-const submission: complaintsV1.SubmitComplaintRequest = {
+const submission = complaintsV1.SubmitComplaintRequest.fromPartial({
   categoryCode: 'drainage.flooding',
   description: 'Saluran air tersumbat di Jalan Veteran',
   latitude: -6.1187,
   longitude: 106.1522,
-};
+});
 
 /**
  * Keeps `concurrency` SubmitComplaint calls in flight until `kill()`; failures before the kill

@@ -31,6 +31,8 @@ export function serviceEnv(ns: TestNamespace, service: string, targets: ServiceT
     KAFKA_TOPIC_PREFIX: ns.topicPrefix,
     KAFKA_GROUP_ID: `${ns.id}.${service}`,
     OUTBOX_POLL_INTERVAL_MS: '200',
+    // The demo catalogues (complaints) and agencies (identity): complaints must name a category.
+    SEED_DEMO_DATA: 'true',
   };
 }
 

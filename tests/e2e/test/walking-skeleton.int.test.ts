@@ -1,4 +1,10 @@
-import { ComplaintRepository, complaintModel, submitComplaint } from '@balai/complaints';
+import {
+  CategoryRepository,
+  ComplaintRepository,
+  categoryModel,
+  complaintModel,
+  submitComplaint,
+} from '@balai/complaints';
 import { connectMongo, createLogger } from '@balai/platform';
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { type Db, MongoClient } from 'mongodb';
@@ -125,6 +131,8 @@ describe('walking skeleton: gateway → complaints → outbox → Kafka → anal
       tenantId: tenant,
       categoryCode: 'lighting.streetlight-out',
       submittedAt: expect.any(String),
+      agencyId: 'dishub',
+      slaDueAt: expect.any(String),
     });
     const stored = await complaintsDb.collection('complaints').findOne({ _id: id as never });
     expect(stored?.outbox).toEqual([]);
@@ -189,8 +197,9 @@ describe('a crash between the database write and the Kafka publish', () => {
       logger,
     });
     const repository = new ComplaintRepository(complaintModel(connection));
-    const committed = await submitComplaint(
-      { repository, clock: () => new Date(), onCommitted: () => {} },
+    const categories = new CategoryRepository(categoryModel(connection));
+    const { complaint: committed } = await submitComplaint(
+      { repository, categories, clock: () => new Date(), onCommitted: () => {} },
       { tenantId: tenant, requestId: 'crash-test', subject: 'citizen-1', roles: ['citizen'] },
       validComplaint,
     );

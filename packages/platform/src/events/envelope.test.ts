@@ -9,7 +9,16 @@ const event = newEvent({
   tenantId: '36.73',
   time: submittedAt,
   traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-  data: { complaintId: 'c-1', tenantId: '36.73', categoryCode: 'roads.pothole', submittedAt },
+  data: {
+    complaintId: 'c-1',
+    tenantId: '36.73',
+    categoryCode: 'roads.pothole',
+    submittedAt,
+    agencyId: '',
+    slaDueAt: undefined,
+    filedOnBehalf: false,
+    anonymous: false,
+  },
 });
 
 function asMessage(record: ReturnType<typeof toKafkaRecord>) {
@@ -46,11 +55,16 @@ describe('CloudEvents envelope (Kafka binary content mode)', () => {
   it('should read back the typed event it wrote', () => {
     const received = fromKafkaMessage(asMessage(toKafkaRecord(event)));
     expect(received).toMatchObject({ id: event.id, type: event.type, subject: 'c-1', tenantId: '36.73' });
+    // Fields added to the message later (agency, SLA, flags) read back as their proto3 defaults.
     expect(received.data).toEqual({
       complaintId: 'c-1',
       tenantId: '36.73',
       categoryCode: 'roads.pothole',
       submittedAt,
+      agencyId: '',
+      slaDueAt: undefined,
+      filedOnBehalf: false,
+      anonymous: false,
     });
   });
 

@@ -1,24 +1,18 @@
-import { callUnary } from '@balai/platform';
+import { complaintsV1 } from '@balai/contracts';
+import { callUnary, type Role } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import Type, { type TProperties } from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
+import '../upstream-errors.js';
+import { AttributeValueSchema, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
 import { ProblemSchema, TenantHeader } from './schemas.js';
 
-export const ComplaintSchema = Type.Object(
-  {
-    id: Type.String(),
-    tenantId: Type.String(),
-    categoryCode: Type.String(),
-    description: Type.String(),
-    latitude: Type.Number(),
-    longitude: Type.Number(),
-    status: Type.String(),
-    version: Type.Integer(),
-    submittedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Complaint' },
-);
+export { ComplaintSchema } from './complaint-schemas.js';
+
+const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+
+type ComplaintAnswer = { complaint: complaintsV1.Complaint | undefined };
 
 const SubmitComplaintBody = Type.Object(
   {
@@ -26,11 +20,145 @@ const SubmitComplaintBody = Type.Object(
     description: Type.String({ minLength: 10, maxLength: 4000 }),
     latitude: Type.Number({ minimum: -90, maximum: 90 }),
     longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    attributes: Type.Optional(
+      Type.Array(AttributeValueSchema, { maxItems: 20, description: "Answers to the category's attributes" }),
+    ),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    mediaUrls: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https://', maxLength: 2048 }), {
+        maxItems: 5,
+        description: 'https URLs of photos or videos already uploaded',
+      }),
+    ),
+    anonymous: Type.Optional(
+      Type.Boolean({ description: 'Hide the reporter from the public; only where the category allows it' }),
+    ),
+    citizenReference: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9._:-]{1,100}$',
+        description: "Officers filing on a citizen's behalf: the citizen's user id or a counter reference",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
+const SubmitHeaders = Type.Object({
+  ...TenantHeader.properties,
+  'idempotency-key': Type.Optional(
+    Type.String({
+      pattern: '^[\\x21-\\x7e]{1,200}$',
+      description: 'A retry with the same key returns the first complaint (200) instead of filing another (201)',
+    }),
+  ),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const ExpectedVersion = Type.Integer({ minimum: 1, description: 'The version last read; a changed complaint is 409' });
+const Reason = Type.String({ minLength: 3, maxLength: 2000 });
+
+/** One workflow transition as a route: its path under /v1/complaints/:id, roles, body and gRPC method. */
+interface TransitionRoute {
+  path: string;
+  summary: string;
+  roles: readonly Role[];
+  body: TProperties;
+  call: (upstreams: Upstreams) => Parameters<typeof callUnary<unknown, ComplaintAnswer>>[0];
+  codec: { fromPartial(object: Record<string, unknown>): unknown };
+}
+
+const staffOfAgency = ['officer', 'supervisor'] as const satisfies readonly Role[];
+const reporter = ['citizen', 'officer'] as const satisfies readonly Role[];
+
+/** The roles are the workflow's (complaint-workflow.ts); the service re-checks them with the agency and relation. */
+const transitions: TransitionRoute[] = [
+  {
+    path: 'assignment',
+    summary: 'Assign the complaint to an agency (and officer)',
+    roles: [...staffOfAgency, 'tenant_admin', 'platform_admin'],
+    body: {
+      agencyId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }),
+      officerId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$' })),
+      note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal' })),
+    },
+    call: (u) => u.complaints.assignComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.AssignComplaintRequest,
+  },
+  {
+    path: 'reassignment-request',
+    summary: 'The assigned officer asks for the complaint to go elsewhere',
+    roles: ['officer'],
+    body: { reason: Reason },
+    call: (u) => u.complaints.requestReassignment.bind(u.complaints) as never,
+    codec: complaintsV1.RequestReassignmentRequest,
+  },
+  {
+    path: 'resolution',
+    summary: 'Resolve the complaint with a public note',
+    roles: staffOfAgency,
+    body: { note: Type.String({ minLength: 3, maxLength: 4000 }), partial: Type.Optional(Type.Boolean()) },
+    call: (u) => u.complaints.resolveComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.ResolveComplaintRequest,
+  },
+  {
+    path: 'rejection',
+    summary: 'Reject the complaint with a public reason',
+    roles: staffOfAgency,
+    body: { reason: Reason },
+    call: (u) => u.complaints.rejectComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.RejectComplaintRequest,
+  },
+  {
+    path: 'withdrawal',
+    summary: 'The reporter withdraws the complaint before it is assigned',
+    roles: reporter,
+    body: {},
+    call: (u) => u.complaints.withdrawComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.WithdrawComplaintRequest,
+  },
+  {
+    path: 'reopening',
+    summary: 'The reporter reopens a resolved or rejected complaint within the window',
+    roles: reporter,
+    body: { reason: Reason },
+    call: (u) => u.complaints.reopenComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.ReopenComplaintRequest,
+  },
+  {
+    path: 'rating',
+    summary: 'The reporter rates the outcome, which closes the complaint',
+    roles: reporter,
+    body: {
+      score: Type.Integer({ minimum: 1, maximum: 5 }),
+      outcome: Type.Union([Type.Literal('fixed'), Type.Literal('partly_fixed'), Type.Literal('not_fixed')]),
+    },
+    call: (u) => u.complaints.rateComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.RateComplaintRequest,
+  },
+  {
+    path: 'comments',
+    summary: 'Comment publicly (reporter, staff) or internally (staff only)',
+    roles: [...reporter, 'supervisor', 'tenant_admin', 'platform_admin'],
+    body: {
+      text: Type.String({ minLength: 1, maxLength: 4000 }),
+      visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')]),
+    },
+    call: (u) => u.complaints.commentOnComplaint.bind(u.complaints) as never,
+    codec: complaintsV1.CommentOnComplaintRequest,
+  },
+  {
+    path: 'duplicate-of',
+    summary: 'Mark the complaint as a duplicate of another one',
+    roles: staffOfAgency,
+    body: { duplicateOfId: Type.String({ minLength: 1, maxLength: 100 }) },
+    call: (u) => u.complaints.markDuplicate.bind(u.complaints) as never,
+    codec: complaintsV1.MarkDuplicateRequest,
+  },
+];
+
 export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
+  const complaints = upstreams.complaints;
+
   app.post(
     '/v1/complaints',
     {
@@ -38,22 +166,82 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
       config: { access: { roles: ['citizen', 'officer'] } },
       schema: {
         summary: 'Submit a complaint',
+        description:
+          'Send an Idempotency-Key to make retries safe: a retry with the same key (and the same body) answers 200 ' +
+          'with the complaint the first call created; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED.',
         tags: ['complaints'],
-        headers: TenantHeader,
+        headers: SubmitHeaders,
         body: SubmitComplaintBody,
-        response: { 201: ComplaintSchema, '4xx': ProblemSchema, '5xx': ProblemSchema },
+        response: { 201: ComplaintSchema, 200: ComplaintSchema, ...problems },
       },
     },
     async (request, reply) => {
-      const { complaint } = await callUnary(
-        upstreams.complaints.submitComplaint.bind(upstreams.complaints),
-        request.body,
+      const { complaint, created } = await callUnary(
+        complaints.submitComplaint.bind(complaints),
+        complaintsV1.SubmitComplaintRequest.fromPartial({
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'] ?? '',
+        }),
         callerContext(request),
         upstreams.deadlineMs,
       );
-      if (!complaint) throw new Error('complaints service answered without a complaint');
-      reply.status(201).header('location', `/v1/complaints/${complaint.id}`);
-      return { ...complaint, submittedAt: (complaint.submittedAt ?? new Date(0)).toISOString() };
+      const body = toComplaintJson(complaint);
+      reply.status(created ? 201 : 200).header('location', `/v1/complaints/${body.id}`);
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return body;
     },
   );
+
+  app.get(
+    '/v1/complaints/:id',
+    {
+      // Anyone may follow a complaint; the service decides the view (staff or public).
+      config: { access: 'public' },
+      schema: {
+        summary: 'A complaint: the staff view for staff of the tenant, else the public view',
+        tags: ['complaints'],
+        headers: TenantHeader,
+        params: IdParams,
+        response: { 200: ComplaintSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { complaint } = await callUnary(
+        complaints.getComplaint.bind(complaints),
+        { complaintId: request.params.id },
+        callerContext(request),
+        upstreams.deadlineMs,
+      );
+      return toComplaintJson(complaint);
+    },
+  );
+
+  for (const transition of transitions) {
+    app.post(
+      `/v1/complaints/:id/${transition.path}`,
+      {
+        config: { access: { roles: transition.roles } },
+        schema: {
+          summary: transition.summary,
+          tags: ['complaints'],
+          headers: TenantHeader,
+          params: IdParams,
+          body: Type.Object({ expectedVersion: ExpectedVersion, ...transition.body }, { additionalProperties: false }),
+          response: { 200: ComplaintSchema, ...problems },
+        },
+      },
+      async (request) => {
+        const { complaint } = await callUnary<unknown, ComplaintAnswer>(
+          transition.call(upstreams),
+          transition.codec.fromPartial({
+            ...(request.body as Record<string, unknown>),
+            complaintId: request.params.id,
+          }),
+          callerContext(request),
+          upstreams.deadlineMs,
+        );
+        return toComplaintJson(complaint);
+      },
+    );
+  }
 };

@@ -21,11 +21,154 @@ export interface ComplaintSubmitted {
   /** Service catalogue category, for example "roads.pothole". */
   categoryCode: string;
   /** When the complaint was filed; its SLA deadline counts from here. */
-  submittedAt: Date | undefined;
+  submittedAt:
+    | Date
+    | undefined;
+  /** The agency (OPD) responsible for the category when the complaint was filed. */
+  agencyId: string;
+  /** submitted_at plus the category's SLA. */
+  slaDueAt:
+    | Date
+    | undefined;
+  /** True when an officer filed it on a citizen's behalf (at a service counter). */
+  filedOnBehalf: boolean;
+  /** True when the reporter asked to stay anonymous to the public. */
+  anonymous: boolean;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.assigned.v1 */
+export interface ComplaintAssigned {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  /** The agency now responsible. */
+  agencyId: string;
+  /** The officer now holding it; empty when assigned to the agency only. */
+  officerId: string;
+  /** The agency responsible before; equal to agency_id unless it moved. */
+  previousAgencyId: string;
+  actorRole: string;
+  actorId: string;
+  assignedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.reassignment_requested.v1 */
+export interface ComplaintReassignmentRequested {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  /** The assigned officer who asked to hand it on. */
+  officerId: string;
+  requestedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.resolved.v1 */
+export interface ComplaintResolved {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  /** True when only part of the problem was fixed. */
+  partial: boolean;
+  actorRole: string;
+  actorId: string;
+  resolvedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.rejected.v1 */
+export interface ComplaintRejected {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  actorRole: string;
+  actorId: string;
+  rejectedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.withdrawn.v1 */
+export interface ComplaintWithdrawn {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  actorRole: string;
+  withdrawnAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.reopened.v1 */
+export interface ComplaintReopened {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  /** The state it was reopened from: "resolved" or "rejected". */
+  fromStatus: string;
+  /** The state it went back to: "in_progress" when it had been assigned, else "submitted". */
+  toStatus: string;
+  actorRole: string;
+  reopenedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.rated.v1 */
+export interface ComplaintRated {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  /** 1 (worst) to 5 (best). */
+  score: number;
+  /** "fixed", "partly_fixed" or "not_fixed", as the reporter sees it. */
+  outcome: string;
+  ratedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.closed.v1 */
+export interface ComplaintClosed {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  /** Why it closed: "rated" (auto-close after the window comes with the SLA scheduler). */
+  cause: string;
+  closedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.commented.v1 */
+export interface ComplaintCommented {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  /** "public" or "internal" (staff only). */
+  visibility: string;
+  actorRole: string;
+  actorId: string;
+  commentedAt: Date | undefined;
+}
+
+/** CloudEvents type: id.balai.complaints.complaint.marked_duplicate.v1 */
+export interface ComplaintMarkedDuplicate {
+  /** The complaint marked as a duplicate (the record key). */
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  /** The complaint it duplicates, which stays open. */
+  duplicateOfId: string;
+  actorRole: string;
+  actorId: string;
+  markedAt: Date | undefined;
 }
 
 function createBaseComplaintSubmitted(): ComplaintSubmitted {
-  return { complaintId: "", tenantId: "", categoryCode: "", submittedAt: undefined };
+  return {
+    complaintId: "",
+    tenantId: "",
+    categoryCode: "",
+    submittedAt: undefined,
+    agencyId: "",
+    slaDueAt: undefined,
+    filedOnBehalf: false,
+    anonymous: false,
+  };
 }
 
 export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
@@ -41,6 +184,18 @@ export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
     }
     if (message.submittedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.submittedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(42).string(message.agencyId);
+    }
+    if (message.slaDueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.slaDueAt), writer.uint32(50).fork()).join();
+    }
+    if (message.filedOnBehalf !== false) {
+      writer.uint32(56).bool(message.filedOnBehalf);
+    }
+    if (message.anonymous !== false) {
+      writer.uint32(64).bool(message.anonymous);
     }
     return writer;
   },
@@ -90,6 +245,38 @@ export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
             message.submittedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.slaDueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.filedOnBehalf = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.anonymous = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -124,6 +311,22 @@ export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
         : isSet(object.submitted_at)
         ? fromJsonTimestamp(object.submitted_at)
         : undefined,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      slaDueAt: isSet(object.slaDueAt)
+        ? fromJsonTimestamp(object.slaDueAt)
+        : isSet(object.sla_due_at)
+        ? fromJsonTimestamp(object.sla_due_at)
+        : undefined,
+      filedOnBehalf: isSet(object.filedOnBehalf)
+        ? globalThis.Boolean(object.filedOnBehalf)
+        : isSet(object.filed_on_behalf)
+        ? globalThis.Boolean(object.filed_on_behalf)
+        : false,
+      anonymous: isSet(object.anonymous) ? globalThis.Boolean(object.anonymous) : false,
     };
   },
 
@@ -141,6 +344,18 @@ export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
     if (message.submittedAt !== undefined) {
       obj.submittedAt = message.submittedAt.toISOString();
     }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.slaDueAt !== undefined) {
+      obj.slaDueAt = message.slaDueAt.toISOString();
+    }
+    if (message.filedOnBehalf !== false) {
+      obj.filedOnBehalf = message.filedOnBehalf;
+    }
+    if (message.anonymous !== false) {
+      obj.anonymous = message.anonymous;
+    }
     return obj;
   },
 
@@ -153,6 +368,1905 @@ export const ComplaintSubmitted: MessageFns<ComplaintSubmitted> = {
     message.tenantId = object.tenantId ?? "";
     message.categoryCode = object.categoryCode ?? "";
     message.submittedAt = object.submittedAt ?? undefined;
+    message.agencyId = object.agencyId ?? "";
+    message.slaDueAt = object.slaDueAt ?? undefined;
+    message.filedOnBehalf = object.filedOnBehalf ?? false;
+    message.anonymous = object.anonymous ?? false;
+    return message;
+  },
+};
+
+function createBaseComplaintAssigned(): ComplaintAssigned {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    agencyId: "",
+    officerId: "",
+    previousAgencyId: "",
+    actorRole: "",
+    actorId: "",
+    assignedAt: undefined,
+  };
+}
+
+export const ComplaintAssigned: MessageFns<ComplaintAssigned> = {
+  encode(message: ComplaintAssigned, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.officerId !== "") {
+      writer.uint32(42).string(message.officerId);
+    }
+    if (message.previousAgencyId !== "") {
+      writer.uint32(50).string(message.previousAgencyId);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(58).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(66).string(message.actorId);
+    }
+    if (message.assignedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.assignedAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintAssigned {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintAssigned();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.officerId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.previousAgencyId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assignedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintAssigned {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      officerId: isSet(object.officerId)
+        ? globalThis.String(object.officerId)
+        : isSet(object.officer_id)
+        ? globalThis.String(object.officer_id)
+        : "",
+      previousAgencyId: isSet(object.previousAgencyId)
+        ? globalThis.String(object.previousAgencyId)
+        : isSet(object.previous_agency_id)
+        ? globalThis.String(object.previous_agency_id)
+        : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      assignedAt: isSet(object.assignedAt)
+        ? fromJsonTimestamp(object.assignedAt)
+        : isSet(object.assigned_at)
+        ? fromJsonTimestamp(object.assigned_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintAssigned): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.officerId !== "") {
+      obj.officerId = message.officerId;
+    }
+    if (message.previousAgencyId !== "") {
+      obj.previousAgencyId = message.previousAgencyId;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.assignedAt !== undefined) {
+      obj.assignedAt = message.assignedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintAssigned>, I>>(base?: I): ComplaintAssigned {
+    return ComplaintAssigned.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintAssigned>, I>>(object: I): ComplaintAssigned {
+    const message = createBaseComplaintAssigned();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.officerId = object.officerId ?? "";
+    message.previousAgencyId = object.previousAgencyId ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.assignedAt = object.assignedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintReassignmentRequested(): ComplaintReassignmentRequested {
+  return { complaintId: "", tenantId: "", version: 0, agencyId: "", officerId: "", requestedAt: undefined };
+}
+
+export const ComplaintReassignmentRequested: MessageFns<ComplaintReassignmentRequested> = {
+  encode(message: ComplaintReassignmentRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.officerId !== "") {
+      writer.uint32(42).string(message.officerId);
+    }
+    if (message.requestedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.requestedAt), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintReassignmentRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintReassignmentRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.officerId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintReassignmentRequested {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      officerId: isSet(object.officerId)
+        ? globalThis.String(object.officerId)
+        : isSet(object.officer_id)
+        ? globalThis.String(object.officer_id)
+        : "",
+      requestedAt: isSet(object.requestedAt)
+        ? fromJsonTimestamp(object.requestedAt)
+        : isSet(object.requested_at)
+        ? fromJsonTimestamp(object.requested_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintReassignmentRequested): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.officerId !== "") {
+      obj.officerId = message.officerId;
+    }
+    if (message.requestedAt !== undefined) {
+      obj.requestedAt = message.requestedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintReassignmentRequested>, I>>(base?: I): ComplaintReassignmentRequested {
+    return ComplaintReassignmentRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintReassignmentRequested>, I>>(
+    object: I,
+  ): ComplaintReassignmentRequested {
+    const message = createBaseComplaintReassignmentRequested();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.officerId = object.officerId ?? "";
+    message.requestedAt = object.requestedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintResolved(): ComplaintResolved {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    agencyId: "",
+    partial: false,
+    actorRole: "",
+    actorId: "",
+    resolvedAt: undefined,
+  };
+}
+
+export const ComplaintResolved: MessageFns<ComplaintResolved> = {
+  encode(message: ComplaintResolved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.partial !== false) {
+      writer.uint32(40).bool(message.partial);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(50).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(58).string(message.actorId);
+    }
+    if (message.resolvedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.resolvedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintResolved {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintResolved();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.partial = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.resolvedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintResolved {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      partial: isSet(object.partial) ? globalThis.Boolean(object.partial) : false,
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      resolvedAt: isSet(object.resolvedAt)
+        ? fromJsonTimestamp(object.resolvedAt)
+        : isSet(object.resolved_at)
+        ? fromJsonTimestamp(object.resolved_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintResolved): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.partial !== false) {
+      obj.partial = message.partial;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.resolvedAt !== undefined) {
+      obj.resolvedAt = message.resolvedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintResolved>, I>>(base?: I): ComplaintResolved {
+    return ComplaintResolved.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintResolved>, I>>(object: I): ComplaintResolved {
+    const message = createBaseComplaintResolved();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.partial = object.partial ?? false;
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.resolvedAt = object.resolvedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintRejected(): ComplaintRejected {
+  return { complaintId: "", tenantId: "", version: 0, agencyId: "", actorRole: "", actorId: "", rejectedAt: undefined };
+}
+
+export const ComplaintRejected: MessageFns<ComplaintRejected> = {
+  encode(message: ComplaintRejected, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(42).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(50).string(message.actorId);
+    }
+    if (message.rejectedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.rejectedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintRejected {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintRejected();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.rejectedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintRejected {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      rejectedAt: isSet(object.rejectedAt)
+        ? fromJsonTimestamp(object.rejectedAt)
+        : isSet(object.rejected_at)
+        ? fromJsonTimestamp(object.rejected_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintRejected): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.rejectedAt !== undefined) {
+      obj.rejectedAt = message.rejectedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintRejected>, I>>(base?: I): ComplaintRejected {
+    return ComplaintRejected.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintRejected>, I>>(object: I): ComplaintRejected {
+    const message = createBaseComplaintRejected();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.rejectedAt = object.rejectedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintWithdrawn(): ComplaintWithdrawn {
+  return { complaintId: "", tenantId: "", version: 0, actorRole: "", withdrawnAt: undefined };
+}
+
+export const ComplaintWithdrawn: MessageFns<ComplaintWithdrawn> = {
+  encode(message: ComplaintWithdrawn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(34).string(message.actorRole);
+    }
+    if (message.withdrawnAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.withdrawnAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintWithdrawn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintWithdrawn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.withdrawnAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintWithdrawn {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      withdrawnAt: isSet(object.withdrawnAt)
+        ? fromJsonTimestamp(object.withdrawnAt)
+        : isSet(object.withdrawn_at)
+        ? fromJsonTimestamp(object.withdrawn_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintWithdrawn): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.withdrawnAt !== undefined) {
+      obj.withdrawnAt = message.withdrawnAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintWithdrawn>, I>>(base?: I): ComplaintWithdrawn {
+    return ComplaintWithdrawn.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintWithdrawn>, I>>(object: I): ComplaintWithdrawn {
+    const message = createBaseComplaintWithdrawn();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.actorRole = object.actorRole ?? "";
+    message.withdrawnAt = object.withdrawnAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintReopened(): ComplaintReopened {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    fromStatus: "",
+    toStatus: "",
+    actorRole: "",
+    reopenedAt: undefined,
+  };
+}
+
+export const ComplaintReopened: MessageFns<ComplaintReopened> = {
+  encode(message: ComplaintReopened, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.fromStatus !== "") {
+      writer.uint32(34).string(message.fromStatus);
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(42).string(message.toStatus);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(50).string(message.actorRole);
+    }
+    if (message.reopenedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reopenedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintReopened {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintReopened();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fromStatus = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reopenedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintReopened {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      fromStatus: isSet(object.fromStatus)
+        ? globalThis.String(object.fromStatus)
+        : isSet(object.from_status)
+        ? globalThis.String(object.from_status)
+        : "",
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      reopenedAt: isSet(object.reopenedAt)
+        ? fromJsonTimestamp(object.reopenedAt)
+        : isSet(object.reopened_at)
+        ? fromJsonTimestamp(object.reopened_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintReopened): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.fromStatus !== "") {
+      obj.fromStatus = message.fromStatus;
+    }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.reopenedAt !== undefined) {
+      obj.reopenedAt = message.reopenedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintReopened>, I>>(base?: I): ComplaintReopened {
+    return ComplaintReopened.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintReopened>, I>>(object: I): ComplaintReopened {
+    const message = createBaseComplaintReopened();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.fromStatus = object.fromStatus ?? "";
+    message.toStatus = object.toStatus ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.reopenedAt = object.reopenedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintRated(): ComplaintRated {
+  return { complaintId: "", tenantId: "", version: 0, agencyId: "", score: 0, outcome: "", ratedAt: undefined };
+}
+
+export const ComplaintRated: MessageFns<ComplaintRated> = {
+  encode(message: ComplaintRated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(40).int32(message.score);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(50).string(message.outcome);
+    }
+    if (message.ratedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.ratedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintRated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintRated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.ratedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintRated {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      ratedAt: isSet(object.ratedAt)
+        ? fromJsonTimestamp(object.ratedAt)
+        : isSet(object.rated_at)
+        ? fromJsonTimestamp(object.rated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintRated): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.ratedAt !== undefined) {
+      obj.ratedAt = message.ratedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintRated>, I>>(base?: I): ComplaintRated {
+    return ComplaintRated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintRated>, I>>(object: I): ComplaintRated {
+    const message = createBaseComplaintRated();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.score = object.score ?? 0;
+    message.outcome = object.outcome ?? "";
+    message.ratedAt = object.ratedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintClosed(): ComplaintClosed {
+  return { complaintId: "", tenantId: "", version: 0, agencyId: "", cause: "", closedAt: undefined };
+}
+
+export const ComplaintClosed: MessageFns<ComplaintClosed> = {
+  encode(message: ComplaintClosed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.cause !== "") {
+      writer.uint32(42).string(message.cause);
+    }
+    if (message.closedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.closedAt), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintClosed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintClosed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.closedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintClosed {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
+      closedAt: isSet(object.closedAt)
+        ? fromJsonTimestamp(object.closedAt)
+        : isSet(object.closed_at)
+        ? fromJsonTimestamp(object.closed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintClosed): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
+    if (message.closedAt !== undefined) {
+      obj.closedAt = message.closedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintClosed>, I>>(base?: I): ComplaintClosed {
+    return ComplaintClosed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintClosed>, I>>(object: I): ComplaintClosed {
+    const message = createBaseComplaintClosed();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.cause = object.cause ?? "";
+    message.closedAt = object.closedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintCommented(): ComplaintCommented {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    visibility: "",
+    actorRole: "",
+    actorId: "",
+    commentedAt: undefined,
+  };
+}
+
+export const ComplaintCommented: MessageFns<ComplaintCommented> = {
+  encode(message: ComplaintCommented, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.visibility !== "") {
+      writer.uint32(34).string(message.visibility);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(42).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(50).string(message.actorId);
+    }
+    if (message.commentedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.commentedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintCommented {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintCommented();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.visibility = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.commentedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintCommented {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      visibility: isSet(object.visibility) ? globalThis.String(object.visibility) : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      commentedAt: isSet(object.commentedAt)
+        ? fromJsonTimestamp(object.commentedAt)
+        : isSet(object.commented_at)
+        ? fromJsonTimestamp(object.commented_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintCommented): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.visibility !== "") {
+      obj.visibility = message.visibility;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.commentedAt !== undefined) {
+      obj.commentedAt = message.commentedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintCommented>, I>>(base?: I): ComplaintCommented {
+    return ComplaintCommented.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintCommented>, I>>(object: I): ComplaintCommented {
+    const message = createBaseComplaintCommented();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.visibility = object.visibility ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.commentedAt = object.commentedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseComplaintMarkedDuplicate(): ComplaintMarkedDuplicate {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    duplicateOfId: "",
+    actorRole: "",
+    actorId: "",
+    markedAt: undefined,
+  };
+}
+
+export const ComplaintMarkedDuplicate: MessageFns<ComplaintMarkedDuplicate> = {
+  encode(message: ComplaintMarkedDuplicate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.duplicateOfId !== "") {
+      writer.uint32(34).string(message.duplicateOfId);
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(42).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(50).string(message.actorId);
+    }
+    if (message.markedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.markedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintMarkedDuplicate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintMarkedDuplicate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.duplicateOfId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.markedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintMarkedDuplicate {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      duplicateOfId: isSet(object.duplicateOfId)
+        ? globalThis.String(object.duplicateOfId)
+        : isSet(object.duplicate_of_id)
+        ? globalThis.String(object.duplicate_of_id)
+        : "",
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      markedAt: isSet(object.markedAt)
+        ? fromJsonTimestamp(object.markedAt)
+        : isSet(object.marked_at)
+        ? fromJsonTimestamp(object.marked_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintMarkedDuplicate): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.duplicateOfId !== "") {
+      obj.duplicateOfId = message.duplicateOfId;
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.markedAt !== undefined) {
+      obj.markedAt = message.markedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintMarkedDuplicate>, I>>(base?: I): ComplaintMarkedDuplicate {
+    return ComplaintMarkedDuplicate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintMarkedDuplicate>, I>>(object: I): ComplaintMarkedDuplicate {
+    const message = createBaseComplaintMarkedDuplicate();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.duplicateOfId = object.duplicateOfId ?? "";
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.markedAt = object.markedAt ?? undefined;
     return message;
   },
 };

@@ -24,6 +24,12 @@ export const protobufPackage = "balai.complaints.v1";
 
 export const protobufFileName = "balai/complaints/v1/complaints_service.proto";
 
+/** The value(s) given for one of the category's attributes; one value except for multivaluelist. */
+export interface AttributeValue {
+  code: string;
+  values: string[];
+}
+
 export interface SubmitComplaintRequest {
   /** Code of the service catalogue category, for example "roads.pothole". */
   categoryCode: string;
@@ -31,10 +37,128 @@ export interface SubmitComplaintRequest {
   description: string;
   latitude: number;
   longitude: number;
+  /** Values for the category's attributes. */
+  attributes: AttributeValue[];
+  /** A street address as the reporter writes it; optional. */
+  address: string;
+  /** Photos or videos already uploaded elsewhere: https URLs, at most 5. */
+  mediaUrls: string[];
+  /** Hide the reporter from the public; only where the category allows it. */
+  anonymous: boolean;
+  /** The client's Idempotency-Key: a retry with the same key returns the first complaint. */
+  idempotencyKey: string;
+  /** Filed by an officer on a citizen's behalf: the citizen's user id or counter reference. */
+  citizenReference: string;
 }
 
 export interface SubmitComplaintResponse {
-  complaint: Complaint | undefined;
+  complaint:
+    | Complaint
+    | undefined;
+  /** False when an idempotent retry returned the complaint an earlier call created. */
+  created: boolean;
+}
+
+export interface GetComplaintRequest {
+  complaintId: string;
+}
+
+export interface AssignComplaintRequest {
+  complaintId: string;
+  /** The version the caller last read; a changed complaint is refused with STALE_VERSION. */
+  expectedVersion: number;
+  agencyId: string;
+  /** Optional: the officer of that agency who takes it. */
+  officerId: string;
+  /** Optional internal note. */
+  note: string;
+}
+
+export interface RequestReassignmentRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** Why it should go elsewhere (internal). */
+  reason: string;
+}
+
+export interface ResolveComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** What was done, shown to the public. */
+  note: string;
+  partial: boolean;
+}
+
+export interface RejectComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** Why, shown to the public. */
+  reason: string;
+}
+
+export interface WithdrawComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+}
+
+export interface ReopenComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** Why the outcome is not right (public). */
+  reason: string;
+}
+
+export interface RateComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** 1 to 5. */
+  score: number;
+  /** "fixed", "partly_fixed" or "not_fixed". */
+  outcome: string;
+}
+
+export interface CommentOnComplaintRequest {
+  complaintId: string;
+  expectedVersion: number;
+  text: string;
+  /** "public" or "internal" (staff only). */
+  visibility: string;
+}
+
+export interface MarkDuplicateRequest {
+  complaintId: string;
+  expectedVersion: number;
+  /** The complaint this one duplicates. */
+  duplicateOfId: string;
+}
+
+export interface TimelineEntry {
+  id: string;
+  /** The transition: "submitted", "assigned", "resolved", "commented", ... */
+  action: string;
+  at: Date | undefined;
+  actorRole: string;
+  /** Staff view only. */
+  actorId: string;
+  /** "public" or "internal". */
+  visibility: string;
+  fromStatus: string;
+  toStatus: string;
+  /** The note, reason or comment text of the transition, if any. */
+  note: string;
+  /** Action-specific values: agencyId, officerId, partial, score, outcome, duplicateOfId. */
+  details: { [key: string]: string };
+}
+
+export interface TimelineEntry_DetailsEntry {
+  key: string;
+  value: string;
+}
+
+export interface Rating {
+  score: number;
+  outcome: string;
+  ratedAt: Date | undefined;
 }
 
 export interface Complaint {
@@ -46,11 +170,247 @@ export interface Complaint {
   longitude: number;
   status: string;
   version: number;
-  submittedAt: Date | undefined;
+  submittedAt:
+    | Date
+    | undefined;
+  /** "staff" or "public": which view this is. */
+  view: string;
+  /** Staff view, or the reporter's own complaint; empty otherwise. */
+  reporterId: string;
+  anonymous: boolean;
+  address: string;
+  mediaUrls: string[];
+  attributes: AttributeValue[];
+  agencyId: string;
+  /** Staff view only. */
+  assignedOfficerId: string;
+  slaDueAt:
+    | Date
+    | undefined;
+  /** Open and past its SLA deadline. */
+  overdue: boolean;
+  updatedAt: Date | undefined;
+  timeline: TimelineEntry[];
+  resolutionNote: string;
+  resolutionPartial: boolean;
+  rejectionReason: string;
+  rating: Rating | undefined;
+  duplicateOfId: string;
+  duplicateIds: string[];
+  /** Staff view only: the officer who filed it on a citizen's behalf, and the citizen reference. */
+  filedByOfficerId: string;
+  citizenReference: string;
+  categoryVersion: number;
 }
 
+export interface AttributeOption {
+  key: string;
+  name: string;
+}
+
+/** An Open311-style attribute: a question the reporter answers when filing in the category. */
+export interface CategoryAttribute {
+  code: string;
+  /** "string", "number", "datetime", "text", "singlevaluelist" or "multivaluelist". */
+  datatype: string;
+  required: boolean;
+  order: number;
+  description: string;
+  /** The choices of a list datatype. */
+  values: AttributeOption[];
+}
+
+export interface Category {
+  code: string;
+  tenantId: string;
+  /** Indonesian name (the default locale). */
+  nameId: string;
+  nameEn: string;
+  /** For example "roads", "environment". */
+  group: string;
+  keywords: string[];
+  /** The agency (OPD) that handles it. */
+  agencyId: string;
+  slaHours: number;
+  anonymousAllowed: boolean;
+  attributes: CategoryAttribute[];
+  /** Inactive categories take no new complaints and are listed to admins only. */
+  active: boolean;
+  version: number;
+  updatedAt: Date | undefined;
+}
+
+export interface ListCategoriesRequest {
+  /** Admins only: include inactive categories. */
+  includeInactive: boolean;
+}
+
+export interface ListCategoriesResponse {
+  categories: Category[];
+}
+
+export interface GetCategoryRequest {
+  code: string;
+}
+
+export interface UpsertCategoryRequest {
+  /** The category as it should be; code, tenant_id, version and updated_at are ignored in it. */
+  category: Category | undefined;
+  code: string;
+  /** 0 creates (CATEGORY_EXISTS when it exists); otherwise the version last read. */
+  expectedVersion: number;
+}
+
+export interface GetComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface AssignComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface RequestReassignmentResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface ResolveComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface RejectComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface WithdrawComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface ReopenComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface RateComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface CommentOnComplaintResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface MarkDuplicateResponse {
+  complaint: Complaint | undefined;
+}
+
+export interface GetCategoryResponse {
+  category: Category | undefined;
+}
+
+export interface UpsertCategoryResponse {
+  category:
+    | Category
+    | undefined;
+  /** True when it created the category. */
+  created: boolean;
+}
+
+function createBaseAttributeValue(): AttributeValue {
+  return { code: "", values: [] };
+}
+
+export const AttributeValue: MessageFns<AttributeValue> = {
+  encode(message: AttributeValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    for (const v of message.values) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttributeValue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttributeValue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AttributeValue {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: AttributeValue): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttributeValue>, I>>(base?: I): AttributeValue {
+    return AttributeValue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttributeValue>, I>>(object: I): AttributeValue {
+    const message = createBaseAttributeValue();
+    message.code = object.code ?? "";
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseSubmitComplaintRequest(): SubmitComplaintRequest {
-  return { categoryCode: "", description: "", latitude: 0, longitude: 0 };
+  return {
+    categoryCode: "",
+    description: "",
+    latitude: 0,
+    longitude: 0,
+    attributes: [],
+    address: "",
+    mediaUrls: [],
+    anonymous: false,
+    idempotencyKey: "",
+    citizenReference: "",
+  };
 }
 
 export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
@@ -66,6 +426,24 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     }
     if (message.longitude !== 0) {
       writer.uint32(33).double(message.longitude);
+    }
+    for (const v of message.attributes) {
+      AttributeValue.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.address !== "") {
+      writer.uint32(50).string(message.address);
+    }
+    for (const v of message.mediaUrls) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.anonymous !== false) {
+      writer.uint32(64).bool(message.anonymous);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(74).string(message.idempotencyKey);
+    }
+    if (message.citizenReference !== "") {
+      writer.uint32(82).string(message.citizenReference);
     }
     return writer;
   },
@@ -115,6 +493,54 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
             message.longitude = reader.double();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.attributes.push(AttributeValue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.mediaUrls.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.anonymous = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.citizenReference = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -137,6 +563,26 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
       description: isSet(object.description) ? globalThis.String(object.description) : "",
       latitude: isSet(object.latitude) ? globalThis.Number(object.latitude) : 0,
       longitude: isSet(object.longitude) ? globalThis.Number(object.longitude) : 0,
+      attributes: globalThis.Array.isArray(object?.attributes)
+        ? object.attributes.map((e: any) => AttributeValue.fromJSON(e))
+        : [],
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      mediaUrls: globalThis.Array.isArray(object?.mediaUrls)
+        ? object.mediaUrls.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.media_urls)
+        ? object.media_urls.map((e: any) => globalThis.String(e))
+        : [],
+      anonymous: isSet(object.anonymous) ? globalThis.Boolean(object.anonymous) : false,
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+      citizenReference: isSet(object.citizenReference)
+        ? globalThis.String(object.citizenReference)
+        : isSet(object.citizen_reference)
+        ? globalThis.String(object.citizen_reference)
+        : "",
     };
   },
 
@@ -154,6 +600,24 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     if (message.longitude !== 0) {
       obj.longitude = floatToJson(message.longitude);
     }
+    if (message.attributes?.length) {
+      obj.attributes = message.attributes.map((e) => AttributeValue.toJSON(e));
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.mediaUrls?.length) {
+      obj.mediaUrls = message.mediaUrls;
+    }
+    if (message.anonymous !== false) {
+      obj.anonymous = message.anonymous;
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.citizenReference !== "") {
+      obj.citizenReference = message.citizenReference;
+    }
     return obj;
   },
 
@@ -166,18 +630,27 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     message.description = object.description ?? "";
     message.latitude = object.latitude ?? 0;
     message.longitude = object.longitude ?? 0;
+    message.attributes = object.attributes?.map((e) => AttributeValue.fromPartial(e)) || [];
+    message.address = object.address ?? "";
+    message.mediaUrls = object.mediaUrls?.map((e) => e) || [];
+    message.anonymous = object.anonymous ?? false;
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    message.citizenReference = object.citizenReference ?? "";
     return message;
   },
 };
 
 function createBaseSubmitComplaintResponse(): SubmitComplaintResponse {
-  return { complaint: undefined };
+  return { complaint: undefined, created: false };
 }
 
 export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
   encode(message: SubmitComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.complaint !== undefined) {
       Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
     }
     return writer;
   },
@@ -203,6 +676,14 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
             message.complaint = Complaint.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -216,13 +697,19 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
   },
 
   fromJSON(object: any): SubmitComplaintResponse {
-    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+    return {
+      complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
   },
 
   toJSON(message: SubmitComplaintResponse): unknown {
     const obj: any = {};
     if (message.complaint !== undefined) {
       obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
     }
     return obj;
   },
@@ -235,6 +722,1597 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
     message.complaint = (object.complaint !== undefined && object.complaint !== null)
       ? Complaint.fromPartial(object.complaint)
       : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseGetComplaintRequest(): GetComplaintRequest {
+  return { complaintId: "" };
+}
+
+export const GetComplaintRequest: MessageFns<GetComplaintRequest> = {
+  encode(message: GetComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetComplaintRequest>, I>>(base?: I): GetComplaintRequest {
+    return GetComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetComplaintRequest>, I>>(object: I): GetComplaintRequest {
+    const message = createBaseGetComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    return message;
+  },
+};
+
+function createBaseAssignComplaintRequest(): AssignComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, agencyId: "", officerId: "", note: "" };
+}
+
+export const AssignComplaintRequest: MessageFns<AssignComplaintRequest> = {
+  encode(message: AssignComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(26).string(message.agencyId);
+    }
+    if (message.officerId !== "") {
+      writer.uint32(34).string(message.officerId);
+    }
+    if (message.note !== "") {
+      writer.uint32(42).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssignComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssignComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.officerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssignComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      officerId: isSet(object.officerId)
+        ? globalThis.String(object.officerId)
+        : isSet(object.officer_id)
+        ? globalThis.String(object.officer_id)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: AssignComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.officerId !== "") {
+      obj.officerId = message.officerId;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssignComplaintRequest>, I>>(base?: I): AssignComplaintRequest {
+    return AssignComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssignComplaintRequest>, I>>(object: I): AssignComplaintRequest {
+    const message = createBaseAssignComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.officerId = object.officerId ?? "";
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestReassignmentRequest(): RequestReassignmentRequest {
+  return { complaintId: "", expectedVersion: 0, reason: "" };
+}
+
+export const RequestReassignmentRequest: MessageFns<RequestReassignmentRequest> = {
+  encode(message: RequestReassignmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestReassignmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestReassignmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestReassignmentRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RequestReassignmentRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestReassignmentRequest>, I>>(base?: I): RequestReassignmentRequest {
+    return RequestReassignmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestReassignmentRequest>, I>>(object: I): RequestReassignmentRequest {
+    const message = createBaseRequestReassignmentRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveComplaintRequest(): ResolveComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, note: "", partial: false };
+}
+
+export const ResolveComplaintRequest: MessageFns<ResolveComplaintRequest> = {
+  encode(message: ResolveComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.note !== "") {
+      writer.uint32(26).string(message.note);
+    }
+    if (message.partial !== false) {
+      writer.uint32(32).bool(message.partial);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.partial = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      partial: isSet(object.partial) ? globalThis.Boolean(object.partial) : false,
+    };
+  },
+
+  toJSON(message: ResolveComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.partial !== false) {
+      obj.partial = message.partial;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveComplaintRequest>, I>>(base?: I): ResolveComplaintRequest {
+    return ResolveComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveComplaintRequest>, I>>(object: I): ResolveComplaintRequest {
+    const message = createBaseResolveComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.note = object.note ?? "";
+    message.partial = object.partial ?? false;
+    return message;
+  },
+};
+
+function createBaseRejectComplaintRequest(): RejectComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, reason: "" };
+}
+
+export const RejectComplaintRequest: MessageFns<RejectComplaintRequest> = {
+  encode(message: RejectComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RejectComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RejectComplaintRequest>, I>>(base?: I): RejectComplaintRequest {
+    return RejectComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RejectComplaintRequest>, I>>(object: I): RejectComplaintRequest {
+    const message = createBaseRejectComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseWithdrawComplaintRequest(): WithdrawComplaintRequest {
+  return { complaintId: "", expectedVersion: 0 };
+}
+
+export const WithdrawComplaintRequest: MessageFns<WithdrawComplaintRequest> = {
+  encode(message: WithdrawComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithdrawComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithdrawComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithdrawComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: WithdrawComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithdrawComplaintRequest>, I>>(base?: I): WithdrawComplaintRequest {
+    return WithdrawComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithdrawComplaintRequest>, I>>(object: I): WithdrawComplaintRequest {
+    const message = createBaseWithdrawComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseReopenComplaintRequest(): ReopenComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, reason: "" };
+}
+
+export const ReopenComplaintRequest: MessageFns<ReopenComplaintRequest> = {
+  encode(message: ReopenComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReopenComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReopenComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReopenComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ReopenComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReopenComplaintRequest>, I>>(base?: I): ReopenComplaintRequest {
+    return ReopenComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReopenComplaintRequest>, I>>(object: I): ReopenComplaintRequest {
+    const message = createBaseReopenComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRateComplaintRequest(): RateComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, score: 0, outcome: "" };
+}
+
+export const RateComplaintRequest: MessageFns<RateComplaintRequest> = {
+  encode(message: RateComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.score !== 0) {
+      writer.uint32(24).int32(message.score);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(34).string(message.outcome);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RateComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRateComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RateComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+    };
+  },
+
+  toJSON(message: RateComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RateComplaintRequest>, I>>(base?: I): RateComplaintRequest {
+    return RateComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RateComplaintRequest>, I>>(object: I): RateComplaintRequest {
+    const message = createBaseRateComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.score = object.score ?? 0;
+    message.outcome = object.outcome ?? "";
+    return message;
+  },
+};
+
+function createBaseCommentOnComplaintRequest(): CommentOnComplaintRequest {
+  return { complaintId: "", expectedVersion: 0, text: "", visibility: "" };
+}
+
+export const CommentOnComplaintRequest: MessageFns<CommentOnComplaintRequest> = {
+  encode(message: CommentOnComplaintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    if (message.visibility !== "") {
+      writer.uint32(34).string(message.visibility);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentOnComplaintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentOnComplaintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.visibility = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommentOnComplaintRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      visibility: isSet(object.visibility) ? globalThis.String(object.visibility) : "",
+    };
+  },
+
+  toJSON(message: CommentOnComplaintRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.visibility !== "") {
+      obj.visibility = message.visibility;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommentOnComplaintRequest>, I>>(base?: I): CommentOnComplaintRequest {
+    return CommentOnComplaintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommentOnComplaintRequest>, I>>(object: I): CommentOnComplaintRequest {
+    const message = createBaseCommentOnComplaintRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.text = object.text ?? "";
+    message.visibility = object.visibility ?? "";
+    return message;
+  },
+};
+
+function createBaseMarkDuplicateRequest(): MarkDuplicateRequest {
+  return { complaintId: "", expectedVersion: 0, duplicateOfId: "" };
+}
+
+export const MarkDuplicateRequest: MessageFns<MarkDuplicateRequest> = {
+  encode(message: MarkDuplicateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int32(message.expectedVersion);
+    }
+    if (message.duplicateOfId !== "") {
+      writer.uint32(26).string(message.duplicateOfId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkDuplicateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkDuplicateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.duplicateOfId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkDuplicateRequest {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+      duplicateOfId: isSet(object.duplicateOfId)
+        ? globalThis.String(object.duplicateOfId)
+        : isSet(object.duplicate_of_id)
+        ? globalThis.String(object.duplicate_of_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MarkDuplicateRequest): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.duplicateOfId !== "") {
+      obj.duplicateOfId = message.duplicateOfId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MarkDuplicateRequest>, I>>(base?: I): MarkDuplicateRequest {
+    return MarkDuplicateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MarkDuplicateRequest>, I>>(object: I): MarkDuplicateRequest {
+    const message = createBaseMarkDuplicateRequest();
+    message.complaintId = object.complaintId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    message.duplicateOfId = object.duplicateOfId ?? "";
+    return message;
+  },
+};
+
+function createBaseTimelineEntry(): TimelineEntry {
+  return {
+    id: "",
+    action: "",
+    at: undefined,
+    actorRole: "",
+    actorId: "",
+    visibility: "",
+    fromStatus: "",
+    toStatus: "",
+    note: "",
+    details: {},
+  };
+}
+
+export const TimelineEntry: MessageFns<TimelineEntry> = {
+  encode(message: TimelineEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(26).fork()).join();
+    }
+    if (message.actorRole !== "") {
+      writer.uint32(34).string(message.actorRole);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(42).string(message.actorId);
+    }
+    if (message.visibility !== "") {
+      writer.uint32(50).string(message.visibility);
+    }
+    if (message.fromStatus !== "") {
+      writer.uint32(58).string(message.fromStatus);
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(66).string(message.toStatus);
+    }
+    if (message.note !== "") {
+      writer.uint32(74).string(message.note);
+    }
+    globalThis.Object.entries(message.details).forEach(([key, value]: [string, string]) => {
+      TimelineEntry_DetailsEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorRole = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.visibility = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromStatus = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = TimelineEntry_DetailsEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.details[entry10.key] = entry10.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimelineEntry {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      actorRole: isSet(object.actorRole)
+        ? globalThis.String(object.actorRole)
+        : isSet(object.actor_role)
+        ? globalThis.String(object.actor_role)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      visibility: isSet(object.visibility) ? globalThis.String(object.visibility) : "",
+      fromStatus: isSet(object.fromStatus)
+        ? globalThis.String(object.fromStatus)
+        : isSet(object.from_status)
+        ? globalThis.String(object.from_status)
+        : "",
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      details: isObject(object.details)
+        ? (globalThis.Object.entries(object.details) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: TimelineEntry): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.actorRole !== "") {
+      obj.actorRole = message.actorRole;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.visibility !== "") {
+      obj.visibility = message.visibility;
+    }
+    if (message.fromStatus !== "") {
+      obj.fromStatus = message.fromStatus;
+    }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.details) {
+      const entries = globalThis.Object.entries(message.details) as [string, string][];
+      if (entries.length > 0) {
+        obj.details = {};
+        entries.forEach(([k, v]) => {
+          obj.details[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimelineEntry>, I>>(base?: I): TimelineEntry {
+    return TimelineEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimelineEntry>, I>>(object: I): TimelineEntry {
+    const message = createBaseTimelineEntry();
+    message.id = object.id ?? "";
+    message.action = object.action ?? "";
+    message.at = object.at ?? undefined;
+    message.actorRole = object.actorRole ?? "";
+    message.actorId = object.actorId ?? "";
+    message.visibility = object.visibility ?? "";
+    message.fromStatus = object.fromStatus ?? "";
+    message.toStatus = object.toStatus ?? "";
+    message.note = object.note ?? "";
+    message.details = (globalThis.Object.entries(object.details ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseTimelineEntry_DetailsEntry(): TimelineEntry_DetailsEntry {
+  return { key: "", value: "" };
+}
+
+export const TimelineEntry_DetailsEntry: MessageFns<TimelineEntry_DetailsEntry> = {
+  encode(message: TimelineEntry_DetailsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineEntry_DetailsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineEntry_DetailsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimelineEntry_DetailsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: TimelineEntry_DetailsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimelineEntry_DetailsEntry>, I>>(base?: I): TimelineEntry_DetailsEntry {
+    return TimelineEntry_DetailsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimelineEntry_DetailsEntry>, I>>(object: I): TimelineEntry_DetailsEntry {
+    const message = createBaseTimelineEntry_DetailsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseRating(): Rating {
+  return { score: 0, outcome: "", ratedAt: undefined };
+}
+
+export const Rating: MessageFns<Rating> = {
+  encode(message: Rating, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).int32(message.score);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(18).string(message.outcome);
+    }
+    if (message.ratedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.ratedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Rating {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRating();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ratedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Rating {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      ratedAt: isSet(object.ratedAt)
+        ? fromJsonTimestamp(object.ratedAt)
+        : isSet(object.rated_at)
+        ? fromJsonTimestamp(object.rated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Rating): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.ratedAt !== undefined) {
+      obj.ratedAt = message.ratedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Rating>, I>>(base?: I): Rating {
+    return Rating.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Rating>, I>>(object: I): Rating {
+    const message = createBaseRating();
+    message.score = object.score ?? 0;
+    message.outcome = object.outcome ?? "";
+    message.ratedAt = object.ratedAt ?? undefined;
     return message;
   },
 };
@@ -250,6 +2328,27 @@ function createBaseComplaint(): Complaint {
     status: "",
     version: 0,
     submittedAt: undefined,
+    view: "",
+    reporterId: "",
+    anonymous: false,
+    address: "",
+    mediaUrls: [],
+    attributes: [],
+    agencyId: "",
+    assignedOfficerId: "",
+    slaDueAt: undefined,
+    overdue: false,
+    updatedAt: undefined,
+    timeline: [],
+    resolutionNote: "",
+    resolutionPartial: false,
+    rejectionReason: "",
+    rating: undefined,
+    duplicateOfId: "",
+    duplicateIds: [],
+    filedByOfficerId: "",
+    citizenReference: "",
+    categoryVersion: 0,
   };
 }
 
@@ -281,6 +2380,69 @@ export const Complaint: MessageFns<Complaint> = {
     }
     if (message.submittedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.submittedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.view !== "") {
+      writer.uint32(82).string(message.view);
+    }
+    if (message.reporterId !== "") {
+      writer.uint32(90).string(message.reporterId);
+    }
+    if (message.anonymous !== false) {
+      writer.uint32(96).bool(message.anonymous);
+    }
+    if (message.address !== "") {
+      writer.uint32(106).string(message.address);
+    }
+    for (const v of message.mediaUrls) {
+      writer.uint32(114).string(v!);
+    }
+    for (const v of message.attributes) {
+      AttributeValue.encode(v!, writer.uint32(122).fork()).join();
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(130).string(message.agencyId);
+    }
+    if (message.assignedOfficerId !== "") {
+      writer.uint32(138).string(message.assignedOfficerId);
+    }
+    if (message.slaDueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.slaDueAt), writer.uint32(146).fork()).join();
+    }
+    if (message.overdue !== false) {
+      writer.uint32(152).bool(message.overdue);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(162).fork()).join();
+    }
+    for (const v of message.timeline) {
+      TimelineEntry.encode(v!, writer.uint32(170).fork()).join();
+    }
+    if (message.resolutionNote !== "") {
+      writer.uint32(178).string(message.resolutionNote);
+    }
+    if (message.resolutionPartial !== false) {
+      writer.uint32(184).bool(message.resolutionPartial);
+    }
+    if (message.rejectionReason !== "") {
+      writer.uint32(194).string(message.rejectionReason);
+    }
+    if (message.rating !== undefined) {
+      Rating.encode(message.rating, writer.uint32(202).fork()).join();
+    }
+    if (message.duplicateOfId !== "") {
+      writer.uint32(210).string(message.duplicateOfId);
+    }
+    for (const v of message.duplicateIds) {
+      writer.uint32(218).string(v!);
+    }
+    if (message.filedByOfficerId !== "") {
+      writer.uint32(226).string(message.filedByOfficerId);
+    }
+    if (message.citizenReference !== "") {
+      writer.uint32(234).string(message.citizenReference);
+    }
+    if (message.categoryVersion !== 0) {
+      writer.uint32(240).int32(message.categoryVersion);
     }
     return writer;
   },
@@ -370,6 +2532,174 @@ export const Complaint: MessageFns<Complaint> = {
             message.submittedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.view = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.reporterId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.anonymous = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.mediaUrls.push(reader.string());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.attributes.push(AttributeValue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.assignedOfficerId = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.slaDueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.overdue = reader.bool();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.timeline.push(TimelineEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.resolutionNote = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.resolutionPartial = reader.bool();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.rejectionReason = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.rating = Rating.decode(reader, reader.uint32());
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.duplicateOfId = reader.string();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.duplicateIds.push(reader.string());
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.filedByOfficerId = reader.string();
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.citizenReference = reader.string();
+            continue;
+          }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.categoryVersion = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -405,6 +2735,87 @@ export const Complaint: MessageFns<Complaint> = {
         : isSet(object.submitted_at)
         ? fromJsonTimestamp(object.submitted_at)
         : undefined,
+      view: isSet(object.view) ? globalThis.String(object.view) : "",
+      reporterId: isSet(object.reporterId)
+        ? globalThis.String(object.reporterId)
+        : isSet(object.reporter_id)
+        ? globalThis.String(object.reporter_id)
+        : "",
+      anonymous: isSet(object.anonymous) ? globalThis.Boolean(object.anonymous) : false,
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      mediaUrls: globalThis.Array.isArray(object?.mediaUrls)
+        ? object.mediaUrls.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.media_urls)
+        ? object.media_urls.map((e: any) => globalThis.String(e))
+        : [],
+      attributes: globalThis.Array.isArray(object?.attributes)
+        ? object.attributes.map((e: any) => AttributeValue.fromJSON(e))
+        : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      assignedOfficerId: isSet(object.assignedOfficerId)
+        ? globalThis.String(object.assignedOfficerId)
+        : isSet(object.assigned_officer_id)
+        ? globalThis.String(object.assigned_officer_id)
+        : "",
+      slaDueAt: isSet(object.slaDueAt)
+        ? fromJsonTimestamp(object.slaDueAt)
+        : isSet(object.sla_due_at)
+        ? fromJsonTimestamp(object.sla_due_at)
+        : undefined,
+      overdue: isSet(object.overdue) ? globalThis.Boolean(object.overdue) : false,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+      timeline: globalThis.Array.isArray(object?.timeline)
+        ? object.timeline.map((e: any) => TimelineEntry.fromJSON(e))
+        : [],
+      resolutionNote: isSet(object.resolutionNote)
+        ? globalThis.String(object.resolutionNote)
+        : isSet(object.resolution_note)
+        ? globalThis.String(object.resolution_note)
+        : "",
+      resolutionPartial: isSet(object.resolutionPartial)
+        ? globalThis.Boolean(object.resolutionPartial)
+        : isSet(object.resolution_partial)
+        ? globalThis.Boolean(object.resolution_partial)
+        : false,
+      rejectionReason: isSet(object.rejectionReason)
+        ? globalThis.String(object.rejectionReason)
+        : isSet(object.rejection_reason)
+        ? globalThis.String(object.rejection_reason)
+        : "",
+      rating: isSet(object.rating) ? Rating.fromJSON(object.rating) : undefined,
+      duplicateOfId: isSet(object.duplicateOfId)
+        ? globalThis.String(object.duplicateOfId)
+        : isSet(object.duplicate_of_id)
+        ? globalThis.String(object.duplicate_of_id)
+        : "",
+      duplicateIds: globalThis.Array.isArray(object?.duplicateIds)
+        ? object.duplicateIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.duplicate_ids)
+        ? object.duplicate_ids.map((e: any) => globalThis.String(e))
+        : [],
+      filedByOfficerId: isSet(object.filedByOfficerId)
+        ? globalThis.String(object.filedByOfficerId)
+        : isSet(object.filed_by_officer_id)
+        ? globalThis.String(object.filed_by_officer_id)
+        : "",
+      citizenReference: isSet(object.citizenReference)
+        ? globalThis.String(object.citizenReference)
+        : isSet(object.citizen_reference)
+        ? globalThis.String(object.citizen_reference)
+        : "",
+      categoryVersion: isSet(object.categoryVersion)
+        ? globalThis.Number(object.categoryVersion)
+        : isSet(object.category_version)
+        ? globalThis.Number(object.category_version)
+        : 0,
     };
   },
 
@@ -437,6 +2848,69 @@ export const Complaint: MessageFns<Complaint> = {
     if (message.submittedAt !== undefined) {
       obj.submittedAt = message.submittedAt.toISOString();
     }
+    if (message.view !== "") {
+      obj.view = message.view;
+    }
+    if (message.reporterId !== "") {
+      obj.reporterId = message.reporterId;
+    }
+    if (message.anonymous !== false) {
+      obj.anonymous = message.anonymous;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.mediaUrls?.length) {
+      obj.mediaUrls = message.mediaUrls;
+    }
+    if (message.attributes?.length) {
+      obj.attributes = message.attributes.map((e) => AttributeValue.toJSON(e));
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.assignedOfficerId !== "") {
+      obj.assignedOfficerId = message.assignedOfficerId;
+    }
+    if (message.slaDueAt !== undefined) {
+      obj.slaDueAt = message.slaDueAt.toISOString();
+    }
+    if (message.overdue !== false) {
+      obj.overdue = message.overdue;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    if (message.timeline?.length) {
+      obj.timeline = message.timeline.map((e) => TimelineEntry.toJSON(e));
+    }
+    if (message.resolutionNote !== "") {
+      obj.resolutionNote = message.resolutionNote;
+    }
+    if (message.resolutionPartial !== false) {
+      obj.resolutionPartial = message.resolutionPartial;
+    }
+    if (message.rejectionReason !== "") {
+      obj.rejectionReason = message.rejectionReason;
+    }
+    if (message.rating !== undefined) {
+      obj.rating = Rating.toJSON(message.rating);
+    }
+    if (message.duplicateOfId !== "") {
+      obj.duplicateOfId = message.duplicateOfId;
+    }
+    if (message.duplicateIds?.length) {
+      obj.duplicateIds = message.duplicateIds;
+    }
+    if (message.filedByOfficerId !== "") {
+      obj.filedByOfficerId = message.filedByOfficerId;
+    }
+    if (message.citizenReference !== "") {
+      obj.citizenReference = message.citizenReference;
+    }
+    if (message.categoryVersion !== 0) {
+      obj.categoryVersion = Math.round(message.categoryVersion);
+    }
     return obj;
   },
 
@@ -454,17 +2928,1750 @@ export const Complaint: MessageFns<Complaint> = {
     message.status = object.status ?? "";
     message.version = object.version ?? 0;
     message.submittedAt = object.submittedAt ?? undefined;
+    message.view = object.view ?? "";
+    message.reporterId = object.reporterId ?? "";
+    message.anonymous = object.anonymous ?? false;
+    message.address = object.address ?? "";
+    message.mediaUrls = object.mediaUrls?.map((e) => e) || [];
+    message.attributes = object.attributes?.map((e) => AttributeValue.fromPartial(e)) || [];
+    message.agencyId = object.agencyId ?? "";
+    message.assignedOfficerId = object.assignedOfficerId ?? "";
+    message.slaDueAt = object.slaDueAt ?? undefined;
+    message.overdue = object.overdue ?? false;
+    message.updatedAt = object.updatedAt ?? undefined;
+    message.timeline = object.timeline?.map((e) => TimelineEntry.fromPartial(e)) || [];
+    message.resolutionNote = object.resolutionNote ?? "";
+    message.resolutionPartial = object.resolutionPartial ?? false;
+    message.rejectionReason = object.rejectionReason ?? "";
+    message.rating = (object.rating !== undefined && object.rating !== null)
+      ? Rating.fromPartial(object.rating)
+      : undefined;
+    message.duplicateOfId = object.duplicateOfId ?? "";
+    message.duplicateIds = object.duplicateIds?.map((e) => e) || [];
+    message.filedByOfficerId = object.filedByOfficerId ?? "";
+    message.citizenReference = object.citizenReference ?? "";
+    message.categoryVersion = object.categoryVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseAttributeOption(): AttributeOption {
+  return { key: "", name: "" };
+}
+
+export const AttributeOption: MessageFns<AttributeOption> = {
+  encode(message: AttributeOption, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttributeOption {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttributeOption();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AttributeOption {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: AttributeOption): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttributeOption>, I>>(base?: I): AttributeOption {
+    return AttributeOption.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttributeOption>, I>>(object: I): AttributeOption {
+    const message = createBaseAttributeOption();
+    message.key = object.key ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseCategoryAttribute(): CategoryAttribute {
+  return { code: "", datatype: "", required: false, order: 0, description: "", values: [] };
+}
+
+export const CategoryAttribute: MessageFns<CategoryAttribute> = {
+  encode(message: CategoryAttribute, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.datatype !== "") {
+      writer.uint32(18).string(message.datatype);
+    }
+    if (message.required !== false) {
+      writer.uint32(24).bool(message.required);
+    }
+    if (message.order !== 0) {
+      writer.uint32(32).int32(message.order);
+    }
+    if (message.description !== "") {
+      writer.uint32(42).string(message.description);
+    }
+    for (const v of message.values) {
+      AttributeOption.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CategoryAttribute {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCategoryAttribute();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.datatype = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.required = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.order = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.values.push(AttributeOption.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CategoryAttribute {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      datatype: isSet(object.datatype) ? globalThis.String(object.datatype) : "",
+      required: isSet(object.required) ? globalThis.Boolean(object.required) : false,
+      order: isSet(object.order) ? globalThis.Number(object.order) : 0,
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      values: globalThis.Array.isArray(object?.values)
+        ? object.values.map((e: any) => AttributeOption.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CategoryAttribute): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.datatype !== "") {
+      obj.datatype = message.datatype;
+    }
+    if (message.required !== false) {
+      obj.required = message.required;
+    }
+    if (message.order !== 0) {
+      obj.order = Math.round(message.order);
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => AttributeOption.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CategoryAttribute>, I>>(base?: I): CategoryAttribute {
+    return CategoryAttribute.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CategoryAttribute>, I>>(object: I): CategoryAttribute {
+    const message = createBaseCategoryAttribute();
+    message.code = object.code ?? "";
+    message.datatype = object.datatype ?? "";
+    message.required = object.required ?? false;
+    message.order = object.order ?? 0;
+    message.description = object.description ?? "";
+    message.values = object.values?.map((e) => AttributeOption.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCategory(): Category {
+  return {
+    code: "",
+    tenantId: "",
+    nameId: "",
+    nameEn: "",
+    group: "",
+    keywords: [],
+    agencyId: "",
+    slaHours: 0,
+    anonymousAllowed: false,
+    attributes: [],
+    active: false,
+    version: 0,
+    updatedAt: undefined,
+  };
+}
+
+export const Category: MessageFns<Category> = {
+  encode(message: Category, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.nameId !== "") {
+      writer.uint32(26).string(message.nameId);
+    }
+    if (message.nameEn !== "") {
+      writer.uint32(34).string(message.nameEn);
+    }
+    if (message.group !== "") {
+      writer.uint32(42).string(message.group);
+    }
+    for (const v of message.keywords) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(58).string(message.agencyId);
+    }
+    if (message.slaHours !== 0) {
+      writer.uint32(64).int32(message.slaHours);
+    }
+    if (message.anonymousAllowed !== false) {
+      writer.uint32(72).bool(message.anonymousAllowed);
+    }
+    for (const v of message.attributes) {
+      CategoryAttribute.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.active !== false) {
+      writer.uint32(88).bool(message.active);
+    }
+    if (message.version !== 0) {
+      writer.uint32(96).int32(message.version);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Category {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCategory();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nameId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nameEn = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.keywords.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.slaHours = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.anonymousAllowed = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.attributes.push(CategoryAttribute.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Category {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      nameId: isSet(object.nameId)
+        ? globalThis.String(object.nameId)
+        : isSet(object.name_id)
+        ? globalThis.String(object.name_id)
+        : "",
+      nameEn: isSet(object.nameEn)
+        ? globalThis.String(object.nameEn)
+        : isSet(object.name_en)
+        ? globalThis.String(object.name_en)
+        : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      keywords: globalThis.Array.isArray(object?.keywords)
+        ? object.keywords.map((e: any) => globalThis.String(e))
+        : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      slaHours: isSet(object.slaHours)
+        ? globalThis.Number(object.slaHours)
+        : isSet(object.sla_hours)
+        ? globalThis.Number(object.sla_hours)
+        : 0,
+      anonymousAllowed: isSet(object.anonymousAllowed)
+        ? globalThis.Boolean(object.anonymousAllowed)
+        : isSet(object.anonymous_allowed)
+        ? globalThis.Boolean(object.anonymous_allowed)
+        : false,
+      attributes: globalThis.Array.isArray(object?.attributes)
+        ? object.attributes.map((e: any) => CategoryAttribute.fromJSON(e))
+        : [],
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Category): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.nameId !== "") {
+      obj.nameId = message.nameId;
+    }
+    if (message.nameEn !== "") {
+      obj.nameEn = message.nameEn;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.keywords?.length) {
+      obj.keywords = message.keywords;
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.slaHours !== 0) {
+      obj.slaHours = Math.round(message.slaHours);
+    }
+    if (message.anonymousAllowed !== false) {
+      obj.anonymousAllowed = message.anonymousAllowed;
+    }
+    if (message.attributes?.length) {
+      obj.attributes = message.attributes.map((e) => CategoryAttribute.toJSON(e));
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Category>, I>>(base?: I): Category {
+    return Category.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Category>, I>>(object: I): Category {
+    const message = createBaseCategory();
+    message.code = object.code ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.nameId = object.nameId ?? "";
+    message.nameEn = object.nameEn ?? "";
+    message.group = object.group ?? "";
+    message.keywords = object.keywords?.map((e) => e) || [];
+    message.agencyId = object.agencyId ?? "";
+    message.slaHours = object.slaHours ?? 0;
+    message.anonymousAllowed = object.anonymousAllowed ?? false;
+    message.attributes = object.attributes?.map((e) => CategoryAttribute.fromPartial(e)) || [];
+    message.active = object.active ?? false;
+    message.version = object.version ?? 0;
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListCategoriesRequest(): ListCategoriesRequest {
+  return { includeInactive: false };
+}
+
+export const ListCategoriesRequest: MessageFns<ListCategoriesRequest> = {
+  encode(message: ListCategoriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.includeInactive !== false) {
+      writer.uint32(8).bool(message.includeInactive);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCategoriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCategoriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.includeInactive = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCategoriesRequest {
+    return {
+      includeInactive: isSet(object.includeInactive)
+        ? globalThis.Boolean(object.includeInactive)
+        : isSet(object.include_inactive)
+        ? globalThis.Boolean(object.include_inactive)
+        : false,
+    };
+  },
+
+  toJSON(message: ListCategoriesRequest): unknown {
+    const obj: any = {};
+    if (message.includeInactive !== false) {
+      obj.includeInactive = message.includeInactive;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCategoriesRequest>, I>>(base?: I): ListCategoriesRequest {
+    return ListCategoriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCategoriesRequest>, I>>(object: I): ListCategoriesRequest {
+    const message = createBaseListCategoriesRequest();
+    message.includeInactive = object.includeInactive ?? false;
+    return message;
+  },
+};
+
+function createBaseListCategoriesResponse(): ListCategoriesResponse {
+  return { categories: [] };
+}
+
+export const ListCategoriesResponse: MessageFns<ListCategoriesResponse> = {
+  encode(message: ListCategoriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.categories) {
+      Category.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCategoriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCategoriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.categories.push(Category.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCategoriesResponse {
+    return {
+      categories: globalThis.Array.isArray(object?.categories)
+        ? object.categories.map((e: any) => Category.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListCategoriesResponse): unknown {
+    const obj: any = {};
+    if (message.categories?.length) {
+      obj.categories = message.categories.map((e) => Category.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCategoriesResponse>, I>>(base?: I): ListCategoriesResponse {
+    return ListCategoriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCategoriesResponse>, I>>(object: I): ListCategoriesResponse {
+    const message = createBaseListCategoriesResponse();
+    message.categories = object.categories?.map((e) => Category.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetCategoryRequest(): GetCategoryRequest {
+  return { code: "" };
+}
+
+export const GetCategoryRequest: MessageFns<GetCategoryRequest> = {
+  encode(message: GetCategoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCategoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCategoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCategoryRequest {
+    return { code: isSet(object.code) ? globalThis.String(object.code) : "" };
+  },
+
+  toJSON(message: GetCategoryRequest): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCategoryRequest>, I>>(base?: I): GetCategoryRequest {
+    return GetCategoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCategoryRequest>, I>>(object: I): GetCategoryRequest {
+    const message = createBaseGetCategoryRequest();
+    message.code = object.code ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertCategoryRequest(): UpsertCategoryRequest {
+  return { category: undefined, code: "", expectedVersion: 0 };
+}
+
+export const UpsertCategoryRequest: MessageFns<UpsertCategoryRequest> = {
+  encode(message: UpsertCategoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.category !== undefined) {
+      Category.encode(message.category, writer.uint32(10).fork()).join();
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int32(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCategoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCategoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.category = Category.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCategoryRequest {
+    return {
+      category: isSet(object.category) ? Category.fromJSON(object.category) : undefined,
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpsertCategoryRequest): unknown {
+    const obj: any = {};
+    if (message.category !== undefined) {
+      obj.category = Category.toJSON(message.category);
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCategoryRequest>, I>>(base?: I): UpsertCategoryRequest {
+    return UpsertCategoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCategoryRequest>, I>>(object: I): UpsertCategoryRequest {
+    const message = createBaseUpsertCategoryRequest();
+    message.category = (object.category !== undefined && object.category !== null)
+      ? Category.fromPartial(object.category)
+      : undefined;
+    message.code = object.code ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetComplaintResponse(): GetComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const GetComplaintResponse: MessageFns<GetComplaintResponse> = {
+  encode(message: GetComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: GetComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetComplaintResponse>, I>>(base?: I): GetComplaintResponse {
+    return GetComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetComplaintResponse>, I>>(object: I): GetComplaintResponse {
+    const message = createBaseGetComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAssignComplaintResponse(): AssignComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const AssignComplaintResponse: MessageFns<AssignComplaintResponse> = {
+  encode(message: AssignComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssignComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssignComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssignComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: AssignComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssignComplaintResponse>, I>>(base?: I): AssignComplaintResponse {
+    return AssignComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssignComplaintResponse>, I>>(object: I): AssignComplaintResponse {
+    const message = createBaseAssignComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRequestReassignmentResponse(): RequestReassignmentResponse {
+  return { complaint: undefined };
+}
+
+export const RequestReassignmentResponse: MessageFns<RequestReassignmentResponse> = {
+  encode(message: RequestReassignmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestReassignmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestReassignmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestReassignmentResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: RequestReassignmentResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestReassignmentResponse>, I>>(base?: I): RequestReassignmentResponse {
+    return RequestReassignmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestReassignmentResponse>, I>>(object: I): RequestReassignmentResponse {
+    const message = createBaseRequestReassignmentResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResolveComplaintResponse(): ResolveComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const ResolveComplaintResponse: MessageFns<ResolveComplaintResponse> = {
+  encode(message: ResolveComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: ResolveComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveComplaintResponse>, I>>(base?: I): ResolveComplaintResponse {
+    return ResolveComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveComplaintResponse>, I>>(object: I): ResolveComplaintResponse {
+    const message = createBaseResolveComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRejectComplaintResponse(): RejectComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const RejectComplaintResponse: MessageFns<RejectComplaintResponse> = {
+  encode(message: RejectComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: RejectComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RejectComplaintResponse>, I>>(base?: I): RejectComplaintResponse {
+    return RejectComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RejectComplaintResponse>, I>>(object: I): RejectComplaintResponse {
+    const message = createBaseRejectComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWithdrawComplaintResponse(): WithdrawComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const WithdrawComplaintResponse: MessageFns<WithdrawComplaintResponse> = {
+  encode(message: WithdrawComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithdrawComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithdrawComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithdrawComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: WithdrawComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithdrawComplaintResponse>, I>>(base?: I): WithdrawComplaintResponse {
+    return WithdrawComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithdrawComplaintResponse>, I>>(object: I): WithdrawComplaintResponse {
+    const message = createBaseWithdrawComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReopenComplaintResponse(): ReopenComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const ReopenComplaintResponse: MessageFns<ReopenComplaintResponse> = {
+  encode(message: ReopenComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReopenComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReopenComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReopenComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: ReopenComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReopenComplaintResponse>, I>>(base?: I): ReopenComplaintResponse {
+    return ReopenComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReopenComplaintResponse>, I>>(object: I): ReopenComplaintResponse {
+    const message = createBaseReopenComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRateComplaintResponse(): RateComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const RateComplaintResponse: MessageFns<RateComplaintResponse> = {
+  encode(message: RateComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RateComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRateComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RateComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: RateComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RateComplaintResponse>, I>>(base?: I): RateComplaintResponse {
+    return RateComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RateComplaintResponse>, I>>(object: I): RateComplaintResponse {
+    const message = createBaseRateComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCommentOnComplaintResponse(): CommentOnComplaintResponse {
+  return { complaint: undefined };
+}
+
+export const CommentOnComplaintResponse: MessageFns<CommentOnComplaintResponse> = {
+  encode(message: CommentOnComplaintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentOnComplaintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentOnComplaintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommentOnComplaintResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: CommentOnComplaintResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommentOnComplaintResponse>, I>>(base?: I): CommentOnComplaintResponse {
+    return CommentOnComplaintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommentOnComplaintResponse>, I>>(object: I): CommentOnComplaintResponse {
+    const message = createBaseCommentOnComplaintResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMarkDuplicateResponse(): MarkDuplicateResponse {
+  return { complaint: undefined };
+}
+
+export const MarkDuplicateResponse: MessageFns<MarkDuplicateResponse> = {
+  encode(message: MarkDuplicateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkDuplicateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkDuplicateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkDuplicateResponse {
+    return { complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined };
+  },
+
+  toJSON(message: MarkDuplicateResponse): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MarkDuplicateResponse>, I>>(base?: I): MarkDuplicateResponse {
+    return MarkDuplicateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MarkDuplicateResponse>, I>>(object: I): MarkDuplicateResponse {
+    const message = createBaseMarkDuplicateResponse();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCategoryResponse(): GetCategoryResponse {
+  return { category: undefined };
+}
+
+export const GetCategoryResponse: MessageFns<GetCategoryResponse> = {
+  encode(message: GetCategoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.category !== undefined) {
+      Category.encode(message.category, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCategoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCategoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.category = Category.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCategoryResponse {
+    return { category: isSet(object.category) ? Category.fromJSON(object.category) : undefined };
+  },
+
+  toJSON(message: GetCategoryResponse): unknown {
+    const obj: any = {};
+    if (message.category !== undefined) {
+      obj.category = Category.toJSON(message.category);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCategoryResponse>, I>>(base?: I): GetCategoryResponse {
+    return GetCategoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCategoryResponse>, I>>(object: I): GetCategoryResponse {
+    const message = createBaseGetCategoryResponse();
+    message.category = (object.category !== undefined && object.category !== null)
+      ? Category.fromPartial(object.category)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertCategoryResponse(): UpsertCategoryResponse {
+  return { category: undefined, created: false };
+}
+
+export const UpsertCategoryResponse: MessageFns<UpsertCategoryResponse> = {
+  encode(message: UpsertCategoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.category !== undefined) {
+      Category.encode(message.category, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCategoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCategoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.category = Category.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCategoryResponse {
+    return {
+      category: isSet(object.category) ? Category.fromJSON(object.category) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: UpsertCategoryResponse): unknown {
+    const obj: any = {};
+    if (message.category !== undefined) {
+      obj.category = Category.toJSON(message.category);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCategoryResponse>, I>>(base?: I): UpsertCategoryResponse {
+    return UpsertCategoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCategoryResponse>, I>>(object: I): UpsertCategoryResponse {
+    const message = createBaseUpsertCategoryResponse();
+    message.category = (object.category !== undefined && object.category !== null)
+      ? Category.fromPartial(object.category)
+      : undefined;
+    message.created = object.created ?? false;
     return message;
   },
 };
 
 /**
  * ComplaintsService is called by the gateway. The caller context (tenant, subject, roles,
- * request id, trace context) travels in gRPC metadata, never in the request body.
+ * agency, request id, trace context) travels in gRPC metadata, never in the request body.
  */
 export type ComplaintsServiceService = typeof ComplaintsServiceService;
 export const ComplaintsServiceService = {
-  /** SubmitComplaint files a new complaint for the caller's tenant. */
+  /**
+   * SubmitComplaint files a new complaint for the caller's tenant. With an idempotency key a
+   * retry returns the complaint the first call created (`created` false).
+   */
   submitComplaint: {
     path: "/balai.complaints.v1.ComplaintsService/SubmitComplaint" as const,
     requestStream: false as const,
@@ -476,15 +4683,186 @@ export const ComplaintsServiceService = {
       Buffer.from(SubmitComplaintResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubmitComplaintResponse => SubmitComplaintResponse.decode(value),
   },
+  /**
+   * GetComplaint answers the staff view to staff of the tenant, else the public view (no
+   * reporter identity, no internal comments).
+   */
+  getComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/GetComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetComplaintRequest): Buffer => Buffer.from(GetComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetComplaintRequest => GetComplaintRequest.decode(value),
+    responseSerialize: (value: GetComplaintResponse): Buffer =>
+      Buffer.from(GetComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetComplaintResponse => GetComplaintResponse.decode(value),
+  },
+  /** The transitions of the complaint workflow; each checks role, agency, state and version. */
+  assignComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/AssignComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AssignComplaintRequest): Buffer =>
+      Buffer.from(AssignComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AssignComplaintRequest => AssignComplaintRequest.decode(value),
+    responseSerialize: (value: AssignComplaintResponse): Buffer =>
+      Buffer.from(AssignComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AssignComplaintResponse => AssignComplaintResponse.decode(value),
+  },
+  requestReassignment: {
+    path: "/balai.complaints.v1.ComplaintsService/RequestReassignment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestReassignmentRequest): Buffer =>
+      Buffer.from(RequestReassignmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestReassignmentRequest => RequestReassignmentRequest.decode(value),
+    responseSerialize: (value: RequestReassignmentResponse): Buffer =>
+      Buffer.from(RequestReassignmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestReassignmentResponse => RequestReassignmentResponse.decode(value),
+  },
+  resolveComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/ResolveComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveComplaintRequest): Buffer =>
+      Buffer.from(ResolveComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveComplaintRequest => ResolveComplaintRequest.decode(value),
+    responseSerialize: (value: ResolveComplaintResponse): Buffer =>
+      Buffer.from(ResolveComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveComplaintResponse => ResolveComplaintResponse.decode(value),
+  },
+  rejectComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/RejectComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RejectComplaintRequest): Buffer =>
+      Buffer.from(RejectComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RejectComplaintRequest => RejectComplaintRequest.decode(value),
+    responseSerialize: (value: RejectComplaintResponse): Buffer =>
+      Buffer.from(RejectComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RejectComplaintResponse => RejectComplaintResponse.decode(value),
+  },
+  withdrawComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/WithdrawComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WithdrawComplaintRequest): Buffer =>
+      Buffer.from(WithdrawComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WithdrawComplaintRequest => WithdrawComplaintRequest.decode(value),
+    responseSerialize: (value: WithdrawComplaintResponse): Buffer =>
+      Buffer.from(WithdrawComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WithdrawComplaintResponse => WithdrawComplaintResponse.decode(value),
+  },
+  reopenComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/ReopenComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReopenComplaintRequest): Buffer =>
+      Buffer.from(ReopenComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReopenComplaintRequest => ReopenComplaintRequest.decode(value),
+    responseSerialize: (value: ReopenComplaintResponse): Buffer =>
+      Buffer.from(ReopenComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReopenComplaintResponse => ReopenComplaintResponse.decode(value),
+  },
+  rateComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/RateComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RateComplaintRequest): Buffer => Buffer.from(RateComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RateComplaintRequest => RateComplaintRequest.decode(value),
+    responseSerialize: (value: RateComplaintResponse): Buffer =>
+      Buffer.from(RateComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RateComplaintResponse => RateComplaintResponse.decode(value),
+  },
+  commentOnComplaint: {
+    path: "/balai.complaints.v1.ComplaintsService/CommentOnComplaint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommentOnComplaintRequest): Buffer =>
+      Buffer.from(CommentOnComplaintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommentOnComplaintRequest => CommentOnComplaintRequest.decode(value),
+    responseSerialize: (value: CommentOnComplaintResponse): Buffer =>
+      Buffer.from(CommentOnComplaintResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CommentOnComplaintResponse => CommentOnComplaintResponse.decode(value),
+  },
+  markDuplicate: {
+    path: "/balai.complaints.v1.ComplaintsService/MarkDuplicate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MarkDuplicateRequest): Buffer => Buffer.from(MarkDuplicateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MarkDuplicateRequest => MarkDuplicateRequest.decode(value),
+    responseSerialize: (value: MarkDuplicateResponse): Buffer =>
+      Buffer.from(MarkDuplicateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MarkDuplicateResponse => MarkDuplicateResponse.decode(value),
+  },
+  /** The tenant's service catalogue; anyone may read it. */
+  listCategories: {
+    path: "/balai.complaints.v1.ComplaintsService/ListCategories" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCategoriesRequest): Buffer =>
+      Buffer.from(ListCategoriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCategoriesRequest => ListCategoriesRequest.decode(value),
+    responseSerialize: (value: ListCategoriesResponse): Buffer =>
+      Buffer.from(ListCategoriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCategoriesResponse => ListCategoriesResponse.decode(value),
+  },
+  getCategory: {
+    path: "/balai.complaints.v1.ComplaintsService/GetCategory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCategoryRequest): Buffer => Buffer.from(GetCategoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCategoryRequest => GetCategoryRequest.decode(value),
+    responseSerialize: (value: GetCategoryResponse): Buffer => Buffer.from(GetCategoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCategoryResponse => GetCategoryResponse.decode(value),
+  },
+  /** UpsertCategory creates (expected_version 0) or replaces (at expected_version) a category. */
+  upsertCategory: {
+    path: "/balai.complaints.v1.ComplaintsService/UpsertCategory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertCategoryRequest): Buffer =>
+      Buffer.from(UpsertCategoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertCategoryRequest => UpsertCategoryRequest.decode(value),
+    responseSerialize: (value: UpsertCategoryResponse): Buffer =>
+      Buffer.from(UpsertCategoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertCategoryResponse => UpsertCategoryResponse.decode(value),
+  },
 } as const;
 
 export interface ComplaintsServiceServer extends UntypedServiceImplementation {
-  /** SubmitComplaint files a new complaint for the caller's tenant. */
+  /**
+   * SubmitComplaint files a new complaint for the caller's tenant. With an idempotency key a
+   * retry returns the complaint the first call created (`created` false).
+   */
   submitComplaint: handleUnaryCall<SubmitComplaintRequest, SubmitComplaintResponse>;
+  /**
+   * GetComplaint answers the staff view to staff of the tenant, else the public view (no
+   * reporter identity, no internal comments).
+   */
+  getComplaint: handleUnaryCall<GetComplaintRequest, GetComplaintResponse>;
+  /** The transitions of the complaint workflow; each checks role, agency, state and version. */
+  assignComplaint: handleUnaryCall<AssignComplaintRequest, AssignComplaintResponse>;
+  requestReassignment: handleUnaryCall<RequestReassignmentRequest, RequestReassignmentResponse>;
+  resolveComplaint: handleUnaryCall<ResolveComplaintRequest, ResolveComplaintResponse>;
+  rejectComplaint: handleUnaryCall<RejectComplaintRequest, RejectComplaintResponse>;
+  withdrawComplaint: handleUnaryCall<WithdrawComplaintRequest, WithdrawComplaintResponse>;
+  reopenComplaint: handleUnaryCall<ReopenComplaintRequest, ReopenComplaintResponse>;
+  rateComplaint: handleUnaryCall<RateComplaintRequest, RateComplaintResponse>;
+  commentOnComplaint: handleUnaryCall<CommentOnComplaintRequest, CommentOnComplaintResponse>;
+  markDuplicate: handleUnaryCall<MarkDuplicateRequest, MarkDuplicateResponse>;
+  /** The tenant's service catalogue; anyone may read it. */
+  listCategories: handleUnaryCall<ListCategoriesRequest, ListCategoriesResponse>;
+  getCategory: handleUnaryCall<GetCategoryRequest, GetCategoryResponse>;
+  /** UpsertCategory creates (expected_version 0) or replaces (at expected_version) a category. */
+  upsertCategory: handleUnaryCall<UpsertCategoryRequest, UpsertCategoryResponse>;
 }
 
 export interface ComplaintsServiceClient extends Client {
-  /** SubmitComplaint files a new complaint for the caller's tenant. */
+  /**
+   * SubmitComplaint files a new complaint for the caller's tenant. With an idempotency key a
+   * retry returns the complaint the first call created (`created` false).
+   */
   submitComplaint(
     request: SubmitComplaintRequest,
     callback: (error: ServiceError | null, response: SubmitComplaintResponse) => void,
@@ -499,6 +4877,208 @@ export interface ComplaintsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SubmitComplaintResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetComplaint answers the staff view to staff of the tenant, else the public view (no
+   * reporter identity, no internal comments).
+   */
+  getComplaint(
+    request: GetComplaintRequest,
+    callback: (error: ServiceError | null, response: GetComplaintResponse) => void,
+  ): ClientUnaryCall;
+  getComplaint(
+    request: GetComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetComplaintResponse) => void,
+  ): ClientUnaryCall;
+  getComplaint(
+    request: GetComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetComplaintResponse) => void,
+  ): ClientUnaryCall;
+  /** The transitions of the complaint workflow; each checks role, agency, state and version. */
+  assignComplaint(
+    request: AssignComplaintRequest,
+    callback: (error: ServiceError | null, response: AssignComplaintResponse) => void,
+  ): ClientUnaryCall;
+  assignComplaint(
+    request: AssignComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AssignComplaintResponse) => void,
+  ): ClientUnaryCall;
+  assignComplaint(
+    request: AssignComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AssignComplaintResponse) => void,
+  ): ClientUnaryCall;
+  requestReassignment(
+    request: RequestReassignmentRequest,
+    callback: (error: ServiceError | null, response: RequestReassignmentResponse) => void,
+  ): ClientUnaryCall;
+  requestReassignment(
+    request: RequestReassignmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestReassignmentResponse) => void,
+  ): ClientUnaryCall;
+  requestReassignment(
+    request: RequestReassignmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestReassignmentResponse) => void,
+  ): ClientUnaryCall;
+  resolveComplaint(
+    request: ResolveComplaintRequest,
+    callback: (error: ServiceError | null, response: ResolveComplaintResponse) => void,
+  ): ClientUnaryCall;
+  resolveComplaint(
+    request: ResolveComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveComplaintResponse) => void,
+  ): ClientUnaryCall;
+  resolveComplaint(
+    request: ResolveComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rejectComplaint(
+    request: RejectComplaintRequest,
+    callback: (error: ServiceError | null, response: RejectComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rejectComplaint(
+    request: RejectComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RejectComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rejectComplaint(
+    request: RejectComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RejectComplaintResponse) => void,
+  ): ClientUnaryCall;
+  withdrawComplaint(
+    request: WithdrawComplaintRequest,
+    callback: (error: ServiceError | null, response: WithdrawComplaintResponse) => void,
+  ): ClientUnaryCall;
+  withdrawComplaint(
+    request: WithdrawComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WithdrawComplaintResponse) => void,
+  ): ClientUnaryCall;
+  withdrawComplaint(
+    request: WithdrawComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WithdrawComplaintResponse) => void,
+  ): ClientUnaryCall;
+  reopenComplaint(
+    request: ReopenComplaintRequest,
+    callback: (error: ServiceError | null, response: ReopenComplaintResponse) => void,
+  ): ClientUnaryCall;
+  reopenComplaint(
+    request: ReopenComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReopenComplaintResponse) => void,
+  ): ClientUnaryCall;
+  reopenComplaint(
+    request: ReopenComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReopenComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rateComplaint(
+    request: RateComplaintRequest,
+    callback: (error: ServiceError | null, response: RateComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rateComplaint(
+    request: RateComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RateComplaintResponse) => void,
+  ): ClientUnaryCall;
+  rateComplaint(
+    request: RateComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RateComplaintResponse) => void,
+  ): ClientUnaryCall;
+  commentOnComplaint(
+    request: CommentOnComplaintRequest,
+    callback: (error: ServiceError | null, response: CommentOnComplaintResponse) => void,
+  ): ClientUnaryCall;
+  commentOnComplaint(
+    request: CommentOnComplaintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CommentOnComplaintResponse) => void,
+  ): ClientUnaryCall;
+  commentOnComplaint(
+    request: CommentOnComplaintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CommentOnComplaintResponse) => void,
+  ): ClientUnaryCall;
+  markDuplicate(
+    request: MarkDuplicateRequest,
+    callback: (error: ServiceError | null, response: MarkDuplicateResponse) => void,
+  ): ClientUnaryCall;
+  markDuplicate(
+    request: MarkDuplicateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MarkDuplicateResponse) => void,
+  ): ClientUnaryCall;
+  markDuplicate(
+    request: MarkDuplicateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MarkDuplicateResponse) => void,
+  ): ClientUnaryCall;
+  /** The tenant's service catalogue; anyone may read it. */
+  listCategories(
+    request: ListCategoriesRequest,
+    callback: (error: ServiceError | null, response: ListCategoriesResponse) => void,
+  ): ClientUnaryCall;
+  listCategories(
+    request: ListCategoriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCategoriesResponse) => void,
+  ): ClientUnaryCall;
+  listCategories(
+    request: ListCategoriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCategoriesResponse) => void,
+  ): ClientUnaryCall;
+  getCategory(
+    request: GetCategoryRequest,
+    callback: (error: ServiceError | null, response: GetCategoryResponse) => void,
+  ): ClientUnaryCall;
+  getCategory(
+    request: GetCategoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCategoryResponse) => void,
+  ): ClientUnaryCall;
+  getCategory(
+    request: GetCategoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCategoryResponse) => void,
+  ): ClientUnaryCall;
+  /** UpsertCategory creates (expected_version 0) or replaces (at expected_version) a category. */
+  upsertCategory(
+    request: UpsertCategoryRequest,
+    callback: (error: ServiceError | null, response: UpsertCategoryResponse) => void,
+  ): ClientUnaryCall;
+  upsertCategory(
+    request: UpsertCategoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertCategoryResponse) => void,
+  ): ClientUnaryCall;
+  upsertCategory(
+    request: UpsertCategoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertCategoryResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -548,6 +5128,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import type { EventType } from '@balai/contracts';
+import { AppError, type CallContext, type ErrorDetail, newEvent, type OutboxEntry } from '@balai/platform';
+import type { ComplaintStatus, TimelineEntry, Visibility } from './complaint.schema.js';
+import type { Complaint, ComplaintChanges, ComplaintRepository } from './complaint-repository.js';
+import { type PlannedTransition, planTransition, type TransitionName } from './complaint-workflow.js';
+import { checkExpectedVersion, eventSource, requireTenant } from './use-case-support.js';
+
+export interface TransitionDeps {
+  repository: ComplaintRepository;
+  clock: () => Date;
+  /** Wakes the outbox relay after a write with events. */
+  onCommitted: () => void;
+  /** Days after its resolution or rejection within which the reporter may reopen a complaint. */
+  reopenWindowDays: number;
+}
+
+export const ratingOutcomes = ['fixed', 'partly_fixed', 'not_fixed'] as const;
+const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
+const userIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+interface Target {
+  complaintId: string;
+  expectedVersion: number;
+}
+
+/** What one transition writes besides the new state: its timeline entry and its events. */
+interface Outcome {
+  set?: ComplaintChanges;
+  visibility: Visibility;
+  note?: string;
+  details?: Record<string, string>;
+  events: Array<{ type: EventType; data: Record<string, unknown> }>;
+}
+
+function invalid(problems: ErrorDetail[]): void {
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The request is not valid', problems);
+}
+
+function textProblem(field: string, value: unknown, min: number, max: number): ErrorDetail[] {
+  const length = typeof value === 'string' ? value.trim().length : 0;
+  return length < min || length > max ? [{ field, message: `must be ${min} to ${max} characters` }] : [];
+}
+
+/**
+ * Loads the complaint in the caller's tenant, asks the workflow whether this caller may take
+ * the transition at this version, and writes the new state, one timeline entry and the events
+ * in one version-guarded single-document update. A concurrent change is STALE_VERSION.
+ */
+async function runTransition(
+  deps: TransitionDeps,
+  context: CallContext,
+  name: TransitionName,
+  target: Target,
+  decide: (complaint: Complaint, plan: PlannedTransition, now: Date) => Outcome | Promise<Outcome>,
+): Promise<Complaint> {
+  const tenantId = requireTenant(context);
+  const expectedVersion = checkExpectedVersion(target.expectedVersion);
+  const complaint =
+    typeof target.complaintId === 'string' && target.complaintId !== ''
+      ? await deps.repository.findById(tenantId, target.complaintId)
+      : null;
+  if (!complaint) throw new AppError('COMPLAINT_NOT_FOUND');
+  const plan = planTransition(name, complaint, context, expectedVersion);
+  const now = deps.clock();
+  const outcome = await decide(complaint, plan, now);
+  const version = expectedVersion + 1;
+  // Citizens are never identified on the stream; staff are, by id.
+  const actorId = plan.guard.relation === 'reporter' ? '' : (context.subject ?? '');
+  const entry: TimelineEntry = {
+    id: randomUUID(),
+    action: name,
+    at: now,
+    actorRole: plan.actorRole,
+    actorId: context.subject ?? '',
+    visibility: outcome.visibility,
+    fromStatus: plan.from,
+    toStatus: plan.to,
+    note: outcome.note?.trim() ?? '',
+    details: outcome.details ?? {},
+  };
+  const events: OutboxEntry[] = outcome.events.map(({ type, data }) =>
+    newEvent({
+      type,
+      source: eventSource,
+      subject: complaint._id,
+      tenantId,
+      time: now,
+      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+      data: { complaintId: complaint._id, tenantId, version, actorRole: plan.actorRole, actorId, ...data } as never,
+    }),
+  );
+  const set: ComplaintChanges = { ...outcome.set };
+  if (plan.to !== plan.from) set.status = plan.to;
+  const result = await deps.repository.update(tenantId, complaint._id, expectedVersion, {
+    set,
+    timeline: [entry],
+    events,
+    at: now,
+  });
+  if (result.outcome === 'not_found') throw new AppError('COMPLAINT_NOT_FOUND');
+  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  deps.onCommitted();
+  return result.complaint;
+}
+
+/** Officer or supervisor of the responsible agency, or a tenant admin, routes it to an agency (and officer). */
+export async function assignComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { agencyId: string; officerId?: string; note?: string },
+): Promise<Complaint> {
+  invalid([
+    ...(agencyIdPattern.test(String(input.agencyId))
+      ? []
+      : [{ field: '/agencyId', message: 'must be an agency id such as dpupr' }]),
+    ...(input.officerId && !userIdPattern.test(input.officerId)
+      ? [{ field: '/officerId', message: 'is not a user id' }]
+      : []),
+    ...textProblem('/note', input.note ?? '', 0, 2000),
+  ]);
+  return runTransition(deps, context, 'assign', input, (complaint, _plan, now) => ({
+    set: { agencyId: input.agencyId, assignedOfficerId: input.officerId ?? '', assignedAt: now },
+    visibility: 'public',
+    note: input.note ?? '',
+    details: { agencyId: input.agencyId, ...(input.officerId ? { officerId: input.officerId } : {}) },
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.assigned.v1',
+        data: {
+          agencyId: input.agencyId,
+          officerId: input.officerId ?? '',
+          previousAgencyId: complaint.agencyId,
+          assignedAt: now,
+        },
+      },
+    ],
+  }));
+}
+
+/** The assigned officer asks for it to go elsewhere; a supervisor or admin then reassigns it. */
+export async function requestReassignment(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { reason: string },
+): Promise<Complaint> {
+  invalid(textProblem('/reason', input.reason, 3, 2000));
+  return runTransition(deps, context, 'request_reassignment', input, (complaint, _plan, now) => ({
+    visibility: 'internal',
+    note: input.reason,
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.reassignment_requested.v1',
+        data: { agencyId: complaint.agencyId, officerId: context.subject ?? '', requestedAt: now },
+      },
+    ],
+  }));
+}
+
+export async function resolveComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { note: string; partial?: boolean },
+): Promise<Complaint> {
+  invalid(textProblem('/note', input.note, 3, 4000));
+  const partial = Boolean(input.partial);
+  return runTransition(deps, context, 'resolve', input, (complaint, _plan, now) => ({
+    set: { resolution: { note: input.note.trim(), partial, at: now } },
+    visibility: 'public',
+    note: input.note,
+    details: partial ? { partial: 'true' } : ({} as Record<string, string>),
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.resolved.v1',
+        data: { agencyId: complaint.agencyId, partial, resolvedAt: now },
+      },
+    ],
+  }));
+}
+
+export async function rejectComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { reason: string },
+): Promise<Complaint> {
+  invalid(textProblem('/reason', input.reason, 3, 2000));
+  return runTransition(deps, context, 'reject', input, (complaint, _plan, now) => ({
+    set: { rejection: { reason: input.reason.trim(), at: now } },
+    visibility: 'public',
+    note: input.reason,
+    events: [
+      { type: 'id.balai.complaints.complaint.rejected.v1', data: { agencyId: complaint.agencyId, rejectedAt: now } },
+    ],
+  }));
+}
+
+/** The reporter withdraws it before anyone took it up; it is cancelled. */
+export async function withdrawComplaint(deps: TransitionDeps, context: CallContext, input: Target): Promise<Complaint> {
+  return runTransition(deps, context, 'withdraw', input, (_complaint, _plan, now) => ({
+    visibility: 'public',
+    events: [{ type: 'id.balai.complaints.complaint.withdrawn.v1', data: { withdrawnAt: now } }],
+  }));
+}
+
+/** The reporter reopens a resolved or rejected complaint within the tenant's window. */
+export async function reopenComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { reason: string },
+): Promise<Complaint> {
+  invalid(textProblem('/reason', input.reason, 3, 2000));
+  return runTransition(deps, context, 'reopen', input, (complaint, plan, now) => {
+    const outcomeAt = complaint.resolution?.at ?? complaint.rejection?.at ?? complaint.updatedAt;
+    if (now.getTime() - new Date(outcomeAt).getTime() > deps.reopenWindowDays * 86_400_000) {
+      throw new AppError('REOPEN_WINDOW_EXPIRED', `Complaints can be reopened within ${deps.reopenWindowDays} days`);
+    }
+    return {
+      set: { resolution: null, rejection: null },
+      visibility: 'public',
+      note: input.reason,
+      events: [
+        {
+          type: 'id.balai.complaints.complaint.reopened.v1',
+          data: { fromStatus: plan.from, toStatus: plan.to, reopenedAt: now },
+        },
+      ],
+    };
+  });
+}
+
+/** The reporter rates the outcome of a resolved complaint, which closes it. */
+export async function rateComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { score: number; outcome: string },
+): Promise<Complaint> {
+  const problems: ErrorDetail[] = [];
+  if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) {
+    problems.push({ field: '/score', message: 'must be a whole number from 1 to 5' });
+  }
+  if (!(ratingOutcomes as readonly string[]).includes(input.outcome)) {
+    problems.push({ field: '/outcome', message: `must be one of ${ratingOutcomes.join(', ')}` });
+  }
+  invalid(problems);
+  return runTransition(deps, context, 'rate', input, (complaint, _plan, now) => ({
+    set: { rating: { score: input.score, outcome: input.outcome, at: now } },
+    visibility: 'public',
+    details: { score: String(input.score), outcome: input.outcome },
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.rated.v1',
+        data: { agencyId: complaint.agencyId, score: input.score, outcome: input.outcome, ratedAt: now },
+      },
+      {
+        type: 'id.balai.complaints.complaint.closed.v1',
+        data: { agencyId: complaint.agencyId, cause: 'rated', closedAt: now },
+      },
+    ],
+  }));
+}
+
+/** A public comment (reporter or staff) or an internal one (staff only), in any open state. */
+export async function commentOnComplaint(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { text: string; visibility: string },
+): Promise<Complaint> {
+  invalid([
+    ...textProblem('/text', input.text, 1, 4000),
+    ...(input.visibility === 'public' || input.visibility === 'internal'
+      ? []
+      : [{ field: '/visibility', message: 'must be public or internal' }]),
+  ]);
+  const visibility = input.visibility as Visibility;
+  return runTransition(deps, context, 'comment', input, (_complaint, plan, now) => {
+    if (visibility === 'internal' && plan.guard.relation === 'reporter') {
+      throw new AppError('FORBIDDEN', 'Only staff write internal comments');
+    }
+    return {
+      visibility,
+      note: input.text,
+      events: [{ type: 'id.balai.complaints.complaint.commented.v1', data: { visibility, commentedAt: now } }],
+    };
+  });
+}
+
+const notDuplicable: readonly ComplaintStatus[] = ['duplicate', 'cancelled'];
+
+/**
+ * Staff of the responsible agency mark a complaint as a duplicate of another open one of the
+ * tenant. The duplicate's write (state, link, event) is version-guarded; the original then
+ * records the back link. No transaction joins the two: a crash in between leaves the link on
+ * the duplicate only, which its event and timeline still record.
+ */
+export async function markDuplicate(
+  deps: TransitionDeps,
+  context: CallContext,
+  input: Target & { duplicateOfId: string },
+): Promise<Complaint> {
+  const tenantId = requireTenant(context);
+  invalid(
+    typeof input.duplicateOfId === 'string' && input.duplicateOfId !== '' && input.duplicateOfId !== input.complaintId
+      ? []
+      : [{ field: '/duplicateOfId', message: 'must be the id of another complaint' }],
+  );
+  let originalStatus: ComplaintStatus = 'submitted';
+  const duplicate = await runTransition(deps, context, 'mark_duplicate', input, async (_complaint, _plan, now) => {
+    const original = await deps.repository.findById(tenantId, input.duplicateOfId);
+    if (!original) throw new AppError('COMPLAINT_NOT_FOUND', 'The original complaint does not exist');
+    originalStatus = original.status;
+    if (notDuplicable.includes(original.status)) {
+      throw new AppError('TRANSITION_NOT_ALLOWED', `A ${original.status} complaint cannot be the original`);
+    }
+    return {
+      set: { duplicateOfId: original._id },
+      visibility: 'public',
+      details: { duplicateOfId: original._id },
+      events: [
+        {
+          type: 'id.balai.complaints.complaint.marked_duplicate.v1',
+          data: { duplicateOfId: original._id, markedAt: now },
+        },
+      ],
+    };
+  });
+  const at = deps.clock();
+  await deps.repository.linkDuplicate(tenantId, input.duplicateOfId, duplicate._id, {
+    id: randomUUID(),
+    action: 'duplicate_linked',
+    at,
+    actorRole: duplicate.timeline.at(-1)?.actorRole ?? '',
+    actorId: context.subject ?? '',
+    visibility: 'public',
+    fromStatus: originalStatus,
+    toStatus: originalStatus,
+    note: '',
+    details: { duplicateId: duplicate._id },
+  });
+  return duplicate;
+}

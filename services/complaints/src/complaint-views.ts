@@ -1,0 +1,62 @@
+import { AppError, type CallContext } from '@balai/platform';
+import type { TimelineEntry } from './complaint.schema.js';
+import type { Complaint, ComplaintRepository } from './complaint-repository.js';
+import { isStaff, requireTenant } from './use-case-support.js';
+
+export type ViewKind = 'staff' | 'public';
+
+/** A complaint as one caller may see it. */
+export interface ComplaintView {
+  kind: ViewKind;
+  complaint: Complaint;
+  overdue: boolean;
+}
+
+/** Actions whose note is written for the public; other notes (assignment, reassignment) are internal. */
+const publicNoteActions = new Set(['resolve', 'reject', 'reopen', 'comment']);
+const openStatuses = new Set(['submitted', 'in_progress']);
+
+function publicEntry(entry: TimelineEntry): TimelineEntry {
+  const { officerId: _officer, ...details } = entry.details ?? {};
+  return { ...entry, actorId: '', note: publicNoteActions.has(entry.action) ? entry.note : '', details };
+}
+
+/**
+ * Staff of the tenant see everything. Everyone else sees the public view: no reporter identity
+ * (the reporter sees their own id), no officer ids, no internal entries or notes, no counter
+ * reference. Overdue: still open past the SLA deadline, as of `now`.
+ */
+export function viewFor(complaint: Complaint, context: CallContext, now: Date): ComplaintView {
+  const overdue =
+    openStatuses.has(complaint.status) && complaint.slaDueAt !== undefined && now > new Date(complaint.slaDueAt);
+  if (isStaff(context)) return { kind: 'staff', complaint, overdue };
+  const isReporter = context.subject !== undefined && context.subject === complaint.reporterId;
+  return {
+    kind: 'public',
+    overdue,
+    complaint: {
+      ...complaint,
+      reporterId: isReporter ? complaint.reporterId : '',
+      filedByOfficerId: '',
+      citizenReference: '',
+      assignedOfficerId: '',
+      requestHash: '',
+      timeline: (complaint.timeline ?? []).filter((entry) => entry.visibility === 'public').map(publicEntry),
+    },
+  };
+}
+
+/** GetComplaint: one complaint of the caller's tenant, in the view the caller may see. */
+export async function getComplaint(
+  deps: { repository: Pick<ComplaintRepository, 'findById'>; clock: () => Date },
+  context: CallContext,
+  complaintId: string,
+): Promise<ComplaintView> {
+  const tenantId = requireTenant(context);
+  const complaint =
+    typeof complaintId === 'string' && complaintId !== ''
+      ? await deps.repository.findById(tenantId, complaintId)
+      : null;
+  if (!complaint) throw new AppError('COMPLAINT_NOT_FOUND');
+  return viewFor(complaint, context, deps.clock());
+}

@@ -1,0 +1,394 @@
+import type { CallContext } from '@balai/platform';
+import { describe, expect, it, vi } from 'vitest';
+import type { ComplaintStatus } from './complaint.schema.js';
+import type { Complaint, ComplaintRepository } from './complaint-repository.js';
+import { aComplaint, callers, submittedAt } from './complaint-test-factories.fixture.js';
+import {
+  assignComplaint,
+  commentOnComplaint,
+  markDuplicate,
+  rateComplaint,
+  rejectComplaint,
+  reopenComplaint,
+  requestReassignment,
+  resolveComplaint,
+  withdrawComplaint,
+} from './complaint-transitions.js';
+import { complaintWorkflow, planTransition, type TransitionName } from './complaint-workflow.js';
+
+type CallerName = keyof typeof callers;
+const allCallers = Object.keys(callers) as CallerName[];
+
+/** A complaint in a state each transition can start from, held by officer-1 of dpupr. */
+const startState: Record<TransitionName, Partial<Complaint>> = {
+  assign: { status: 'submitted' },
+  request_reassignment: { status: 'in_progress', assignedOfficerId: 'officer-1', assignedAt: submittedAt },
+  resolve: { status: 'in_progress', assignedOfficerId: 'officer-1', assignedAt: submittedAt },
+  reject: { status: 'submitted' },
+  withdraw: { status: 'submitted' },
+  reopen: {
+    status: 'resolved',
+    assignedAt: submittedAt,
+    resolution: { note: 'done', partial: false, at: submittedAt },
+  },
+  rate: { status: 'resolved', resolution: { note: 'done', partial: false, at: submittedAt } },
+  comment: { status: 'in_progress' },
+  mark_duplicate: { status: 'submitted' },
+};
+
+/** Who may take each transition on that complaint: written out by hand, not derived from the table. */
+const allowed: Record<TransitionName, CallerName[]> = {
+  assign: ['officer', 'supervisor', 'tenantAdmin'],
+  request_reassignment: ['officer'],
+  resolve: ['officer', 'supervisor'],
+  reject: ['officer', 'supervisor'],
+  withdraw: ['reporter'],
+  reopen: ['reporter'],
+  rate: ['reporter'],
+  comment: ['reporter', 'officer', 'supervisor', 'tenantAdmin'],
+  mark_duplicate: ['officer', 'supervisor'],
+};
+
+const transitions = Object.keys(complaintWorkflow) as TransitionName[];
+
+describe('complaint workflow: who may take which transition', () => {
+  const cases = transitions.flatMap((name) => allCallers.map((caller) => [name, caller] as const));
+  it.each(cases)('%s by %s', (name, caller) => {
+    const complaint = aComplaint(startState[name]);
+    const context: CallContext = callers[caller];
+    const attempt = () => planTransition(name, complaint, context, complaint.version);
+    if (allowed[name].includes(caller)) expect(attempt).not.toThrow();
+    else
+      expect(attempt).toThrow(
+        expect.objectContaining({ code: caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' }),
+      );
+  });
+});
+
+describe('complaint workflow: state rules', () => {
+  const statuses: ComplaintStatus[] = [
+    'submitted',
+    'in_progress',
+    'resolved',
+    'closed',
+    'rejected',
+    'duplicate',
+    'cancelled',
+  ];
+  /** A caller every guard of the transition lets through, whatever the state. */
+  const everyone: CallContext = {
+    tenantId: '36.73',
+    requestId: 'r',
+    subject: 'officer-1',
+    roles: ['citizen', 'officer', 'supervisor', 'tenant_admin'],
+    agencyId: 'dpupr',
+  };
+  const startable: Record<TransitionName, ComplaintStatus[]> = {
+    assign: ['submitted', 'in_progress'],
+    request_reassignment: ['in_progress'],
+    resolve: ['in_progress'],
+    reject: ['submitted', 'in_progress'],
+    withdraw: ['submitted'],
+    reopen: ['resolved', 'rejected'],
+    rate: ['resolved'],
+    comment: ['submitted', 'in_progress', 'resolved'],
+    mark_duplicate: ['submitted', 'in_progress'],
+  };
+  const cases = transitions.flatMap((name) => statuses.map((status) => [name, status] as const));
+  it.each(cases)('%s from %s', (name, status) => {
+    const complaint = aComplaint({ status, reporterId: 'officer-1', assignedOfficerId: 'officer-1' });
+    const attempt = () => planTransition(name, complaint, everyone, 1);
+    if (startable[name].includes(status)) expect(attempt).not.toThrow();
+    else expect(attempt).toThrow(expect.objectContaining({ code: 'TRANSITION_NOT_ALLOWED' }));
+  });
+
+  it('should let a duplicate take no step at all', () => {
+    const complaint = aComplaint({ status: 'duplicate', reporterId: 'officer-1', assignedOfficerId: 'officer-1' });
+    for (const name of transitions) {
+      expect(() => planTransition(name, complaint, everyone, 1)).toThrow(
+        expect.objectContaining({ code: 'TRANSITION_NOT_ALLOWED' }),
+      );
+    }
+  });
+
+  it('should refuse a stale version before looking at the state', () => {
+    const complaint = aComplaint({ status: 'closed', version: 4 });
+    expect(() => planTransition('assign', complaint, callers.officer, 3)).toThrow(
+      expect.objectContaining({ code: 'STALE_VERSION' }),
+    );
+  });
+
+  it('should reopen to in_progress when it had been assigned, else to submitted', () => {
+    const assigned = aComplaint({ status: 'resolved', assignedAt: submittedAt });
+    expect(planTransition('reopen', assigned, callers.reporter, 1).to).toBe('in_progress');
+    expect(planTransition('reopen', aComplaint({ status: 'rejected' }), callers.reporter, 1).to).toBe('submitted');
+  });
+});
+
+function harness(complaint: Complaint, now = new Date(submittedAt.getTime() + 3_600_000)) {
+  const documents = new Map<string, Complaint>([[complaint._id, complaint]]);
+  const writes: Array<{ id: string; expectedVersion: number; change: Record<string, unknown> }> = [];
+  const repository = {
+    findById: vi.fn(async (tenantId: string, id: string) => {
+      const found = documents.get(id);
+      return found && found.tenantId === tenantId ? found : null;
+    }),
+    update: vi.fn(async (_tenant: string, id: string, expectedVersion: number, change: Record<string, unknown>) => {
+      const current = documents.get(id);
+      if (!current) return { outcome: 'not_found' };
+      if (current.version !== expectedVersion) return { outcome: 'stale' };
+      const { set, timeline } = change as { set: Partial<Complaint>; timeline: Complaint['timeline'] };
+      const next = { ...current, ...set, version: current.version + 1, timeline: [...current.timeline, ...timeline] };
+      documents.set(id, next);
+      writes.push({ id, expectedVersion, change });
+      return { outcome: 'updated', complaint: next };
+    }),
+    linkDuplicate: vi.fn(async () => {}),
+  };
+  const deps = {
+    repository: repository as unknown as ComplaintRepository,
+    clock: () => now,
+    onCommitted: vi.fn(),
+    reopenWindowDays: 14,
+  };
+  return { deps, repository, writes, documents };
+}
+
+type Written = { events: Array<{ type: string; data: Record<string, unknown> }>; timeline: Complaint['timeline'] };
+const eventsOf = (write: { change: Record<string, unknown> } | undefined) =>
+  ((write?.change ?? {}) as unknown as Written).events;
+
+describe('complaint transitions', () => {
+  it('should assign to an agency and officer, with a public timeline entry and an assigned event without personal data', async () => {
+    const { deps, writes } = harness(aComplaint());
+    const complaint = await assignComplaint(deps, callers.officer, {
+      complaintId: 'c-1',
+      expectedVersion: 1,
+      agencyId: 'dpupr',
+      officerId: 'officer-1',
+    });
+    expect(complaint).toMatchObject({ status: 'in_progress', assignedOfficerId: 'officer-1', version: 2 });
+    expect(complaint.timeline.at(-1)).toMatchObject({
+      action: 'assign',
+      actorRole: 'officer',
+      actorId: 'officer-1',
+      visibility: 'public',
+      fromStatus: 'submitted',
+      toStatus: 'in_progress',
+    });
+    expect(eventsOf(writes[0])).toEqual([
+      expect.objectContaining({
+        type: 'id.balai.complaints.complaint.assigned.v1',
+        data: expect.objectContaining({
+          complaintId: 'c-1',
+          version: 2,
+          agencyId: 'dpupr',
+          officerId: 'officer-1',
+          actorRole: 'officer',
+        }),
+      }),
+    ]);
+    expect(deps.onCommitted).toHaveBeenCalledTimes(1);
+  });
+
+  it('should refuse an officer of another agency and write nothing', async () => {
+    const { deps, writes } = harness(aComplaint());
+    await expect(
+      assignComplaint(deps, callers.otherAgencyOfficer, { complaintId: 'c-1', expectedVersion: 1, agencyId: 'dlh' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(writes).toHaveLength(0);
+  });
+
+  it("should not find another tenant's complaint", async () => {
+    const { deps } = harness(aComplaint());
+    await expect(
+      assignComplaint(
+        deps,
+        { ...callers.officer, tenantId: '36.71' },
+        { complaintId: 'c-1', expectedVersion: 1, agencyId: 'dpupr' },
+      ),
+    ).rejects.toMatchObject({ code: 'COMPLAINT_NOT_FOUND' });
+  });
+
+  it('should answer STALE_VERSION when the version changed between read and write', async () => {
+    const { deps, repository } = harness(aComplaint());
+    repository.update.mockResolvedValueOnce({ outcome: 'stale' });
+    await expect(
+      assignComplaint(deps, callers.officer, { complaintId: 'c-1', expectedVersion: 1, agencyId: 'dpupr' }),
+    ).rejects.toMatchObject({ code: 'STALE_VERSION' });
+  });
+
+  it('should resolve partly with a public note, and the reporter rate it, which closes it with two events', async () => {
+    const { deps, writes } = harness(aComplaint({ status: 'in_progress', assignedAt: submittedAt }));
+    await resolveComplaint(deps, callers.officer, {
+      complaintId: 'c-1',
+      expectedVersion: 1,
+      note: 'Sudah ditambal',
+      partial: true,
+    });
+    const closed = await rateComplaint(deps, callers.reporter, {
+      complaintId: 'c-1',
+      expectedVersion: 2,
+      score: 4,
+      outcome: 'partly_fixed',
+    });
+    expect(closed).toMatchObject({
+      status: 'closed',
+      rating: { score: 4, outcome: 'partly_fixed' },
+      resolution: { partial: true },
+    });
+    expect(eventsOf(writes[1]).map((event) => event.type)).toEqual([
+      'id.balai.complaints.complaint.rated.v1',
+      'id.balai.complaints.complaint.closed.v1',
+    ]);
+    // The reporter is not identified on the stream; the note is not on it either.
+    expect(JSON.stringify(writes.map(eventsOf))).not.toContain('citizen-1');
+    expect(JSON.stringify(writes.map(eventsOf))).not.toContain('ditambal');
+  });
+
+  it.each([
+    [0, 'VALIDATION_FAILED'],
+    [6, 'VALIDATION_FAILED'],
+  ])('should refuse a score of %i', async (score, code) => {
+    const { deps } = harness(aComplaint({ status: 'resolved' }));
+    await expect(
+      rateComplaint(deps, callers.reporter, { complaintId: 'c-1', expectedVersion: 1, score, outcome: 'fixed' }),
+    ).rejects.toMatchObject({ code });
+  });
+
+  it('should let the reporter withdraw before assignment only', async () => {
+    const { deps } = harness(aComplaint());
+    expect(await withdrawComplaint(deps, callers.reporter, { complaintId: 'c-1', expectedVersion: 1 })).toMatchObject({
+      status: 'cancelled',
+    });
+    const assigned = harness(aComplaint({ status: 'in_progress' }));
+    await expect(
+      withdrawComplaint(assigned.deps, callers.reporter, { complaintId: 'c-1', expectedVersion: 1 }),
+    ).rejects.toMatchObject({
+      code: 'TRANSITION_NOT_ALLOWED',
+    });
+  });
+
+  it('should reopen within the window and refuse after it', async () => {
+    const resolvedAt = submittedAt;
+    const within = harness(
+      aComplaint({ status: 'resolved', resolution: { note: 'ok', partial: false, at: resolvedAt } }),
+      new Date(resolvedAt.getTime() + 14 * 86_400_000),
+    );
+    expect(
+      await reopenComplaint(within.deps, callers.reporter, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        reason: 'Masih berlubang',
+      }),
+    ).toMatchObject({ status: 'submitted', resolution: null });
+    const late = harness(
+      aComplaint({ status: 'rejected', rejection: { reason: 'no', at: resolvedAt } }),
+      new Date(resolvedAt.getTime() + 14 * 86_400_000 + 1),
+    );
+    await expect(
+      reopenComplaint(late.deps, callers.reporter, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        reason: 'Masih berlubang',
+      }),
+    ).rejects.toMatchObject({
+      code: 'REOPEN_WINDOW_EXPIRED',
+    });
+  });
+
+  it('should keep internal comments to staff, and allow public ones from the reporter', async () => {
+    const { deps, writes } = harness(aComplaint({ status: 'in_progress' }));
+    await expect(
+      commentOnComplaint(deps, callers.reporter, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        text: 'rahasia',
+        visibility: 'internal',
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      commentOnComplaint(deps, callers.otherCitizen, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        text: 'halo',
+        visibility: 'public',
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await commentOnComplaint(deps, callers.reporter, {
+      complaintId: 'c-1',
+      expectedVersion: 1,
+      text: 'Terima kasih',
+      visibility: 'public',
+    });
+    const commented = await commentOnComplaint(deps, callers.officer, {
+      complaintId: 'c-1',
+      expectedVersion: 2,
+      text: 'Cek lokasi besok',
+      visibility: 'internal',
+    });
+    expect(commented.status).toBe('in_progress');
+    expect(commented.timeline.map((entry) => entry.visibility)).toEqual(['public', 'internal']);
+    expect(JSON.stringify(writes.map(eventsOf))).not.toContain('Cek lokasi');
+  });
+
+  it('should let only the assigned officer ask for reassignment, as an internal entry', async () => {
+    const { deps } = harness(aComplaint({ status: 'in_progress', assignedOfficerId: 'officer-1' }));
+    await expect(
+      requestReassignment(deps, callers.supervisor, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        reason: 'Bukan wewenang kami',
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const requested = await requestReassignment(deps, callers.officer, {
+      complaintId: 'c-1',
+      expectedVersion: 1,
+      reason: 'Bukan wewenang kami',
+    });
+    expect(requested).toMatchObject({ status: 'in_progress', version: 2 });
+    expect(requested.timeline.at(-1)?.visibility).toBe('internal');
+  });
+
+  it('should reject with a public reason', async () => {
+    const { deps } = harness(aComplaint());
+    expect(
+      await rejectComplaint(deps, callers.supervisor, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        reason: 'Bukan aset pemerintah kota',
+      }),
+    ).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'Bukan aset pemerintah kota' },
+    });
+  });
+
+  it('should mark a duplicate, link the original back, and refuse a missing or closed original', async () => {
+    const { deps, documents, repository } = harness(aComplaint({ _id: 'c-2' }));
+    documents.set('c-1', aComplaint({ _id: 'c-1', status: 'in_progress' }));
+    const duplicate = await markDuplicate(deps, callers.officer, {
+      complaintId: 'c-2',
+      expectedVersion: 1,
+      duplicateOfId: 'c-1',
+    });
+    expect(duplicate).toMatchObject({ status: 'duplicate', duplicateOfId: 'c-1' });
+    expect(repository.linkDuplicate).toHaveBeenCalledWith(
+      '36.73',
+      'c-1',
+      'c-2',
+      expect.objectContaining({ action: 'duplicate_linked' }),
+    );
+
+    documents.set('c-3', aComplaint({ _id: 'c-3' }));
+    await expect(
+      markDuplicate(deps, callers.officer, { complaintId: 'c-3', expectedVersion: 1, duplicateOfId: 'c-404' }),
+    ).rejects.toMatchObject({ code: 'COMPLAINT_NOT_FOUND' });
+    await expect(
+      markDuplicate(deps, callers.officer, { complaintId: 'c-3', expectedVersion: 1, duplicateOfId: 'c-2' }),
+    ).rejects.toMatchObject({ code: 'TRANSITION_NOT_ALLOWED' });
+    await expect(
+      markDuplicate(deps, callers.officer, { complaintId: 'c-3', expectedVersion: 1, duplicateOfId: 'c-3' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

@@ -1,0 +1,96 @@
+import { complaintsV1 } from '@balai/contracts';
+import { callUnary } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { callerContext } from '../caller-context.js';
+import type { Upstreams } from '../upstreams.js';
+import '../upstream-errors.js';
+import { CategoryBody, CategorySchema, toCategoryJson } from './complaint-schemas.js';
+import { ProblemSchema, TenantHeader } from './schemas.js';
+
+const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+const CodeParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9]+([._-][a-z0-9]+)*$', maxLength: 64 }) });
+
+/** The tenant's service catalogue: public to read, managed by its admins. */
+export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
+  const complaints = upstreams.complaints;
+
+  app.get(
+    '/v1/complaint-categories',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: "The tenant's complaint categories (service catalogue)",
+        tags: ['complaint categories'],
+        headers: TenantHeader,
+        querystring: Type.Object(
+          { includeInactive: Type.Optional(Type.Boolean({ description: 'Admins only' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }), ...problems },
+      },
+    },
+    async (request) => {
+      const { categories } = await callUnary(
+        complaints.listCategories.bind(complaints),
+        { includeInactive: request.query.includeInactive ?? false },
+        callerContext(request),
+        upstreams.deadlineMs,
+      );
+      return { categories: categories.map(toCategoryJson) };
+    },
+  );
+
+  app.get(
+    '/v1/complaint-categories/:code',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'One complaint category with its attributes',
+        tags: ['complaint categories'],
+        headers: TenantHeader,
+        params: CodeParams,
+        response: { 200: CategorySchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { category } = await callUnary(
+        complaints.getCategory.bind(complaints),
+        { code: request.params.code },
+        callerContext(request),
+        upstreams.deadlineMs,
+      );
+      return toCategoryJson(category);
+    },
+  );
+
+  app.put(
+    '/v1/complaint-categories/:code',
+    {
+      config: { access: { roles: ['tenant_admin', 'platform_admin'] } },
+      schema: {
+        summary: 'Create (expectedVersion 0) or replace a complaint category',
+        tags: ['complaint categories'],
+        headers: TenantHeader,
+        params: CodeParams,
+        body: CategoryBody,
+        response: { 200: CategorySchema, 201: CategorySchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { expectedVersion, names, ...rest } = request.body;
+      const { category, created } = await callUnary(
+        complaints.upsertCategory.bind(complaints),
+        complaintsV1.UpsertCategoryRequest.fromPartial({
+          code: request.params.code,
+          expectedVersion,
+          category: { ...rest, nameId: names.id, nameEn: names.en, active: rest.active ?? true },
+        }),
+        callerContext(request),
+        upstreams.deadlineMs,
+      );
+      reply.status(created ? 201 : 200);
+      return toCategoryJson(category);
+    },
+  );
+};

@@ -1,0 +1,179 @@
+import type { complaintsV1 } from '@balai/contracts';
+import Type from 'typebox';
+
+const iso = (date: Date | undefined) => (date ?? new Date(0)).toISOString();
+const orNull = (value: string) => (value === '' ? null : value);
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const AttributeValueSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+    values: Type.Array(Type.String({ maxLength: 4000 }), { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const TimelineEntrySchema = Type.Object({
+  id: Type.String(),
+  action: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  actorRole: Type.String(),
+  actorId: NullableString,
+  visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')]),
+  fromStatus: NullableString,
+  toStatus: Type.String(),
+  note: NullableString,
+  details: Type.Record(Type.String(), Type.String()),
+});
+
+export const ComplaintSchema = Type.Object(
+  {
+    id: Type.String(),
+    tenantId: Type.String(),
+    categoryCode: Type.String(),
+    categoryVersion: Type.Integer(),
+    description: Type.String(),
+    latitude: Type.Number(),
+    longitude: Type.Number(),
+    address: NullableString,
+    mediaUrls: Type.Array(Type.String()),
+    attributes: Type.Array(AttributeValueSchema),
+    anonymous: Type.Boolean(),
+    status: Type.String(),
+    version: Type.Integer(),
+    view: Type.Union([Type.Literal('staff'), Type.Literal('public')], {
+      description: 'staff: everything; public: no reporter identity (unless yours), no internal entries',
+    }),
+    reporterId: NullableString,
+    filedByOfficerId: NullableString,
+    citizenReference: NullableString,
+    agencyId: Type.String(),
+    assignedOfficerId: NullableString,
+    submittedAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    slaDueAt: Type.String({ format: 'date-time' }),
+    overdue: Type.Boolean(),
+    resolution: Type.Union([Type.Object({ note: Type.String(), partial: Type.Boolean() }), Type.Null()]),
+    rejectionReason: NullableString,
+    rating: Type.Union([
+      Type.Object({ score: Type.Integer(), outcome: Type.String(), ratedAt: Type.String({ format: 'date-time' }) }),
+      Type.Null(),
+    ]),
+    duplicateOfId: NullableString,
+    duplicateIds: Type.Array(Type.String()),
+    timeline: Type.Array(TimelineEntrySchema),
+  },
+  { $id: 'Complaint' },
+);
+
+export function toComplaintJson(complaint: complaintsV1.Complaint | undefined) {
+  if (!complaint) throw new Error('complaints service answered without a complaint');
+  return {
+    ...complaint,
+    view: complaint.view === 'staff' ? ('staff' as const) : ('public' as const),
+    address: orNull(complaint.address),
+    reporterId: orNull(complaint.reporterId),
+    filedByOfficerId: orNull(complaint.filedByOfficerId),
+    citizenReference: orNull(complaint.citizenReference),
+    assignedOfficerId: orNull(complaint.assignedOfficerId),
+    submittedAt: iso(complaint.submittedAt),
+    updatedAt: iso(complaint.updatedAt),
+    slaDueAt: iso(complaint.slaDueAt),
+    resolution:
+      complaint.status === 'resolved' || complaint.resolutionNote !== ''
+        ? { note: complaint.resolutionNote, partial: complaint.resolutionPartial }
+        : null,
+    rejectionReason: orNull(complaint.rejectionReason),
+    rating: complaint.rating ? { ...complaint.rating, ratedAt: iso(complaint.rating.ratedAt) } : null,
+    duplicateOfId: orNull(complaint.duplicateOfId),
+    timeline: complaint.timeline.map((entry) => ({
+      ...entry,
+      at: iso(entry.at),
+      actorId: orNull(entry.actorId),
+      visibility: entry.visibility === 'internal' ? ('internal' as const) : ('public' as const),
+      fromStatus: orNull(entry.fromStatus),
+      note: orNull(entry.note),
+    })),
+  };
+}
+
+const datatypes = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+
+const CategoryAttributeSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+    datatype: Type.Union([
+      Type.Literal('string'),
+      Type.Literal('number'),
+      Type.Literal('datetime'),
+      Type.Literal('text'),
+      Type.Literal('singlevaluelist'),
+      Type.Literal('multivaluelist'),
+    ]),
+    required: Type.Boolean(),
+    order: Type.Integer({ minimum: 0, maximum: 1000 }),
+    description: Type.String({ maxLength: 500 }),
+    values: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const categoryFields = {
+  names: Type.Object(
+    { id: Type.String({ minLength: 2, maxLength: 100 }), en: Type.String({ minLength: 2, maxLength: 100 }) },
+    { additionalProperties: false },
+  ),
+  group: Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' }),
+  keywords: Type.Array(Type.String({ minLength: 2, maxLength: 40 }), { maxItems: 30 }),
+  agencyId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', description: 'Agency (OPD) id, for example dpupr' }),
+  slaHours: Type.Integer({ minimum: 1, maximum: 8760 }),
+  anonymousAllowed: Type.Boolean(),
+  attributes: Type.Array(CategoryAttributeSchema, { maxItems: 20 }),
+  active: Type.Boolean(),
+};
+
+export const CategorySchema = Type.Object(
+  {
+    code: Type.String(),
+    tenantId: Type.String(),
+    ...categoryFields,
+    version: Type.Integer(),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ComplaintCategory' },
+);
+
+export const CategoryBody = Type.Object(
+  {
+    ...categoryFields,
+    active: Type.Optional(Type.Boolean({ default: true })),
+    expectedVersion: Type.Integer({
+      minimum: 0,
+      description: '0 creates the category; otherwise the version last read',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export function toCategoryJson(category: complaintsV1.Category | undefined) {
+  if (!category) throw new Error('complaints service answered without a category');
+  const { nameId, nameEn, updatedAt, ...rest } = category;
+  return {
+    ...rest,
+    names: { id: nameId, en: nameEn },
+    attributes: rest.attributes.map((attribute) => ({
+      ...attribute,
+      datatype: attribute.datatype as (typeof datatypes)[number],
+    })),
+    updatedAt: iso(updatedAt),
+  };
+}

@@ -1,0 +1,269 @@
+import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  signInNewCitizen,
+  signInNewStaff,
+  startComplaintsFor,
+  startGatewayFor,
+  startIdentityFor,
+  type TestIdentity,
+} from './helpers.js';
+
+/*
+ * A complaint's life through the gateway with real sign-ins: a citizen of Kota Serang files it,
+ * an officer of Dinas PUPR (the category's agency) assigns and resolves it, the citizen rates
+ * it. Idempotent retries answer 200 with the first complaint (201 only when created).
+ */
+
+const ns = testNamespace(import.meta.filename);
+const tenant = '36.73';
+
+let identity: TestIdentity;
+let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
+let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
+const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenantOfficer', string> = {
+  citizen: '',
+  officer: '',
+  otherAgencyOfficer: '',
+  otherTenantOfficer: '',
+};
+let officerId = '';
+
+beforeAll(async () => {
+  [identity, complaints] = await Promise.all([startIdentityFor(ns), startComplaintsFor(ns)]);
+  gateway = await startGatewayFor({ complaints: complaints.grpcPort }, identity);
+  tokens.citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
+  const officer = await signInNewStaff(gateway.url, identity, { roles: ['officer'], agencyId: 'dpupr' });
+  tokens.officer = officer.accessToken;
+  officerId = officer.userId;
+  tokens.otherAgencyOfficer = (
+    await signInNewStaff(gateway.url, identity, { roles: ['officer'], agencyId: 'dlh' })
+  ).accessToken;
+  tokens.otherTenantOfficer = (
+    await signInNewStaff(gateway.url, identity, { tenant: '36.71', roles: ['officer'], agencyId: 'dpupr' })
+  ).accessToken;
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([identity?.service.stop(), complaints?.stop()]);
+});
+
+interface ComplaintJson {
+  id: string;
+  status: string;
+  version: number;
+  view: string;
+  reporterId: string | null;
+  agencyId: string;
+  slaDueAt: string;
+  timeline: Array<{
+    action: string;
+    actorRole: string;
+    actorId: string | null;
+    visibility: string;
+    note: string | null;
+  }>;
+}
+
+function call(
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return fetch(`${gateway.url}${path}`, {
+    method,
+    headers: {
+      'x-balai-tenant': tenant,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+const description = 'Lubang besar di Jalan Ahmad Yani depan pasar, berbahaya untuk motor';
+const submission = {
+  categoryCode: 'roads.pothole',
+  description,
+  latitude: -6.1204,
+  longitude: 106.1503,
+  address: 'Jl. Ahmad Yani No. 12, Serang',
+  attributes: [{ code: 'road_type', values: ['city'] }],
+  mediaUrls: ['https://media.example/lubang-1.jpg'],
+};
+
+async function submit(key: string): Promise<ComplaintJson> {
+  const response = await call('POST', '/v1/complaints', tokens.citizen, submission, { 'idempotency-key': key });
+  expect(response.status).toBe(201);
+  return (await response.json()) as ComplaintJson;
+}
+
+describe('the service catalogue', () => {
+  it('should list the demo catalogue to anyone naming the tenant', async () => {
+    const response = await call('GET', '/v1/complaint-categories', null);
+    expect(response.status).toBe(200);
+    const { categories } = (await response.json()) as { categories: Array<{ code: string; agencyId: string }> };
+    expect(categories).toContainEqual(expect.objectContaining({ code: 'roads.pothole', agencyId: 'dpupr' }));
+    expect(categories.map((category) => category.code)).toEqual(
+      expect.arrayContaining(['drainage.flooding', 'waste.illegal-dumping', 'lighting.streetlight-out']),
+    );
+  });
+
+  it('should refuse a category the tenant does not have', async () => {
+    const response = await call('POST', '/v1/complaints', tokens.citizen, {
+      ...submission,
+      categoryCode: 'roads.nope',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: '/categoryCode' }] });
+  });
+});
+
+describe('a complaint from submission to rating', () => {
+  it('should be filed, assigned and resolved by the agency, rated by the citizen, and tell its story', async () => {
+    const created = await submit(`life-${Date.now()}`);
+    expect(created).toMatchObject({ status: 'submitted', version: 1, agencyId: 'dpupr' });
+    expect(Date.parse(created.slaDueAt) - Date.now()).toBeGreaterThan(71 * 3_600_000);
+
+    const assigned = await call('POST', `/v1/complaints/${created.id}/assignment`, tokens.officer, {
+      expectedVersion: 1,
+      agencyId: 'dpupr',
+      officerId,
+    });
+    expect(assigned.status).toBe(200);
+    expect(await assigned.json()).toMatchObject({ status: 'in_progress', version: 2, view: 'staff' });
+
+    const resolved = await call('POST', `/v1/complaints/${created.id}/resolution`, tokens.officer, {
+      expectedVersion: 2,
+      note: 'Lubang sudah ditambal dengan aspal baru',
+    });
+    expect(resolved.status).toBe(200);
+
+    const rated = await call('POST', `/v1/complaints/${created.id}/rating`, tokens.citizen, {
+      expectedVersion: 3,
+      score: 5,
+      outcome: 'fixed',
+    });
+    expect(rated.status).toBe(200);
+    expect(await rated.json()).toMatchObject({ status: 'closed', version: 4, rating: { score: 5, outcome: 'fixed' } });
+
+    // The public (anonymous) view: the whole story, nobody's identity.
+    const publicView = (await (await call('GET', `/v1/complaints/${created.id}`, null)).json()) as ComplaintJson;
+    expect(publicView).toMatchObject({ view: 'public', reporterId: null, status: 'closed' });
+    expect(publicView.timeline.map((entry) => [entry.action, entry.actorRole])).toEqual([
+      ['submit', 'citizen'],
+      ['assign', 'officer'],
+      ['resolve', 'officer'],
+      ['rate', 'citizen'],
+    ]);
+    expect(publicView.timeline.every((entry) => entry.actorId === null)).toBe(true);
+    // The officer sees who did what.
+    const staffView = (await (
+      await call('GET', `/v1/complaints/${created.id}`, tokens.officer)
+    ).json()) as ComplaintJson;
+    const citizenId = decodeJwt(tokens.citizen).sub;
+    expect(staffView).toMatchObject({ view: 'staff', reporterId: citizenId });
+    expect(staffView.timeline[1]?.actorId).toBe(officerId);
+
+    // Every transition is on the topic, in order, with ids and codes only.
+    const topic = `${ns.topicPrefix}balai.complaints.v1`;
+    const records = await eventually(
+      async () => {
+        const found = (await readTopicRecords({ brokers: infrastructureEndpoints().kafkaBrokers, topic })).filter(
+          (record) => record.key === created.id,
+        );
+        return found.length >= 5 ? found : undefined;
+      },
+      { what: 'the complaint events on the topic' },
+    );
+    expect(records.map((record) => record.headers.ce_type)).toEqual([
+      'id.balai.complaints.complaint.submitted.v1',
+      'id.balai.complaints.complaint.assigned.v1',
+      'id.balai.complaints.complaint.resolved.v1',
+      'id.balai.complaints.complaint.rated.v1',
+      'id.balai.complaints.complaint.closed.v1',
+    ]);
+    const values = records.map((record) => record.value ?? '').join('\n');
+    for (const personal of ['Ahmad Yani', 'ditambal', 'media.example', citizenId ?? 'no-citizen-id']) {
+      expect(values).not.toContain(personal);
+    }
+  });
+});
+
+describe('who may take a step', () => {
+  it('should refuse a citizen assigning, at the gateway', async () => {
+    const created = await submit(`roles-${Date.now()}`);
+    const response = await call('POST', `/v1/complaints/${created.id}/assignment`, tokens.citizen, {
+      expectedVersion: 1,
+      agencyId: 'dpupr',
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('should refuse an officer of another agency, in the service', async () => {
+    const created = await submit(`agency-${Date.now()}`);
+    const response = await call('POST', `/v1/complaints/${created.id}/rejection`, tokens.otherAgencyOfficer, {
+      expectedVersion: 1,
+      reason: 'Bukan urusan kami',
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it("should keep another tenant's officer out: not found in their tenant, refused when naming this one", async () => {
+    const created = await submit(`tenant-${Date.now()}`);
+    const body = { expectedVersion: 1, agencyId: 'dpupr' };
+    const own = await call('POST', `/v1/complaints/${created.id}/assignment`, tokens.otherTenantOfficer, body, {
+      'x-balai-tenant': '36.71',
+    });
+    expect(own.status).toBe(404);
+    expect(await own.json()).toMatchObject({ code: 'COMPLAINT_NOT_FOUND' });
+    const named = await call('POST', `/v1/complaints/${created.id}/assignment`, tokens.otherTenantOfficer, body);
+    expect(named.status).toBe(403);
+    expect(await named.json()).toMatchObject({ code: 'TENANT_MISMATCH' });
+  });
+});
+
+describe('retries and races', () => {
+  it('should answer a retried POST with the same Idempotency-Key with the first complaint (200)', async () => {
+    const key = `retry-${Date.now()}`;
+    const first = await submit(key);
+    const retry = await call('POST', '/v1/complaints', tokens.citizen, submission, { 'idempotency-key': key });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toMatchObject({ id: first.id, version: 1 });
+    const reused = await call(
+      'POST',
+      '/v1/complaints',
+      tokens.citizen,
+      { ...submission, latitude: -6.2 },
+      {
+        'idempotency-key': key,
+      },
+    );
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('should let one of two concurrent transitions at the same version win and answer 409 to the other', async () => {
+    const created = await submit(`race-${Date.now()}`);
+    const attempt = () =>
+      call('POST', `/v1/complaints/${created.id}/assignment`, tokens.officer, {
+        expectedVersion: 1,
+        agencyId: 'dpupr',
+      });
+    const responses = await Promise.all([attempt(), attempt()]);
+    expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
+    const conflict = responses.find((response) => response.status === 409);
+    expect(await conflict?.json()).toMatchObject({ code: 'STALE_VERSION' });
+    const current = (await (await call('GET', `/v1/complaints/${created.id}`, tokens.officer)).json()) as ComplaintJson;
+    expect(current).toMatchObject({ version: 2, status: 'in_progress' });
+    expect(current.timeline.filter((entry) => entry.action === 'assign')).toHaveLength(1);
+  });
+});
