@@ -13,6 +13,7 @@ export function startAnalytics(config: AnalyticsConfig, options: { logger?: Logg
     await views.createCollection();
     await views.syncIndexes();
     const repository = new ComplaintViewRepository(views);
+    await repository.backfillVersions();
     await consumeEvents(runtime, {
       groupId: config.KAFKA_GROUP_ID,
       streams: ['complaints'],

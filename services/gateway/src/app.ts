@@ -12,12 +12,14 @@ import { connectivityState } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import { registerAuthentication } from './authentication.js';
-import type { GatewayConfig } from './config.js';
+import { type GatewayConfig, open311Jurisdictions } from './config.js';
 import { identityKeySet } from './jwks.js';
+import { createJurisdictionResolver } from './open311/jurisdiction.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
 import { complaintRoutes } from './routes/complaint-routes.js';
+import { open311Routes } from './routes/open311-routes.js';
 import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
 import { staffRoutes } from './routes/staff-routes.js';
@@ -116,6 +118,14 @@ export async function buildGateway(
   await app.register(permitRoutes, { upstreams });
   await app.register(accountRoutes, { upstreams });
   await app.register(staffRoutes, { upstreams });
+  await app.register(open311Routes, {
+    prefix: '/open311/v2',
+    upstreams,
+    jurisdictions: createJurisdictionResolver({ jurisdictions: open311Jurisdictions(config) }),
+    publicUrl: config.PUBLIC_URL,
+    keyService: config.OIDC_ISSUER,
+    contact: config.OPEN311_CONTACT,
+  });
   return app;
 }
 

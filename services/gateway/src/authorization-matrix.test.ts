@@ -42,6 +42,9 @@ const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'PATCH /v1/staff/:id': ['tenant_admin', 'platform_admin'],
   'POST /v1/staff/:id/deactivation': ['tenant_admin', 'platform_admin'],
   'PATCH /v1/tenants/:tenantId/settings': ['tenant_admin', 'platform_admin'],
+  'GET /open311/v2/discovery.:format': 'public',
+  'GET /open311/v2/services.:format': 'public',
+  'GET /open311/v2/services/:file': 'public',
 };
 
 /** Proxied OIDC endpoints: every method fastify routes, under /oidc. */

@@ -1,5 +1,6 @@
-import { loadConfig, serviceConfigProperties } from '@balai/platform';
+import { ConfigError, loadConfig, serviceConfigProperties } from '@balai/platform';
 import Type, { type Static } from 'typebox';
+import { createJurisdictionResolver } from './open311/jurisdiction.js';
 
 const grpcTarget = (port: number) => Type.String({ default: `127.0.0.1:${port}`, pattern: '^[^\\s:]+:\\d{1,5}$' });
 
@@ -25,10 +26,38 @@ export const gatewayConfigSchema = Type.Object({
   JWKS_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   /** How long a fetched JWKS is trusted before it is fetched again. */
   JWKS_CACHE_MAX_AGE_MS: Type.Integer({ minimum: 1000, default: 600_000 }),
+  /**
+   * Open311 jurisdiction_ids that are host names, and their tenants:
+   * `serangkota.go.id=36.73,tangerangkota.go.id=36.71`. Region codes are accepted without it.
+   */
+  OPEN311_JURISDICTIONS: Type.String({ default: '' }),
+  /** Who to ask about the Open311 API, published in its discovery document. */
+  OPEN311_CONTACT: Type.String({ default: 'Balai platform operators', minLength: 1 }),
 });
 
 export type GatewayConfig = Static<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env?: Record<string, string | undefined>): GatewayConfig {
-  return loadConfig(gatewayConfigSchema, env);
+  const config = loadConfig(gatewayConfigSchema, env);
+  open311Jurisdictions(config);
+  return config;
+}
+
+/** OPEN311_JURISDICTIONS as a map, checked as the jurisdiction resolver checks it. */
+export function open311Jurisdictions(config: Pick<GatewayConfig, 'OPEN311_JURISDICTIONS'>): Record<string, string> {
+  const jurisdictions: Record<string, string> = {};
+  const fail = (problem: string) => new ConfigError([`OPEN311_JURISDICTIONS: ${problem}`]);
+  for (const entry of config.OPEN311_JURISDICTIONS.split(',')) {
+    if (entry.trim() === '') continue;
+    const [host, tenantId, ...rest] = entry.split('=').map((part) => part.trim());
+    if (!host || !tenantId || rest.length > 0) throw fail(`"${entry}" is not of the form host.name=36.73`);
+    if (host in jurisdictions) throw fail(`jurisdiction id "${host}" is configured twice`);
+    jurisdictions[host] = tenantId;
+  }
+  try {
+    createJurisdictionResolver({ jurisdictions });
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
+  return jurisdictions;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   signInNewCitizen,
   signInNewStaff,
+  startAnalyticsFor,
   startComplaintsFor,
   startGatewayFor,
   startIdentityFor,
@@ -13,7 +14,8 @@ import {
 /*
  * A complaint's life through the gateway with real sign-ins: a citizen of Kota Serang files it,
  * an officer of Dinas PUPR (the category's agency) assigns and resolves it, the citizen rates
- * it. Idempotent retries answer 200 with the first complaint (201 only when created).
+ * it, and the analytics summary follows it to closed. Idempotent retries answer 200 with the
+ * first complaint (201 only when created).
  */
 
 const ns = testNamespace(import.meta.filename);
@@ -21,9 +23,11 @@ const tenant = '36.73';
 
 let identity: TestIdentity;
 let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
+let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
 let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
-const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenantOfficer', string> = {
+const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenantOfficer' | 'analyst', string> = {
   citizen: '',
+  analyst: '',
   officer: '',
   otherAgencyOfficer: '',
   otherTenantOfficer: '',
@@ -31,8 +35,12 @@ const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenant
 let officerId = '';
 
 beforeAll(async () => {
-  [identity, complaints] = await Promise.all([startIdentityFor(ns), startComplaintsFor(ns)]);
-  gateway = await startGatewayFor({ complaints: complaints.grpcPort }, identity);
+  [identity, complaints, analytics] = await Promise.all([
+    startIdentityFor(ns),
+    startComplaintsFor(ns),
+    startAnalyticsFor(ns),
+  ]);
+  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
   tokens.citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
   const officer = await signInNewStaff(gateway.url, identity, { roles: ['officer'], agencyId: 'dpupr' });
   tokens.officer = officer.accessToken;
@@ -43,11 +51,12 @@ beforeAll(async () => {
   tokens.otherTenantOfficer = (
     await signInNewStaff(gateway.url, identity, { tenant: '36.71', roles: ['officer'], agencyId: 'dpupr' })
   ).accessToken;
+  tokens.analyst = (await signInNewStaff(gateway.url, identity, { roles: ['analyst'] })).accessToken;
 });
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([identity?.service.stop(), complaints?.stop()]);
+  await Promise.all([identity?.service.stop(), complaints?.stop(), analytics?.stop()]);
 });
 
 interface ComplaintJson {
@@ -97,6 +106,21 @@ const submission = {
   mediaUrls: ['https://media.example/lubang-1.jpg'],
 };
 
+interface SummaryJson {
+  submittedTotal: number;
+  byStatus: Array<{ status: string; count: number }>;
+}
+
+async function summary(): Promise<SummaryJson> {
+  const response = await call('GET', '/v1/analytics/complaints/summary', tokens.analyst);
+  expect(response.status).toBe(200);
+  return (await response.json()) as SummaryJson;
+}
+
+function countOf(current: SummaryJson, status: string): number {
+  return current.byStatus.find((row) => row.status === status)?.count ?? 0;
+}
+
 async function submit(key: string): Promise<ComplaintJson> {
   const response = await call('POST', '/v1/complaints', tokens.citizen, submission, { 'idempotency-key': key });
   expect(response.status).toBe(201);
@@ -126,6 +150,7 @@ describe('the service catalogue', () => {
 
 describe('a complaint from submission to rating', () => {
   it('should be filed, assigned and resolved by the agency, rated by the citizen, and tell its story', async () => {
+    const closedBefore = countOf(await summary(), 'closed');
     const created = await submit(`life-${Date.now()}`);
     expect(created).toMatchObject({ status: 'submitted', version: 1, agencyId: 'dpupr' });
     expect(Date.parse(created.slaDueAt) - Date.now()).toBeGreaterThan(71 * 3_600_000);
@@ -192,6 +217,17 @@ describe('a complaint from submission to rating', () => {
     for (const personal of ['Ahmad Yani', 'ditambal', 'media.example', citizenId ?? 'no-citizen-id']) {
       expect(values).not.toContain(personal);
     }
+
+    // Analytics agrees with the timeline and the events: the complaint counts as closed.
+    const after = await eventually(
+      async () => {
+        const current = await summary();
+        return countOf(current, 'closed') === closedBefore + 1 ? current : undefined;
+      },
+      { what: 'the closed complaint in the analytics summary', timeoutMs: 15_000 },
+    );
+    expect(after.byStatus.map((row) => row.status)).not.toContain('resolved');
+    expect(after.byStatus.reduce((total, row) => total + row.count, 0)).toBe(after.submittedTotal);
   });
 });
 

@@ -47,8 +47,10 @@ export function startAnalyticsFor(ns: TestNamespace, targets: ServiceTargets = {
 export function startGatewayFor(
   targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>,
   identity?: TestIdentity,
+  /** More gateway variables, e.g. OPEN311_JURISDICTIONS. */
+  env: Record<string, string> = {},
 ) {
-  return startGateway(loadGatewayConfig(gatewayEnv(targets, identity)));
+  return startGateway(loadGatewayConfig({ ...gatewayEnv(targets, identity), ...env }));
 }
 
 /** Identity as the e2e tests run it: in-process, its codes captured, its issuer the gateway's. */

@@ -9,6 +9,8 @@ const ComplaintSummarySchema = Type.Object({
   tenantId: Type.String(),
   submittedTotal: Type.Integer(),
   byCategory: Type.Array(Type.Object({ categoryCode: Type.String(), submitted: Type.Integer() })),
+  // Complaints by current status, following the lifecycle events.
+  byStatus: Type.Array(Type.Object({ status: Type.String(), count: Type.Integer() })),
 });
 
 export const analyticsRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {

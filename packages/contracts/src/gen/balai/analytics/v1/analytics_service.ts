@@ -30,11 +30,21 @@ export interface GetComplaintSummaryResponse {
   tenantId: string;
   submittedTotal: number;
   byCategory: CategoryCount[];
+  /**
+   * Complaints by their current status ("submitted", "in_progress", "resolved", "closed",
+   * "rejected", "duplicate", "cancelled"), following the lifecycle events; sorted by status.
+   */
+  byStatus: StatusCount[];
 }
 
 export interface CategoryCount {
   categoryCode: string;
   submitted: number;
+}
+
+export interface StatusCount {
+  status: string;
+  count: number;
 }
 
 function createBaseGetComplaintSummaryRequest(): GetComplaintSummaryRequest {
@@ -90,7 +100,7 @@ export const GetComplaintSummaryRequest: MessageFns<GetComplaintSummaryRequest> 
 };
 
 function createBaseGetComplaintSummaryResponse(): GetComplaintSummaryResponse {
-  return { tenantId: "", submittedTotal: 0, byCategory: [] };
+  return { tenantId: "", submittedTotal: 0, byCategory: [], byStatus: [] };
 }
 
 export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse> = {
@@ -103,6 +113,9 @@ export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse
     }
     for (const v of message.byCategory) {
       CategoryCount.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.byStatus) {
+      StatusCount.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -144,6 +157,14 @@ export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse
             message.byCategory.push(CategoryCount.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.byStatus.push(StatusCount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -173,6 +194,11 @@ export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse
         : globalThis.Array.isArray(object?.by_category)
         ? object.by_category.map((e: any) => CategoryCount.fromJSON(e))
         : [],
+      byStatus: globalThis.Array.isArray(object?.byStatus)
+        ? object.byStatus.map((e: any) => StatusCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_status)
+        ? object.by_status.map((e: any) => StatusCount.fromJSON(e))
+        : [],
     };
   },
 
@@ -187,6 +213,9 @@ export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse
     if (message.byCategory?.length) {
       obj.byCategory = message.byCategory.map((e) => CategoryCount.toJSON(e));
     }
+    if (message.byStatus?.length) {
+      obj.byStatus = message.byStatus.map((e) => StatusCount.toJSON(e));
+    }
     return obj;
   },
 
@@ -198,6 +227,7 @@ export const GetComplaintSummaryResponse: MessageFns<GetComplaintSummaryResponse
     message.tenantId = object.tenantId ?? "";
     message.submittedTotal = object.submittedTotal ?? 0;
     message.byCategory = object.byCategory?.map((e) => CategoryCount.fromPartial(e)) || [];
+    message.byStatus = object.byStatus?.map((e) => StatusCount.fromPartial(e)) || [];
     return message;
   },
 };
@@ -287,6 +317,91 @@ export const CategoryCount: MessageFns<CategoryCount> = {
     const message = createBaseCategoryCount();
     message.categoryCode = object.categoryCode ?? "";
     message.submitted = object.submitted ?? 0;
+    return message;
+  },
+};
+
+function createBaseStatusCount(): StatusCount {
+  return { status: "", count: 0 };
+}
+
+export const StatusCount: MessageFns<StatusCount> = {
+  encode(message: StatusCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).int32(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatusCount {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+    };
+  },
+
+  toJSON(message: StatusCount): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatusCount>, I>>(base?: I): StatusCount {
+    return StatusCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatusCount>, I>>(object: I): StatusCount {
+    const message = createBaseStatusCount();
+    message.status = object.status ?? "";
+    message.count = object.count ?? 0;
     return message;
   },
 };
