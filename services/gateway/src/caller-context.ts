@@ -15,6 +15,12 @@ export function callerContext(request: FastifyRequest): CallContext {
   if (!tenantIdPattern.test(tenantId)) {
     throw new AppError('TENANT_REQUIRED', 'X-Balai-Tenant must be a region code such as 36.73');
   }
+  return contextInTenant(request, tenantId);
+}
+
+/** The caller context for a tenant already decided (by the token, a header or a jurisdiction). */
+export function contextInTenant(request: FastifyRequest, tenantId: string): CallContext {
+  const caller = request.caller;
   const context: CallContext = { tenantId, requestId: request.id, roles: caller ? [...caller.roles] : [] };
   if (caller) context.subject = caller.subject;
   if (caller?.agencyId) context.agencyId = caller.agencyId;

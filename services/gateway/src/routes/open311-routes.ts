@@ -1,8 +1,9 @@
-import { AppError, type CallContext, callUnary, currentTraceparent, isAppError } from '@balai/platform';
+import { AppError, type CallContext, callUnary, isAppError } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { requestedTenant } from '../authentication.js';
+import { contextInTenant } from '../caller-context.js';
 import type { Jurisdiction, JurisdictionResolver } from '../open311/jurisdiction.js';
 import { type Open311Locale, toOpen311Service, toOpen311ServiceDefinition } from '../open311/open311-catalogue.js';
 import {
@@ -86,16 +87,7 @@ function open311CallContext(request: FastifyRequest, jurisdiction: Jurisdiction)
   if (caller && caller.tenantId !== jurisdiction.tenantId && !caller.roles.includes('platform_admin')) {
     throw new AppError('TENANT_MISMATCH', `The access token is for tenant ${caller.tenantId}`);
   }
-  const context: CallContext = {
-    tenantId: jurisdiction.tenantId,
-    requestId: request.id,
-    roles: caller ? [...caller.roles] : [],
-  };
-  if (caller) context.subject = caller.subject;
-  if (caller?.agencyId) context.agencyId = caller.agencyId;
-  const traceparent = currentTraceparent() ?? request.headers.traceparent;
-  if (typeof traceparent === 'string') context.traceparent = traceparent;
-  return context;
+  return contextInTenant(request, jurisdiction.tenantId);
 }
 
 function formatOf(value: string): Open311Format {
