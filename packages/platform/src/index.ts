@@ -17,6 +17,4 @@ export * from './logger.js';
 export * from './mongo.js';
 export * from './roles.js';
 export * from './runtime.js';
-export * from './telemetry/metrics.js';
-export { exportPlan, serveMetrics, serviceNameOf, stopTelemetry, type TelemetryConfig } from './telemetry/sdk.js';
-export * from './telemetry/tracing.js';
+export { currentTraceparent } from './telemetry/tracing.js';

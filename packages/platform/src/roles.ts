@@ -1,20 +1,3 @@
-/**
- * The platform's roles (ARCHITECTURE.md, "Tenancy and roles"). Tokens carry them in the `roles`
- * claim, the gateway checks them per route, services re-check what they own.
- */
-export const roles = [
-  'citizen',
-  'officer',
-  'supervisor',
-  'permit_reviewer',
-  'permit_approver',
-  'analyst',
-  'tenant_admin',
-  'platform_admin',
-] as const;
-
-export type Role = (typeof roles)[number];
-
 /** Roles held by staff of a tenant, as opposed to citizens and the platform operator. */
 export const staffRoles = [
   'officer',
@@ -24,6 +7,14 @@ export const staffRoles = [
   'analyst',
   'tenant_admin',
 ] as const;
+
+/**
+ * The platform's roles (ARCHITECTURE.md, "Tenancy and roles"). Tokens carry them in the `roles`
+ * claim, the gateway checks them per route, services re-check what they own.
+ */
+export const roles = ['citizen', ...staffRoles, 'platform_admin'] as const;
+
+export type Role = (typeof roles)[number];
 
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);

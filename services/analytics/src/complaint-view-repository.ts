@@ -28,7 +28,7 @@ export interface LifecycleChange {
 export type LifecycleOutcome = 'applied' | 'stale' | 'missing';
 
 /** The version of every complaint when it is submitted (the complaints service starts there). */
-export const submittedVersion = 1;
+const submittedVersion = 1;
 
 /** Read model of complaints; writes are idempotent so a re-delivered event changes nothing. */
 export class ComplaintViewRepository {

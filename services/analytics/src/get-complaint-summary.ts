@@ -2,7 +2,7 @@ import { AppError, type CallContext, type Role, requireRole } from '@balai/platf
 import type { ComplaintSummary, ComplaintViewRepository } from './complaint-view-repository.js';
 
 /** Who may read a tenant's complaint KPIs. */
-export const summaryReaders: readonly Role[] = ['analyst', 'supervisor', 'tenant_admin', 'platform_admin'];
+const summaryReaders: readonly Role[] = ['analyst', 'supervisor', 'tenant_admin', 'platform_admin'];
 
 /** The complaint KPIs of the caller's tenant. */
 export async function getComplaintSummary(

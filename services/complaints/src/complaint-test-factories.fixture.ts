@@ -2,6 +2,7 @@ import type { CallContext } from '@balai/platform';
 import type { Category } from './category-repository.js';
 import type { Complaint } from './complaint-repository.js';
 import { demoCategories } from './demo-categories.js';
+import { filedState } from './submit-complaint.js';
 
 /** Factories for unit tests: a category of the demo catalogue, a complaint in a given state, callers. */
 export function aCategory(code = 'roads.pothole', overrides: Partial<Category> = {}): Category {
@@ -29,18 +30,10 @@ export function aComplaint(overrides: Partial<Complaint> = {}): Complaint {
     filedByOfficerId: '',
     citizenReference: '',
     requestHash: '',
-    status: 'submitted',
-    version: 1,
     submittedAt,
     updatedAt: submittedAt,
     slaDueAt: new Date(submittedAt.getTime() + 72 * 3_600_000),
-    assignedOfficerId: '',
-    assignedAt: null,
-    resolution: null,
-    rejection: null,
-    rating: null,
-    duplicateOfId: '',
-    duplicateIds: [],
+    ...filedState(),
     timeline: [],
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import type { CallContext } from '@balai/platform';
 import { describe, expect, it, vi } from 'vitest';
-import type { ComplaintStatus } from './complaint.schema.js';
+import { type ComplaintStatus, complaintStatuses } from './complaint.schema.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 import { aComplaint, callers, submittedAt } from './complaint-test-factories.fixture.js';
 import {
@@ -66,15 +66,6 @@ describe('complaint workflow: who may take which transition', () => {
 });
 
 describe('complaint workflow: state rules', () => {
-  const statuses: ComplaintStatus[] = [
-    'submitted',
-    'in_progress',
-    'resolved',
-    'closed',
-    'rejected',
-    'duplicate',
-    'cancelled',
-  ];
   /** A caller every guard of the transition lets through, whatever the state. */
   const everyone: CallContext = {
     tenantId: '36.73',
@@ -94,7 +85,7 @@ describe('complaint workflow: state rules', () => {
     comment: ['submitted', 'in_progress', 'resolved'],
     mark_duplicate: ['submitted', 'in_progress'],
   };
-  const cases = transitions.flatMap((name) => statuses.map((status) => [name, status] as const));
+  const cases = transitions.flatMap((name) => complaintStatuses.map((status) => [name, status] as const));
   it.each(cases)('%s from %s', (name, status) => {
     const complaint = aComplaint({ status, reporterId: 'officer-1', assignedOfficerId: 'officer-1' });
     const attempt = () => planTransition(name, complaint, everyone, 1);

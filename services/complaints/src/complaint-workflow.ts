@@ -1,4 +1,4 @@
-import { AppError, type CallContext, type Role } from '@balai/platform';
+import { AppError, type CallContext, type Role, requireRole } from '@balai/platform';
 import type { ComplaintStatus } from './complaint.schema.js';
 import type { Complaint } from './complaint-repository.js';
 
@@ -96,11 +96,8 @@ export function planTransition(
   expectedVersion: number,
 ): PlannedTransition {
   const definition: TransitionDefinition = complaintWorkflow[name];
-  if (!context.subject) throw new AppError('UNAUTHENTICATED');
+  requireRole(context, rolesOf(name));
   const holds = (guard: Guard) => guard.roles.filter((role) => context.roles.includes(role));
-  if (!definition.guards.some((guard) => holds(guard).length > 0)) {
-    throw new AppError('FORBIDDEN', `Needs one of the roles ${rolesOf(name).join(', ')}`);
-  }
   if (complaint.version !== expectedVersion) throw new AppError('STALE_VERSION');
   if (!definition.from.includes(complaint.status)) {
     throw new AppError('TRANSITION_NOT_ALLOWED', `A ${complaint.status} complaint cannot take "${name}"`);

@@ -70,7 +70,7 @@ function toComplaintMessage(view: ComplaintView): complaintsV1.Complaint {
   };
 }
 
-export function toCategoryMessage(category: Category): complaintsV1.Category {
+function toCategoryMessage(category: Category): complaintsV1.Category {
   return {
     code: category.code,
     tenantId: category.tenantId,

@@ -102,6 +102,21 @@ function normalise(input: SubmitComplaintInput) {
   };
 }
 
+/** Where a newly filed complaint's workflow starts: not yet assigned, no outcome, no links. */
+export function filedState() {
+  return {
+    status: 'submitted',
+    version: 1,
+    assignedOfficerId: '',
+    assignedAt: null,
+    resolution: null,
+    rejection: null,
+    rating: null,
+    duplicateOfId: '',
+    duplicateIds: [],
+  } satisfies Partial<Complaint>;
+}
+
 /**
  * Files a complaint for the caller's tenant in a category of its catalogue. The complaint, its
  * first timeline entry and its `submitted` event are written in one document, so the event can
@@ -189,18 +204,10 @@ export async function submitComplaint(
     filedByOfficerId: onBehalf ? reporterId : '',
     citizenReference: submission.citizenReference,
     requestHash,
-    status: 'submitted',
-    version: 1,
     submittedAt,
     updatedAt: submittedAt,
     slaDueAt,
-    assignedOfficerId: '',
-    assignedAt: null,
-    resolution: null,
-    rejection: null,
-    rating: null,
-    duplicateOfId: '',
-    duplicateIds: [],
+    ...filedState(),
     timeline: [entry],
   };
   const event = newEvent({

@@ -159,10 +159,16 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   });
 }
 
-/** Tenant isolation fails closed: only a platform admin acts on a tenant other than the token's. */
 function checkTenant(request: FastifyRequest, caller: Caller): void {
-  const requested = requestedTenant(request);
-  if (requested === undefined || requested === caller.tenantId) return;
+  assertCallerMayActIn(caller, requestedTenant(request));
+}
+
+/**
+ * Tenant isolation fails closed: only a platform admin acts on a tenant other than the token's.
+ * Also for tenants a route decides itself (an Open311 jurisdiction).
+ */
+export function assertCallerMayActIn(caller: Caller, tenantId: string | undefined): void {
+  if (tenantId === undefined || tenantId === caller.tenantId) return;
   if (caller.roles.includes('platform_admin')) return;
   throw new AppError('TENANT_MISMATCH', `The access token is for tenant ${caller.tenantId}`);
 }

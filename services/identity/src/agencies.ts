@@ -8,7 +8,7 @@ import {
   tenantWithSettings,
 } from './use-case-support.js';
 
-export const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
+const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
 
 /** The agencies (OPD) of the caller's tenant; public, an app shows them to citizens. */
 export async function listAgencies(deps: Pick<AccountDeps, 'agencies'>, context: CallContext): Promise<Agency[]> {

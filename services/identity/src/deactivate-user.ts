@@ -1,6 +1,12 @@
-import { AppError, type CallContext, newEvent } from '@balai/platform';
-import { adminTarget, checkExpectedVersion } from './change-staff-roles.js';
-import { type AccountDeps, eventSource, recordAudit, requireTenantAdmin } from './use-case-support.js';
+import { AppError, type CallContext } from '@balai/platform';
+import {
+  type AccountDeps,
+  adminTarget,
+  checkExpectedVersion,
+  commitAdminChange,
+  requireTenantAdmin,
+  userEvent,
+} from './use-case-support.js';
 import type { User } from './user-repository.js';
 
 /**
@@ -22,27 +28,25 @@ export async function deactivateUser(
   if (target.status === 'deactivated') return target;
 
   const now = deps.clock();
-  const event = newEvent({
-    type: 'id.balai.identity.user.deactivated.v1',
-    source: eventSource,
-    subject: target._id,
-    tenantId,
-    time: now,
-    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-    data: { userId: target._id, tenantId, kind: target.kind, actorId, deactivatedAt: now },
+  return commitAdminChange(deps, {
+    target,
+    expectedVersion: target.version,
+    changes: { status: 'deactivated' },
+    event: userEvent('id.balai.identity.user.deactivated.v1', target, now, context.traceparent, {
+      userId: target._id,
+      tenantId,
+      kind: target.kind,
+      actorId,
+      deactivatedAt: now,
+    }),
+    audit: {
+      tenantId,
+      actorId,
+      actorRoles: context.roles,
+      action: 'user.deactivated',
+      targetId: target._id,
+      changes: { status: { from: target.status, to: 'deactivated' } },
+      at: now,
+    },
   });
-  const result = await deps.users.update(tenantId, target._id, target.version, { status: 'deactivated' }, [event]);
-  if (result.outcome === 'not_found') throw new AppError('USER_NOT_FOUND');
-  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
-  deps.onCommitted();
-  await recordAudit(deps, {
-    tenantId,
-    actorId,
-    actorRoles: context.roles,
-    action: 'user.deactivated',
-    targetId: target._id,
-    changes: { status: { from: target.status, to: 'deactivated' } },
-    at: now,
-  });
-  return result.user;
 }

@@ -15,7 +15,7 @@ interface DemoAccount {
 }
 
 /** Someone for each role of Kota Serang, and an admin and officer of Kota Tangerang to try isolation with. */
-export const demoAccounts: DemoAccount[] = [
+const demoAccounts: DemoAccount[] = [
   {
     tenantId: '36.73',
     id: 'demo-36.73-warga',

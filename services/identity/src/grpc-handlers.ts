@@ -19,7 +19,7 @@ function toTenantMessage(tenant: TenantDocument): identityV1.Tenant {
 }
 
 /** What other services and the gateway see of a user: no NIK, no password hash, no contacts. */
-export function toUserMessage(user: User): identityV1.User {
+function toUserMessage(user: User): identityV1.User {
   return {
     id: user._id,
     tenantId: user.tenantId,

@@ -38,7 +38,7 @@ const texts: Record<Locale, Record<NotificationTemplate, (params: Record<string,
 };
 
 /** The text of a message in its locale. */
-export function renderNotification(message: NotificationMessage): string {
+function renderNotification(message: NotificationMessage): string {
   return texts[message.locale][message.template](message.params).replace(/ {2,}/g, ' ');
 }
 

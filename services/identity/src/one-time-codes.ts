@@ -5,14 +5,14 @@ import type { CodeSlot, OtpRepository } from './otp-repository.js';
 export const maxCodeAttempts = 5;
 
 /** Least time between two codes for the same slot: a resend button cannot be used to spam. */
-export const resendIntervalMs = 60_000;
+const resendIntervalMs = 60_000;
 
 export function newCode(): string {
   // crypto.randomInt is uniform (no modulo bias) and from the CSPRNG.
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
-export function hashCode(code: string, salt: string): string {
+function hashCode(code: string, salt: string): string {
   return createHmac('sha256', Buffer.from(salt, 'base64')).update(code).digest('hex');
 }
 

@@ -12,7 +12,7 @@ export interface Argon2Parameters {
 }
 
 /** OWASP's first argon2id configuration (m=19 MiB, t=2, p=1). */
-export const defaultArgon2Parameters: Argon2Parameters = { memory: 19_456, passes: 2, parallelism: 1 };
+const defaultArgon2Parameters: Argon2Parameters = { memory: 19_456, passes: 2, parallelism: 1 };
 
 const phc = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 

@@ -1,8 +1,8 @@
 import { AppError, type ErrorDetail } from '@balai/platform';
 import './identity-errors.js';
 
-export const minPasswordLength = 10;
-export const maxPasswordLength = 128;
+const minPasswordLength = 10;
+const maxPasswordLength = 128;
 
 /**
  * Passwords seen most in breach corpora and local favourites (NIST 800-63B asks for a check

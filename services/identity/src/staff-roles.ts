@@ -2,7 +2,7 @@ import { AppError, type ErrorDetail, type Role, staffRoles } from '@balai/platfo
 import type { AgencyRepository } from './agency-repository.js';
 
 /** Roles whose holders work inside one agency (OPD), so they must belong to one. */
-export const agencyRoles: readonly Role[] = ['officer', 'supervisor', 'permit_reviewer', 'permit_approver'];
+const agencyRoles: readonly Role[] = ['officer', 'supervisor', 'permit_reviewer', 'permit_approver'];
 
 /**
  * Checks roles and agency for a staff member: a non-empty subset of the staff roles (so

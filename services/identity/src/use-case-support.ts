@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventPayload, EventType } from '@balai/contracts';
 import {
   AppError,
   type CallContext,
@@ -17,7 +18,7 @@ import type { OneTimeCodes } from './one-time-codes.js';
 import type { TenantDocument } from './tenant.schema.js';
 import type { TenantRepository } from './tenant-repository.js';
 import { type Locale, locales, resolveTenantSettings, type TenantSettings } from './tenant-settings.js';
-import type { User, UserRepository } from './user-repository.js';
+import type { User, UserChanges, UserRepository } from './user-repository.js';
 import './identity-errors.js';
 
 /** What the account use cases work with; each takes the part it needs. */
@@ -37,7 +38,7 @@ export interface AccountDeps {
   logger: Logger;
 }
 
-export const eventSource = '/balai/identity';
+const eventSource = '/balai/identity';
 
 export function newIdOf(deps: Pick<AccountDeps, 'newId'>): string {
   return (deps.newId ?? randomUUID)();
@@ -75,9 +76,9 @@ export function settingsLayerOf(tenant: TenantDocument): { settings: Partial<Ten
 }
 
 /** A person's name as written: letters (any script), spaces and ' . , - ; 2 to 100 characters. */
-export function fullNameProblem(value: unknown): string | null {
+function fullNameProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'must be a string';
-  const name = value.trim().replace(/\s+/g, ' ');
+  const name = normaliseFullName(value);
   if (name.length < 2 || name.length > 100) return 'must be 2 to 100 characters';
   if (!/^[\p{L}\p{M}][\p{L}\p{M} .,'-]*$/u.test(name)) return "may hold letters, spaces and . , ' - only";
   return null;
@@ -106,25 +107,79 @@ export function checkNameAndContacts(
   return { email, phoneGiven };
 }
 
+/** An event about one user, in the user's tenant, carrying the caller's trace when there is one. */
+export function userEvent<T extends EventType>(
+  type: T,
+  user: Pick<User, '_id' | 'tenantId'>,
+  time: Date,
+  traceparent: string | undefined,
+  data: EventPayload<T>,
+): OutboxEntry {
+  return newEvent({ type, source: eventSource, subject: user._id, tenantId: user.tenantId, time, traceparent, data });
+}
+
 /** The `registered` event of a new user: ids, kind, roles and agency, no personal data. */
 export function userRegisteredEvent(user: User, actorId: string, traceparent?: string): OutboxEntry {
-  return newEvent({
-    type: 'id.balai.identity.user.registered.v1',
-    source: eventSource,
-    subject: user._id,
+  return userEvent('id.balai.identity.user.registered.v1', user, user.createdAt, traceparent, {
+    userId: user._id,
     tenantId: user.tenantId,
-    time: user.createdAt,
-    ...(traceparent ? { traceparent } : {}),
-    data: {
-      userId: user._id,
-      tenantId: user.tenantId,
-      kind: user.kind,
-      roles: user.roles,
-      agencyId: user.agencyId ?? '',
-      actorId,
-      registeredAt: user.createdAt,
-    },
+    kind: user.kind,
+    roles: user.roles,
+    agencyId: user.agencyId ?? '',
+    actorId,
+    registeredAt: user.createdAt,
   });
+}
+
+/**
+ * The target of an admin action: a user of the caller's tenant (another tenant's is simply
+ * not found), which a tenant admin may touch unless it holds platform_admin.
+ */
+export async function adminTarget(
+  deps: Pick<AccountDeps, 'users'>,
+  context: CallContext,
+  tenantId: string,
+  userId: unknown,
+): Promise<User> {
+  const target = typeof userId === 'string' && userId !== '' ? await deps.users.findById(tenantId, userId) : null;
+  if (!target) throw new AppError('USER_NOT_FOUND');
+  if (target.roles.includes('platform_admin') && !context.roles.includes('platform_admin')) {
+    throw new AppError('FORBIDDEN', 'Only a platform admin may change a platform admin');
+  }
+  return target;
+}
+
+export function checkExpectedVersion(expected: unknown, allowUnset: boolean): number | null {
+  if (allowUnset && (expected === 0 || expected === undefined)) return null;
+  if (typeof expected !== 'number' || !Number.isInteger(expected) || expected < 1) {
+    throw new AppError('VALIDATION_FAILED', 'The version is not valid', [
+      { field: '/version', message: 'must be the version last read (a whole number from 1)' },
+    ]);
+  }
+  return expected;
+}
+
+/**
+ * An admin's change to a user: applied with its event at the version read (a concurrent change
+ * is STALE_VERSION), then the relay is woken and the audit entry written after the commit.
+ */
+export async function commitAdminChange(
+  deps: Pick<AccountDeps, 'users' | 'onCommitted' | 'audit' | 'logger'>,
+  change: {
+    target: Pick<User, '_id' | 'tenantId'>;
+    expectedVersion: number;
+    changes: UserChanges;
+    event: OutboxEntry;
+    audit: Parameters<AccountDeps['audit']['record']>[0];
+  },
+): Promise<User> {
+  const { target, expectedVersion, changes, event, audit } = change;
+  const result = await deps.users.update(target.tenantId, target._id, expectedVersion, changes, [event]);
+  if (result.outcome === 'not_found') throw new AppError('USER_NOT_FOUND');
+  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  deps.onCommitted();
+  await recordAudit(deps, audit);
+  return result.user;
 }
 
 /** Sends without letting a delivery failure change the caller's answer (it would reveal state). */

@@ -30,7 +30,7 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /** The login identifiers a user holds. */
-export function loginsOf(user: Pick<User, 'email' | 'phone' | 'nik'>): LoginIdentifier[] {
+function loginsOf(user: Pick<User, 'email' | 'phone' | 'nik'>): LoginIdentifier[] {
   const logins: LoginIdentifier[] = [];
   if (user.email) logins.push({ kind: 'email', value: user.email });
   if (user.phone) logins.push({ kind: 'phone', value: user.phone });

@@ -1,13 +1,13 @@
-import { AppError, type CallContext, newEvent } from '@balai/platform';
+import { AppError, type CallContext } from '@balai/platform';
 import { type LoginIdentifier, parseLogin } from './login-identifier.js';
 import type { CodePurpose } from './one-time-code.schema.js';
 import {
   type AccountDeps,
-  eventSource,
   recordAudit,
   requireTenant,
   sendQuietly,
   tenantWithSettings,
+  userEvent,
 } from './use-case-support.js';
 import type { User, UserChanges } from './user-repository.js';
 
@@ -26,7 +26,7 @@ export function contactOf(login: unknown): { login: LoginIdentifier; channel: Ch
 }
 
 /** Whether the user's contact on the channel is already proven. */
-export function isVerified(user: User, channel: Channel): boolean {
+function isVerified(user: User, channel: Channel): boolean {
   return channel === 'email' ? user.emailVerified : user.phoneVerified;
 }
 
@@ -50,21 +50,13 @@ export async function markVerified(
       ...(channel === 'email' ? { emailVerified: true } : { phoneVerified: true }),
       ...(activated ? { status: 'active' as const } : {}),
     };
-    const event = newEvent({
-      type: 'id.balai.identity.user.verified.v1',
-      source: eventSource,
-      subject: current._id,
+    const event = userEvent('id.balai.identity.user.verified.v1', current, now, context.traceparent, {
+      userId: current._id,
       tenantId: current.tenantId,
-      time: now,
-      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-      data: {
-        userId: current._id,
-        tenantId: current.tenantId,
-        kind: current.kind,
-        channel,
-        activated,
-        verifiedAt: now,
-      },
+      kind: current.kind,
+      channel,
+      activated,
+      verifiedAt: now,
     });
     const result = await deps.users.update(current.tenantId, current._id, current.version, changes, [event]);
     if (result.outcome === 'updated') {

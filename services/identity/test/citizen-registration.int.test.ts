@@ -1,7 +1,7 @@
-import { AppError, type CallContext } from '@balai/platform';
+import type { CallContext } from '@balai/platform';
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapturingSender, startIdentityFor } from './identity-fixture.js';
+import { CapturingSender, failureOf, startIdentityFor } from './identity-fixture.js';
 
 const ns = testNamespace(import.meta.filename);
 const sender = new CapturingSender();
@@ -20,15 +20,6 @@ afterAll(async () => {
 
 function registration(overrides: Partial<Record<'nik' | 'fullName' | 'email' | 'phone' | 'password', string>> = {}) {
   return { nik: '3673011708900001', fullName: 'Siti Rahmawati', email: '', phone: '', password, ...overrides };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
 }
 
 describe('citizen self-registration over gRPC', () => {

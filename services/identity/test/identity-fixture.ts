@@ -1,5 +1,5 @@
 import { identityV1 } from '@balai/contracts';
-import { type CallContext, callUnary, createGrpcClient } from '@balai/platform';
+import { AppError, type CallContext, callUnary, createGrpcClient } from '@balai/platform';
 import { infrastructureEndpoints, type TestNamespace } from '@balai/testkit';
 import { MongoClient } from 'mongodb';
 import { loadIdentityConfig, type NotificationMessage, type NotificationSender, startIdentity } from '../src/index.js';
@@ -25,6 +25,16 @@ export class CapturingSender implements NotificationSender {
     if (!code) throw new Error(`no code was sent to ${recipient}`);
     return code;
   }
+}
+
+/** The AppError a call failed with; a call that succeeds or fails otherwise fails the test. */
+export async function failureOf(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
 }
 
 type Client = identityV1.IdentityServiceClient;

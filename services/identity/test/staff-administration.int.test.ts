@@ -1,7 +1,7 @@
-import { AppError, type CallContext } from '@balai/platform';
+import type { CallContext } from '@balai/platform';
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapturingSender, startIdentityFor } from './identity-fixture.js';
+import { CapturingSender, failureOf, startIdentityFor } from './identity-fixture.js';
 
 const ns = testNamespace(import.meta.filename);
 const sender = new CapturingSender();
@@ -13,15 +13,6 @@ const platformAdmin = (tenantId: string): CallContext => ({
   subject: 'platform-root',
   roles: ['platform_admin'],
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 /** Creates a staff member as the caller and activates the account with the code sent. */
 async function staffMember(

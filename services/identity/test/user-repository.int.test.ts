@@ -2,36 +2,16 @@ import { connectMongo, createLogger } from '@balai/platform';
 import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aUser } from '../src/account-deps.fixture.js';
 import { loginNameModel, userModel } from '../src/user.schema.js';
-import { type User, UserRepository } from '../src/user-repository.js';
+import { UserRepository } from '../src/user-repository.js';
 
 const ns = testNamespace(import.meta.filename);
 let connection: Connection;
 let users: UserRepository;
 
-const now = new Date('2026-11-29T08:00:00Z');
-
-function aUser(overrides: Partial<User>): User {
-  return {
-    _id: 'u-1',
-    tenantId: '36.73',
-    kind: 'citizen',
-    fullName: 'Siti Rahmawati',
-    nik: '3673011708900001',
-    email: 'siti@example.id',
-    phone: '+6281234567890',
-    emailVerified: false,
-    phoneVerified: false,
-    status: 'pending',
-    roles: ['citizen'],
-    agencyId: null,
-    passwordHash: '$argon2id$old',
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+/** u-1's mobile number, which a later insert asks for again. */
+const phone = '+6281234567890';
 
 beforeAll(async () => {
   connection = await connectMongo({
@@ -44,7 +24,7 @@ beforeAll(async () => {
   for (const m of [model, names]) await m.createCollection();
   await model.syncIndexes();
   users = new UserRepository(model, names, { clock: () => new Date() });
-  expect(await users.insert(aUser({}), [])).toEqual({ inserted: true });
+  expect(await users.insert(aUser({ phone }), [])).toEqual({ inserted: true });
   expect(
     await users.insert(aUser({ _id: 'u-2', tenantId: '36.71', nik: null, email: 'siti@example.id', phone: null }), []),
   ).toEqual({ inserted: true });
@@ -66,10 +46,13 @@ describe('user repository on the real server', () => {
   });
 
   it('should report which logins are taken and keep none of a refused insert reserved', async () => {
-    const result = await users.insert(aUser({ _id: 'u-3', nik: '3673015708950002', email: 'new@example.id' }), []);
+    const result = await users.insert(
+      aUser({ _id: 'u-3', nik: '3673015708950002', email: 'new@example.id', phone }),
+      [],
+    );
     expect(result).toEqual({
       inserted: false,
-      conflicts: [{ login: { kind: 'phone', value: '+6281234567890' }, userId: 'u-1' }],
+      conflicts: [{ login: { kind: 'phone', value: phone }, userId: 'u-1' }],
     });
     expect(await users.findByLogin('36.73', 'new@example.id')).toBeNull();
     expect(

@@ -9,15 +9,7 @@ import {
 } from '@balai/testkit';
 import { type Collection, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import {
-  signInNewCitizen,
-  signInNewStaff,
-  startAnalyticsFor,
-  startComplaintsFor,
-  startGatewayFor,
-  startIdentityFor,
-  type TestIdentity,
-} from './helpers.js';
+import { type ApiStack, signInNewCitizen, signInNewStaff, startApiStack, type TestIdentity } from './helpers.js';
 
 /*
  * The services talk to a broker of this file's own, which the test stops and starts again; the
@@ -29,25 +21,19 @@ const tenant = '36.73';
 const topic = `${ns.topicPrefix}balai.complaints.v1`;
 
 let broker: DedicatedKafka;
-/** On the shared broker: signing in is not what this test takes down. */
+let stack: ApiStack;
 let identity: TestIdentity;
+let gateway: ApiStack['gateway'];
 let citizen: string;
 let analyst: string;
-let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
-let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
-let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
 let mongo: MongoClient;
 let stored: Collection<{ _id: string; outbox: unknown[] }>;
 
 beforeAll(async () => {
   broker = await startDedicatedKafka();
   // Both services provision the streams at once on this fresh broker (ensureTopics settles the race).
-  [complaints, analytics, identity] = await Promise.all([
-    startComplaintsFor(ns, { brokers: broker.brokers }),
-    startAnalyticsFor(ns, { brokers: broker.brokers }),
-    startIdentityFor(ns),
-  ]);
-  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
+  stack = await startApiStack(ns, { brokers: broker.brokers });
+  ({ identity, gateway } = stack);
   citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
   analyst = (await signInNewStaff(gateway.url, identity, { tenant, roles: ['analyst'] })).accessToken;
   mongo = await MongoClient.connect(infrastructureEndpoints().mongoUrl);
@@ -55,10 +41,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.stop();
   // A relay stuck publishing to a stopped broker would hold up the services' shutdown.
   if (broker && !broker.running) await broker.start().catch(() => {});
-  await Promise.all([complaints?.stop(), analytics?.stop(), identity?.service.stop()]);
+  await stack?.stop();
   await broker?.dispose();
   await mongo?.close();
 });

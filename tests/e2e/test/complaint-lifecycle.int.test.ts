@@ -1,15 +1,7 @@
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  signInNewCitizen,
-  signInNewStaff,
-  startAnalyticsFor,
-  startComplaintsFor,
-  startGatewayFor,
-  startIdentityFor,
-  type TestIdentity,
-} from './helpers.js';
+import { type ApiStack, signInNewCitizen, signInNewStaff, startApiStack, type TestIdentity } from './helpers.js';
 
 /*
  * A complaint's life through the gateway with real sign-ins: a citizen of Kota Serang files it,
@@ -21,10 +13,9 @@ import {
 const ns = testNamespace(import.meta.filename);
 const tenant = '36.73';
 
+let stack: ApiStack;
 let identity: TestIdentity;
-let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
-let analytics: Awaited<ReturnType<typeof startAnalyticsFor>>;
-let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
+let gateway: ApiStack['gateway'];
 const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenantOfficer' | 'analyst', string> = {
   citizen: '',
   analyst: '',
@@ -35,12 +26,8 @@ const tokens: Record<'citizen' | 'officer' | 'otherAgencyOfficer' | 'otherTenant
 let officerId = '';
 
 beforeAll(async () => {
-  [identity, complaints, analytics] = await Promise.all([
-    startIdentityFor(ns),
-    startComplaintsFor(ns),
-    startAnalyticsFor(ns),
-  ]);
-  gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
+  stack = await startApiStack(ns);
+  ({ identity, gateway } = stack);
   tokens.citizen = (await signInNewCitizen(gateway.url, identity, tenant)).accessToken;
   const officer = await signInNewStaff(gateway.url, identity, { roles: ['officer'], agencyId: 'dpupr' });
   tokens.officer = officer.accessToken;
@@ -55,8 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all([identity?.service.stop(), complaints?.stop(), analytics?.stop()]);
+  await stack?.stop();
 });
 
 interface ComplaintJson {

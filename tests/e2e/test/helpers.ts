@@ -73,6 +73,30 @@ export async function startIdentityFor(ns: TestNamespace, targets: ServiceTarget
   return { service, issuer, gatewayPort, messages };
 }
 
+/**
+ * Identity, complaints and analytics behind the gateway: the API as apps use it, with real
+ * sign-ins. `targets` points complaints and analytics elsewhere; identity stays on the shared
+ * broker, since signing in is not what a test with a broker of its own takes down.
+ */
+export async function startApiStack(ns: TestNamespace, targets: ServiceTargets = {}) {
+  const [identity, complaints, analytics] = await Promise.all([
+    startIdentityFor(ns),
+    startComplaintsFor(ns, targets),
+    startAnalyticsFor(ns, targets),
+  ]);
+  const gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
+  return {
+    identity,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await Promise.all([identity.service.stop(), complaints.stop(), analytics.stop()]);
+    },
+  };
+}
+
+export type ApiStack = Awaited<ReturnType<typeof startApiStack>>;
+
 /** The gateway's variables for services on these gRPC ports and, when given, this identity. */
 export function gatewayEnv(
   targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>,

@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 
 /** One tracer for the platform's own spans (outbox publish, event processing). */
-export const tracer = trace.getTracer('@balai/platform');
+const tracer = trace.getTracer('@balai/platform');
 
 /** The W3C traceparent of the active span, if there is one (none without the telemetry bootstrap). */
 export function currentTraceparent(): string | undefined {

@@ -5,7 +5,7 @@ import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
 import { ContactLogin, Email, FullName, MobilePhone, OneTimeCode, Password } from './account-schemas.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
 const RegistrationBody = Type.Object(
   {
@@ -17,8 +17,6 @@ const RegistrationBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
 
 /**
  * Self-service account routes: public, the tenant named by X-Balai-Tenant. Their answers never
@@ -39,7 +37,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
         tags: ['accounts'],
         headers: TenantHeader,
         body: RegistrationBody,
-        response: { 202: Type.Object({ channels: Type.Array(Type.String()) }), ...problems },
+        response: { 202: Type.Object({ channels: Type.Array(Type.String()) }), ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -65,7 +63,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin, code: OneTimeCode }, { additionalProperties: false }),
-        response: { 200: Type.Object({ channel: Type.String(), status: Type.String() }), ...problems },
+        response: { 200: Type.Object({ channel: Type.String(), status: Type.String() }), ...ProblemResponses },
       },
     },
     async (request) =>
@@ -82,7 +80,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin }, { additionalProperties: false }),
-        response: { 202: Type.Object({}), ...problems },
+        response: { 202: Type.Object({}), ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -104,7 +102,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
           { login: ContactLogin, code: OneTimeCode, newPassword: Password },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ status: Type.String() }), ...problems },
+        response: { 200: Type.Object({ status: Type.String() }), ...ProblemResponses },
       },
     },
     async (request) =>

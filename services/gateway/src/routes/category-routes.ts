@@ -5,11 +5,10 @@ import Type from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
-import { CategoryBody, CategorySchema, toCategoryJson } from './complaint-schemas.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { CategoryBody, CategoryCode, CategorySchema, toCategoryJson } from './complaint-schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
-const CodeParams = Type.Object({ code: Type.String({ pattern: '^[a-z0-9]+([._-][a-z0-9]+)*$', maxLength: 64 }) });
+const CodeParams = Type.Object({ code: CategoryCode });
 
 /** The tenant's service catalogue: public to read, managed by its admins. */
 export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
@@ -27,7 +26,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }>
           { includeInactive: Type.Optional(Type.Boolean({ description: 'Admins only' })) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }), ...problems },
+        response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }), ...ProblemResponses },
       },
     },
     async (request) => {
@@ -50,7 +49,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }>
         tags: ['complaint categories'],
         headers: TenantHeader,
         params: CodeParams,
-        response: { 200: CategorySchema, ...problems },
+        response: { 200: CategorySchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -74,7 +73,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }>
         headers: TenantHeader,
         params: CodeParams,
         body: CategoryBody,
-        response: { 200: CategorySchema, 201: CategorySchema, ...problems },
+        response: { 200: CategorySchema, 201: CategorySchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {

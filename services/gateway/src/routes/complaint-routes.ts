@@ -5,18 +5,16 @@ import Type, { type TProperties } from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
-import { AttributeValueSchema, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { AttributeValueSchema, CategoryCode, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
 export { ComplaintSchema } from './complaint-schemas.js';
-
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
 
 type ComplaintAnswer = { complaint: complaintsV1.Complaint | undefined };
 
 const SubmitComplaintBody = Type.Object(
   {
-    categoryCode: Type.String({ pattern: '^[a-z0-9]+([._-][a-z0-9]+)*$', maxLength: 64, examples: ['roads.pothole'] }),
+    categoryCode: CategoryCode,
     description: Type.String({ minLength: 10, maxLength: 4000 }),
     latitude: Type.Number({ minimum: -90, maximum: 90 }),
     longitude: Type.Number({ minimum: -180, maximum: 180 }),
@@ -172,7 +170,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
         tags: ['complaints'],
         headers: SubmitHeaders,
         body: SubmitComplaintBody,
-        response: { 201: ComplaintSchema, 200: ComplaintSchema, ...problems },
+        response: { 201: ComplaintSchema, 200: ComplaintSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -202,7 +200,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
         tags: ['complaints'],
         headers: TenantHeader,
         params: IdParams,
-        response: { 200: ComplaintSchema, ...problems },
+        response: { 200: ComplaintSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -227,7 +225,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
           headers: TenantHeader,
           params: IdParams,
           body: Type.Object({ expectedVersion: ExpectedVersion, ...transition.body }, { additionalProperties: false }),
-          response: { 200: ComplaintSchema, ...problems },
+          response: { 200: ComplaintSchema, ...ProblemResponses },
         },
       },
       async (request) => {

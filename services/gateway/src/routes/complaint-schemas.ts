@@ -5,6 +5,14 @@ const iso = (date: Date | undefined) => (date ?? new Date(0)).toISOString();
 const orNull = (value: string) => (value === '' ? null : value);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
+/** A complaint category's code (the Open311 service_code), as the complaints service accepts it. */
+export const categoryCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+export const CategoryCode = Type.String({
+  pattern: categoryCodePattern.source,
+  maxLength: 64,
+  examples: ['roads.pothole'],
+});
+
 export const AttributeValueSchema = Type.Object(
   {
     code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),

@@ -2,7 +2,7 @@ import { AppError, type CallContext, callUnary, isAppError } from '@balai/platfo
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { requestedTenant } from '../authentication.js';
+import { assertCallerMayActIn, requestedTenant } from '../authentication.js';
 import { contextInTenant } from '../caller-context.js';
 import type { Jurisdiction, JurisdictionResolver } from '../open311/jurisdiction.js';
 import { type Open311Locale, toOpen311Service, toOpen311ServiceDefinition } from '../open311/open311-catalogue.js';
@@ -21,6 +21,7 @@ import {
   renderServices,
 } from '../open311/open311-render.js';
 import type { Upstreams } from '../upstreams.js';
+import { categoryCodePattern } from './complaint-schemas.js';
 import '../upstream-errors.js';
 
 /**
@@ -44,7 +45,6 @@ export const OPEN311_CHANGESET = new Date('2026-11-29T00:00:00+07:00');
 
 const prefix = '/open311/v2';
 const formats = Object.keys(open311MediaTypes) as Open311Format[];
-const serviceCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 
 function isFormat(value: string | undefined): value is Open311Format {
   return (formats as Array<string | undefined>).includes(value);
@@ -83,10 +83,7 @@ function jurisdictionOf(request: FastifyRequest, resolver: JurisdictionResolver,
  * tenant is refused, as the authentication hook refuses a mismatching X-Balai-Tenant.
  */
 function open311CallContext(request: FastifyRequest, jurisdiction: Jurisdiction): CallContext {
-  const caller = request.caller;
-  if (caller && caller.tenantId !== jurisdiction.tenantId && !caller.roles.includes('platform_admin')) {
-    throw new AppError('TENANT_MISMATCH', `The access token is for tenant ${caller.tenantId}`);
-  }
+  if (request.caller) assertCallerMayActIn(request.caller, jurisdiction.tenantId);
   return contextInTenant(request, jurisdiction.tenantId);
 }
 
@@ -200,7 +197,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
       const format = formatOf(dot < 0 ? '' : file.slice(dot + 1));
       const code = file.slice(0, dot);
       const notFound = open311NotFound('service_code provided was not found');
-      if (code.length > 64 || !serviceCodePattern.test(code)) throw new Open311Refusal(notFound);
+      if (code.length > 64 || !categoryCodePattern.test(code)) throw new Open311Refusal(notFound);
       const jurisdiction = jurisdictionOf(request, jurisdictions, request.query.jurisdiction_id);
       try {
         const { category } = await callUnary(

@@ -18,3 +18,6 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem' },
 );
+
+/** Every route's error answers: problem details. */
+export const ProblemResponses = { '4xx': ProblemSchema, '5xx': ProblemSchema };

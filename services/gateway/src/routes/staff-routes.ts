@@ -1,5 +1,5 @@
 import type { identityV1 } from '@balai/contracts';
-import { callUnary } from '@balai/platform';
+import { callUnary, tenantIdPattern } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../caller-context.js';
@@ -15,11 +15,9 @@ import {
   UserId,
   UserSchema,
 } from './account-schemas.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
-
 function toUser(user: identityV1.User | undefined) {
   if (!user) throw new Error('identity answered without a user');
   return {
@@ -80,7 +78,7 @@ const SettingsPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const TenantParams = Type.Object({ tenantId: Type.String({ pattern: '^\\d{2}(\\.\\d{2}){0,2}(\\.\\d{4})?$' }) });
+const TenantParams = Type.Object({ tenantId: Type.String({ pattern: tenantIdPattern.source }) });
 
 /** Agencies, staff and tenant settings: a tenant's administration. */
 export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
@@ -99,7 +97,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         summary: "The tenant's agencies (OPD)",
         tags: ['agencies'],
         headers: TenantHeader,
-        response: { 200: Type.Object({ agencies: Type.Array(AgencySchema) }), ...problems },
+        response: { 200: Type.Object({ agencies: Type.Array(AgencySchema) }), ...ProblemResponses },
       },
     },
     async (request) => call(identity.listAgencies.bind(identity), {}, callerContext(request)),
@@ -121,7 +119,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 201: AgencySchema, ...problems },
+        response: { 201: AgencySchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -140,7 +138,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         tags: ['staff'],
         headers: TenantHeader,
         querystring: Type.Object({ agencyId: Type.Optional(AgencyId) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...problems },
+        response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...ProblemResponses },
       },
     },
     async (request) => {
@@ -174,7 +172,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 201: UserSchema, ...problems },
+        response: { 201: UserSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -208,7 +206,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSchema, ...problems },
+        response: { 200: UserSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -234,7 +232,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         body: Type.Optional(
           Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
         ),
-        response: { 200: UserSchema, ...problems },
+        response: { 200: UserSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -256,7 +254,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         description: 'Resolved city → province → platform default. Public.',
         tags: ['tenants'],
         params: TenantParams,
-        response: { 200: TenantSettingsSchema, ...problems },
+        response: { 200: TenantSettingsSchema, ...ProblemResponses },
       },
     },
     async (request) =>
@@ -280,7 +278,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         tags: ['tenants'],
         params: TenantParams,
         body: SettingsPatch,
-        response: { 200: TenantSettingsSchema, ...problems },
+        response: { 200: TenantSettingsSchema, ...ProblemResponses },
       },
     },
     async (request) => {

@@ -4,7 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { hashClientSecret, type OAuthClientRepository } from './oauth-client-repository.js';
 
 /** Scopes a browser (end-user) client may ask for; see README.md beside this file. */
-export const userScopes = 'openid profile email phone offline_access balai';
+const userScopes = 'openid profile email phone offline_access balai';
 
 /**
  * A client to register:

@@ -46,7 +46,7 @@ const confirmBody = Type.Object({
  * gateway added (earlier entries come from the client and can be forged); direct callers
  * (tests, probes) are taken by their socket address.
  */
-export function clientAddress(request: FastifyRequest): string {
+function clientAddress(request: FastifyRequest): string {
   const forwarded = request.headers['x-forwarded-for'];
   const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
   const last = value?.split(',').at(-1)?.trim();
@@ -72,15 +72,19 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
     },
   );
 
-  function csrfFor(uid: string): string {
-    const key = deps.providers.current().cookieKeys[0] ?? '';
+  function csrfWith(key: string, uid: string): string {
     return createHmac('sha256', key).update(`interaction-csrf:${uid}`).digest('base64url');
   }
 
+  function csrfFor(uid: string): string {
+    return csrfWith(deps.providers.current().cookieKeys[0] ?? '', uid);
+  }
+
+  /** Any current cookie key is accepted, so a form rendered just before a key rotation still posts. */
   function csrfMatches(uid: string, presented: string): boolean {
     const actual = Buffer.from(presented);
     return deps.providers.current().cookieKeys.some((key) => {
-      const expected = Buffer.from(createHmac('sha256', key).update(`interaction-csrf:${uid}`).digest('base64url'));
+      const expected = Buffer.from(csrfWith(key, uid));
       return expected.length === actual.length && timingSafeEqual(expected, actual);
     });
   }

@@ -8,7 +8,7 @@ export interface ThrottlePolicy {
 }
 
 /** A counter untouched for this long starts from zero again (and is purged). */
-export const throttleMemoryMs = 24 * 60 * 60 * 1000;
+const throttleMemoryMs = 24 * 60 * 60 * 1000;
 
 /** Seconds an attempt must wait after the last of `failures` failed logins. */
 export function requiredDelaySeconds(failures: number, policy: ThrottlePolicy): number {

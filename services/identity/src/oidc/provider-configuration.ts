@@ -57,7 +57,7 @@ const claimsByScope = {
 };
 
 /** The `balai` scope is the API's: access tokens for the API resource carry it when asked. */
-export const apiScope = 'balai';
+const apiScope = 'balai';
 
 function oidcClaims(sub: string, account: AccountClaims): Record<string, unknown> {
   return {
@@ -112,7 +112,7 @@ function htmlPage(
  * back), client credentials, revocation, userinfo; no implicit/hybrid flows, no password grant
  * (oidc-provider has none). Access tokens are RFC 9068 JWTs (ES256) for the API resource.
  */
-export function providerConfiguration(deps: ProviderDependencies): Configuration {
+function providerConfiguration(deps: ProviderDependencies): Configuration {
   const { settings, accounts } = deps;
   const apiServer = {
     scope: apiScope,
