@@ -32,6 +32,20 @@ export const identityErrorCodes = {
     grpc: GrpcStatus.ALREADY_EXISTS,
     title: 'The e-mail address or phone number is already used in this tenant',
   },
+  /** The supervisor named is unknown, not staff, or not active in the tenant. */
+  SUPERVISOR_NOT_ELIGIBLE: {
+    http: 422,
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    title: 'The supervisor is not an active staff member of this tenant',
+  },
+  /** The reports-to chain would loop back to the staff member (themself included). */
+  SUPERVISOR_CYCLE: {
+    http: 409,
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+    title: 'The supervisor chain would form a cycle',
+  },
+  /** Unknown client_id, another tenant's app, or a machine client that is not a partner app. */
+  PARTNER_APP_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The partner app does not exist' },
 } as const satisfies Record<string, { http: number; grpc: GrpcStatus; title: string; retryable?: boolean }>;
 
 /** Codes of the complaints service that callers must tell apart (see identityErrorCodes). */

@@ -2,6 +2,7 @@ import {
   ComplaintAssigned,
   ComplaintClosed,
   ComplaintCommented,
+  ComplaintEscalated,
   ComplaintMarkedDuplicate,
   ComplaintRated,
   ComplaintReassignmentRequested,
@@ -106,7 +107,7 @@ export const eventCatalogue = {
   'id.balai.complaints.complaint.closed.v1': {
     stream: 'complaints',
     message: 'balai.complaints.v1.ComplaintClosed',
-    summary: 'The complaint closed (after its rating).',
+    summary: 'The complaint closed: rated by the reporter, or automatically when its reopen window passed.',
     codec: ComplaintClosed,
   },
   'id.balai.complaints.complaint.commented.v1': {
@@ -120,6 +121,13 @@ export const eventCatalogue = {
     message: 'balai.complaints.v1.ComplaintMarkedDuplicate',
     summary: 'Staff marked the complaint as a duplicate of another one; it takes no further updates.',
     codec: ComplaintMarkedDuplicate,
+  },
+  'id.balai.complaints.complaint.escalated.v1': {
+    stream: 'complaints',
+    message: 'balai.complaints.v1.ComplaintEscalated',
+    summary:
+      'The SLA scheduler raised the escalation level at a set fraction of the SLA and moved the complaint to the holder’s supervisor.',
+    codec: ComplaintEscalated,
   },
   'id.balai.identity.user.registered.v1': {
     stream: 'identity',

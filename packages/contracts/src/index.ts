@@ -6,3 +6,4 @@ export * as complaintsV1 from './gen/balai/complaints/v1/complaints_service.js';
 export * as identityEventsV1 from './gen/balai/identity/v1/identity_events.js';
 export * as identityV1 from './gen/balai/identity/v1/identity_service.js';
 export * as permitsV1 from './gen/balai/permits/v1/permits_service.js';
+export * from './partner-api-key.js';

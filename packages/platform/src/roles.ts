@@ -11,8 +11,10 @@ export const staffRoles = [
 /**
  * The platform's roles (ARCHITECTURE.md, "Tenancy and roles"). Tokens carry them in the `roles`
  * claim, the gateway checks them per route, services re-check what they own.
+ * `open311_partner` is held only by partner apps' machine clients (client credentials): a
+ * third-party app that files complaints through Open311 with its `api_key`.
  */
-export const roles = ['citizen', ...staffRoles, 'platform_admin'] as const;
+export const roles = ['citizen', ...staffRoles, 'platform_admin', 'open311_partner'] as const;
 
 export type Role = (typeof roles)[number];
 

@@ -110,7 +110,7 @@ describe('complaintProjection', () => {
     expect(row()).toMatchObject({ status: 'in_progress', version: 2 });
   });
 
-  it('should advance the version but keep the status on comments and reassignment requests', async () => {
+  it('should advance the version but keep the status on comments, reassignment requests and escalations', async () => {
     const { handlers, row } = setUp();
     await deliver(
       handlers,
@@ -118,11 +118,12 @@ describe('complaintProjection', () => {
       assigned(2),
       anEvent('id.balai.complaints.complaint.commented.v1', { version: 3, visibility: 'public' }),
       anEvent('id.balai.complaints.complaint.reassignment_requested.v1', { version: 4 }),
+      anEvent('id.balai.complaints.complaint.escalated.v1', { version: 5, level: 1, slaFraction: 0.8 }),
     );
-    expect(row()).toMatchObject({ status: 'in_progress', version: 4 });
-    // An event older than the comment changes nothing.
-    await deliver(handlers, anEvent('id.balai.complaints.complaint.rejected.v1', { version: 3 }));
-    expect(row()).toMatchObject({ status: 'in_progress', version: 4 });
+    expect(row()).toMatchObject({ status: 'in_progress', version: 5 });
+    // An event older than the escalation changes nothing.
+    await deliver(handlers, anEvent('id.balai.complaints.complaint.rejected.v1', { version: 4 }));
+    expect(row()).toMatchObject({ status: 'in_progress', version: 5 });
   });
 
   it.each([

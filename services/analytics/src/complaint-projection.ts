@@ -17,7 +17,7 @@ type RowChange = Pick<LifecycleChange, 'status' | 'rating'>;
  * Applies complaint events to the analytics read model: one row per complaint, moved only by
  * events newer than its version. Statuses follow the complaints workflow
  * (services/complaints/src/complaint-workflow.ts); events without a status change (comments,
- * reassignment requests) only advance the version.
+ * reassignment requests, escalations) only advance the version.
  */
 export function complaintProjection(views: ComplaintViews): EventHandlers {
   async function apply(event: LifecycleEvent, change: RowChange): Promise<void> {
@@ -61,6 +61,8 @@ export function complaintProjection(views: ComplaintViews): EventHandlers {
       }),
     'id.balai.complaints.complaint.closed.v1': (event) => apply(event, { status: 'closed' }),
     'id.balai.complaints.complaint.commented.v1': (event) => apply(event, {}),
+    // Escalation is a self-loop: the complaint stays open where it was.
+    'id.balai.complaints.complaint.escalated.v1': (event) => apply(event, {}),
     'id.balai.complaints.complaint.marked_duplicate.v1': (event) => apply(event, { status: 'duplicate' }),
   };
 }

@@ -3,17 +3,28 @@ import { type Logger, OutboxRelay, type RunningService, startService } from '@ba
 import { categoryModel } from './category.schema.js';
 import { CategoryRepository } from './category-repository.js';
 import { complaintModel } from './complaint.schema.js';
+import { backfillGeohashes } from './complaint-geohash-backfill.js';
 import { ComplaintRepository } from './complaint-repository.js';
-import type { ComplaintsConfig } from './config.js';
+import { type ComplaintsConfig, escalationFractions } from './config.js';
 import { demoCategories } from './demo-categories.js';
 import { complaintsGrpcHandlers } from './grpc-handlers.js';
+import { IdentityOrganisationDirectory, type OrganisationDirectory } from './organisation-directory.js';
+import { SlaScheduler, type SweepResult } from './sla-scheduler.js';
+
+/** The running service, and one SLA sweep on demand (tests drive it with their clock). */
+export interface RunningComplaints extends RunningService {
+  sweepSla(): Promise<SweepResult>;
+}
 
 /** Starts the complaints service: database, Kafka, outbox relay, gRPC API, ops HTTP. */
 export function startComplaints(
   config: ComplaintsConfig,
   options: { logger?: Logger; clock?: () => Date } = {},
-): Promise<RunningService> {
-  return startService('complaints', config, options.logger, async (runtime) => {
+): Promise<RunningComplaints> {
+  let scheduler: SlaScheduler | null = null;
+  const fractions = escalationFractions(config);
+  const clock = options.clock ?? (() => new Date());
+  const started = startService('complaints', config, options.logger, async (runtime) => {
     const model = complaintModel(runtime.mongo);
     const categoriesModel = categoryModel(runtime.mongo);
     for (const each of [model, categoriesModel]) {
@@ -21,6 +32,7 @@ export function startComplaints(
       await each.syncIndexes();
     }
     const repository = new ComplaintRepository(model);
+    await backfillGeohashes(repository, runtime.logger);
     const categories = new CategoryRepository(categoriesModel);
     if (config.SEED_DEMO_DATA) {
       // Insert-if-missing: a catalogue an admin has edited since stays as they left it.
@@ -48,13 +60,38 @@ export function startComplaints(
     await relay.start();
     runtime.lifecycle.onStop('outbox relay', () => relay.stop());
 
+    const identity = new IdentityOrganisationDirectory(config.IDENTITY_GRPC_TARGET, config.IDENTITY_GRPC_DEADLINE_MS);
+    runtime.lifecycle.onStop('identity client', async () => identity.close());
+    const directory: OrganisationDirectory = identity;
+    const sla = new SlaScheduler({
+      repository,
+      directory,
+      clock,
+      onCommitted: () => relay.notify(),
+      logger: runtime.logger.child({ component: 'sla-scheduler' }),
+      fractions,
+    });
+    sla.start(config.SLA_SCHEDULER_INTERVAL_MS);
+    // Stopped before the relay and the identity client it uses (stoppers run in reverse).
+    runtime.lifecycle.onStop('SLA scheduler', () => sla.stop());
+    scheduler = sla;
+
     const handlers = complaintsGrpcHandlers(runtime.logger, {
       repository,
       categories,
-      clock: options.clock ?? (() => new Date()),
+      clock,
       onCommitted: () => relay.notify(),
-      reopenWindowDays: config.COMPLAINT_REOPEN_WINDOW_DAYS,
+      directory,
+      escalationFractions: fractions,
+      nearby: { radiusMeters: config.DUPLICATE_RADIUS_METERS, maxAgeDays: config.DUPLICATE_MAX_AGE_DAYS },
     });
     return (grpc) => grpc.add(complaintsV1.ComplaintsServiceService, handlers);
   });
+  return started.then((service) => ({
+    ...service,
+    sweepSla: () => {
+      if (!scheduler) throw new Error('the SLA scheduler has not started');
+      return scheduler.sweep();
+    },
+  }));
 }

@@ -1,5 +1,12 @@
 import type { OutboxEntry } from '@balai/platform';
 import type { ComplaintDocument, ComplaintModel, TimelineEntry } from './complaint.schema.js';
+import {
+  type ComplaintListFilter,
+  type ComplaintOrder,
+  listQuery,
+  nearbyQuery,
+  type SortPosition,
+} from './complaint-list-query.js';
 
 export type Complaint = Omit<ComplaintDocument, 'outbox'>;
 
@@ -7,7 +14,17 @@ export type Complaint = Omit<ComplaintDocument, 'outbox'>;
 export type ComplaintChanges = Partial<
   Pick<
     Complaint,
-    'status' | 'agencyId' | 'assignedOfficerId' | 'assignedAt' | 'resolution' | 'rejection' | 'rating' | 'duplicateOfId'
+    | 'status'
+    | 'agencyId'
+    | 'assignedOfficerId'
+    | 'assignedAt'
+    | 'resolution'
+    | 'rejection'
+    | 'rating'
+    | 'duplicateOfId'
+    | 'escalationLevel'
+    | 'nextEscalationAt'
+    | 'reopenableUntil'
   >
 >;
 
@@ -92,5 +109,101 @@ export class ComplaintRepository {
         },
       )
       .exec();
+  }
+
+  /**
+   * One page of the tenant's complaints matching the filter, in the order, after the position
+   * (keyset) or after `skip` items. Without the timeline unless asked: inbox rows do not need it.
+   */
+  async list(
+    tenantId: string,
+    filter: ComplaintListFilter,
+    order: ComplaintOrder,
+    page: { after: SortPosition | null; skip: number; limit: number; includeTimeline: boolean },
+  ): Promise<Complaint[]> {
+    const query = listQuery(tenantId, filter, order, page.after);
+    const found = await this.model
+      .find(query.filter, page.includeTimeline ? projection : { ...projection, timeline: 0 })
+      .sort(query.sort)
+      .skip(Math.max(0, Math.trunc(page.skip)))
+      .limit(Math.max(1, Math.trunc(page.limit)))
+      .lean<Complaint[]>()
+      .exec();
+    return page.includeTimeline ? found : found.map((complaint) => ({ ...complaint, timeline: [] }));
+  }
+
+  /**
+   * Open complaints of the category in the geohash cells, submitted since `submittedFrom`: the
+   * candidates a distance check then narrows. At most `limit`, the newest first, no timeline.
+   */
+  async findNearbyCandidates(
+    tenantId: string,
+    search: { categoryCode: string; cellPrefixes: string[]; submittedFrom: Date; limit: number },
+  ): Promise<Complaint[]> {
+    const found = await this.model
+      .find(nearbyQuery(tenantId, search), { ...projection, timeline: 0 })
+      .sort({ submittedAt: -1, _id: -1 })
+      .limit(Math.max(1, Math.trunc(search.limit)))
+      .lean<Complaint[]>()
+      .exec();
+    return found.map((complaint) => ({ ...complaint, timeline: [] }));
+  }
+
+  /**
+   * Sets the geohash of up to `batchSize` complaints that have none (filed before geohashes were
+   * stored); returns how many it set. The one write across tenants: a start-up maintenance step,
+   * not reachable from any request. Idempotent: it only touches documents still without one and
+   * changes neither the version nor updatedAt (the geohash is derived, not a change of state).
+   */
+  async backfillGeohashes(batchSize: number, geohashOf: (latitude: number, longitude: number) => string) {
+    const missing = { $or: [{ geohash: '' }, { geohash: { $exists: false } }] };
+    const found = await this.model
+      .find(missing, { _id: 1, location: 1 })
+      .limit(Math.max(1, Math.trunc(batchSize)))
+      .lean<Pick<Complaint, '_id' | 'location'>[]>()
+      .exec();
+    if (found.length === 0) return 0;
+    const result = await this.model.bulkWrite(
+      found.map((complaint) => ({
+        updateOne: {
+          filter: { _id: complaint._id, ...missing },
+          update: { $set: { geohash: geohashOf(complaint.location.latitude, complaint.location.longitude) } },
+        },
+      })),
+      { ordered: false },
+    );
+    return result.modifiedCount;
+  }
+
+  /**
+   * Open complaints whose next escalation level has fallen due, the longest due first, without
+   * their timeline. Across tenants: the SLA scheduler's read alone (each write it then makes is
+   * scoped to the complaint's own tenant). Index `sla_escalation_due`.
+   */
+  async findEscalationsDue(now: Date, limit: number): Promise<Complaint[]> {
+    const found = await this.model
+      .find(
+        { status: { $in: ['submitted', 'in_progress'] }, nextEscalationAt: { $ne: null, $lte: now } },
+        { ...projection, timeline: 0 },
+      )
+      .sort({ nextEscalationAt: 1, _id: 1 })
+      .limit(Math.max(1, Math.trunc(limit)))
+      .lean<Complaint[]>()
+      .exec();
+    return found.map((complaint) => ({ ...complaint, timeline: [] }));
+  }
+
+  /**
+   * Resolved complaints whose reopen window has passed, the oldest first, without their
+   * timeline. Across tenants, for the SLA scheduler's auto-close only. Index `auto_close_due`.
+   */
+  async findAutoClosesDue(now: Date, limit: number): Promise<Complaint[]> {
+    const found = await this.model
+      .find({ status: 'resolved', reopenableUntil: { $ne: null, $lte: now } }, { ...projection, timeline: 0 })
+      .sort({ reopenableUntil: 1, _id: 1 })
+      .limit(Math.max(1, Math.trunc(limit)))
+      .lean<Complaint[]>()
+      .exec();
+    return found.map((complaint) => ({ ...complaint, timeline: [] }));
   }
 }

@@ -2,8 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { EventType } from '@balai/contracts';
 import { AppError, type CallContext, type ErrorDetail, newEvent, type OutboxEntry } from '@balai/platform';
 import type { ComplaintStatus, TimelineEntry, Visibility } from './complaint.schema.js';
-import type { Complaint, ComplaintChanges, ComplaintRepository } from './complaint-repository.js';
-import { type PlannedTransition, planTransition, type TransitionName } from './complaint-workflow.js';
+import { type EscalationTarget, escalationDueAt } from './complaint-escalation.js';
+import type {
+  Complaint,
+  ComplaintChanges,
+  ComplaintRepository,
+  UpdateComplaintResult,
+} from './complaint-repository.js';
+import {
+  type PlannedTransition,
+  planSystemTransition,
+  planTransition,
+  type SystemTransitionName,
+  type TransitionName,
+} from './complaint-workflow.js';
+import type { OrganisationDirectory } from './organisation-directory.js';
 import { checkExpectedVersion, eventSource, requireTenant } from './use-case-support.js';
 
 export interface TransitionDeps {
@@ -11,9 +24,11 @@ export interface TransitionDeps {
   clock: () => Date;
   /** Wakes the outbox relay after a write with events. */
   onCommitted: () => void;
-  /** Days after its resolution or rejection within which the reporter may reopen a complaint. */
-  reopenWindowDays: number;
+  /** identity's view of agencies, staff and tenant settings (the reopen window). */
+  directory: OrganisationDirectory;
 }
+
+const dayMs = 86_400_000;
 
 export const ratingOutcomes = ['fixed', 'partly_fixed', 'not_fixed'] as const;
 const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
@@ -119,7 +134,45 @@ export async function assignComplaint(
       : []),
     ...textProblem('/note', input.note ?? '', 0, 2000),
   ]);
-  return runTransition(deps, context, 'assign', input, (complaint, _plan, now) => ({
+  return runTransition(deps, context, 'assign', input, async (complaint, _plan, now) => {
+    await checkAssignee(deps.directory, complaint.tenantId, input.agencyId, input.officerId ?? '');
+    return assignOutcome(complaint, input, now);
+  });
+}
+
+/**
+ * The agency must be one of the tenant's, and the officer (when named) an active officer or
+ * supervisor of that agency, as identity knows them now.
+ */
+async function checkAssignee(
+  directory: OrganisationDirectory,
+  tenantId: string,
+  agencyId: string,
+  officerId: string,
+): Promise<void> {
+  if (!(await directory.agencyIds(tenantId)).includes(agencyId)) {
+    invalid([{ field: '/agencyId', message: 'is not an agency of this tenant' }]);
+  }
+  if (officerId === '') return;
+  const officer = await directory.findUser(tenantId, officerId);
+  const problem = !officer
+    ? 'is not a user of this tenant'
+    : !officer.active
+      ? 'is not an active user'
+      : !(officer.roles.includes('officer') || officer.roles.includes('supervisor'))
+        ? 'is not an officer or supervisor'
+        : officer.agencyId !== agencyId
+          ? `is not an officer of ${agencyId}`
+          : null;
+  if (problem) invalid([{ field: '/officerId', message: problem }]);
+}
+
+function assignOutcome(
+  complaint: Complaint,
+  input: { agencyId: string; officerId?: string; note?: string },
+  now: Date,
+): Outcome {
+  return {
     set: { agencyId: input.agencyId, assignedOfficerId: input.officerId ?? '', assignedAt: now },
     visibility: 'public',
     note: input.note ?? '',
@@ -135,7 +188,7 @@ export async function assignComplaint(
         },
       },
     ],
-  }));
+  };
 }
 
 /** The assigned officer asks for it to go elsewhere; a supervisor or admin then reassigns it. */
@@ -164,8 +217,11 @@ export async function resolveComplaint(
 ): Promise<Complaint> {
   invalid(textProblem('/note', input.note, 3, 4000));
   const partial = Boolean(input.partial);
-  return runTransition(deps, context, 'resolve', input, (complaint, _plan, now) => ({
-    set: { resolution: { note: input.note.trim(), partial, at: now } },
+  return runTransition(deps, context, 'resolve', input, async (complaint, _plan, now) => ({
+    set: {
+      resolution: { note: input.note.trim(), partial, at: now },
+      reopenableUntil: await reopenableUntil(deps, complaint, now),
+    },
     visibility: 'public',
     note: input.note,
     details: partial ? { partial: 'true' } : ({} as Record<string, string>),
@@ -184,8 +240,11 @@ export async function rejectComplaint(
   input: Target & { reason: string },
 ): Promise<Complaint> {
   invalid(textProblem('/reason', input.reason, 3, 2000));
-  return runTransition(deps, context, 'reject', input, (complaint, _plan, now) => ({
-    set: { rejection: { reason: input.reason.trim(), at: now } },
+  return runTransition(deps, context, 'reject', input, async (complaint, _plan, now) => ({
+    set: {
+      rejection: { reason: input.reason.trim(), at: now },
+      reopenableUntil: await reopenableUntil(deps, complaint, now),
+    },
     visibility: 'public',
     note: input.reason,
     events: [
@@ -202,6 +261,11 @@ export async function withdrawComplaint(deps: TransitionDeps, context: CallConte
   }));
 }
 
+/** Until when the reporter may reopen after an outcome at `at`: the tenant's window, from identity. */
+async function reopenableUntil(deps: TransitionDeps, complaint: Complaint, at: Date): Promise<Date> {
+  return new Date(at.getTime() + (await deps.directory.reopenWindowDays(complaint.tenantId)) * dayMs);
+}
+
 /** The reporter reopens a resolved or rejected complaint within the tenant's window. */
 export async function reopenComplaint(
   deps: TransitionDeps,
@@ -209,13 +273,20 @@ export async function reopenComplaint(
   input: Target & { reason: string },
 ): Promise<Complaint> {
   invalid(textProblem('/reason', input.reason, 3, 2000));
-  return runTransition(deps, context, 'reopen', input, (complaint, plan, now) => {
-    const outcomeAt = complaint.resolution?.at ?? complaint.rejection?.at ?? complaint.updatedAt;
-    if (now.getTime() - new Date(outcomeAt).getTime() > deps.reopenWindowDays * 86_400_000) {
-      throw new AppError('REOPEN_WINDOW_EXPIRED', `Complaints can be reopened within ${deps.reopenWindowDays} days`);
+  return runTransition(deps, context, 'reopen', input, async (complaint, plan, now) => {
+    // Complaints resolved before reopenableUntil was stored get the tenant's window from their outcome.
+    const until = complaint.reopenableUntil
+      ? new Date(complaint.reopenableUntil)
+      : await reopenableUntil(
+          deps,
+          complaint,
+          new Date(complaint.resolution?.at ?? complaint.rejection?.at ?? complaint.updatedAt),
+        );
+    if (now.getTime() > until.getTime()) {
+      throw new AppError('REOPEN_WINDOW_EXPIRED', `The complaint could be reopened until ${until.toISOString()}`);
     }
     return {
-      set: { resolution: null, rejection: null },
+      set: { resolution: null, rejection: null, reopenableUntil: null },
       visibility: 'public',
       note: input.reason,
       events: [
@@ -337,4 +408,124 @@ export async function markDuplicate(
     details: { duplicateId: duplicate._id },
   });
   return duplicate;
+}
+
+/** What the SLA scheduler needs to write a system step. */
+export interface SystemTransitionDeps {
+  repository: Pick<ComplaintRepository, 'update'>;
+  /** Wakes the outbox relay after a write with events. */
+  onCommitted: () => void;
+}
+
+/**
+ * Writes a step of the system workflow (actor `system`, no caller) on the complaint as read,
+ * version-guarded like every other write: when someone else changed it since (a user, or another
+ * instance's scheduler taking the same step), the result is `stale` and nothing is written.
+ * Null when the complaint's state no longer allows the step.
+ */
+async function runSystemTransition(
+  deps: SystemTransitionDeps,
+  name: SystemTransitionName,
+  complaint: Complaint,
+  now: Date,
+  outcome: Outcome,
+): Promise<UpdateComplaintResult | null> {
+  const plan = planSystemTransition(name, complaint);
+  if (!plan) return null;
+  const { tenantId } = complaint;
+  const version = complaint.version + 1;
+  const entry: TimelineEntry = {
+    id: randomUUID(),
+    action: name,
+    at: now,
+    actorRole: plan.actorRole,
+    actorId: '',
+    visibility: outcome.visibility,
+    fromStatus: plan.from,
+    toStatus: plan.to,
+    note: outcome.note?.trim() ?? '',
+    details: outcome.details ?? {},
+  };
+  const events: OutboxEntry[] = outcome.events.map(({ type, data }) =>
+    newEvent({
+      type,
+      source: eventSource,
+      subject: complaint._id,
+      tenantId,
+      time: now,
+      data: { complaintId: complaint._id, tenantId, version, ...data } as never,
+    }),
+  );
+  const set: ComplaintChanges = { ...outcome.set };
+  if (plan.to !== plan.from) set.status = plan.to;
+  const result = await deps.repository.update(tenantId, complaint._id, complaint.version, {
+    set,
+    timeline: [entry],
+    events,
+    at: now,
+  });
+  if (result.outcome === 'updated') deps.onCommitted();
+  return result;
+}
+
+/**
+ * Raises an open complaint one escalation level and hands it to `target` (the holder stays when
+ * nobody is above them). The next level's time is counted from submission, never from now.
+ */
+export function escalateComplaint(
+  deps: SystemTransitionDeps,
+  complaint: Complaint,
+  target: EscalationTarget,
+  fractions: readonly number[],
+  now: Date,
+): Promise<UpdateComplaintResult | null> {
+  const level = (complaint.escalationLevel ?? 0) + 1;
+  const fraction = fractions[level - 1] ?? 0;
+  const fromOfficerId = complaint.assignedOfficerId;
+  return runSystemTransition(deps, 'escalate', complaint, now, {
+    set: {
+      escalationLevel: level,
+      nextEscalationAt: escalationDueAt(complaint, fractions, level + 1),
+      assignedOfficerId: target.officerId,
+    },
+    visibility: 'public',
+    // Officer ids are staff-only: the public view strips them (complaint-views.ts).
+    details: {
+      level: String(level),
+      slaFraction: String(fraction),
+      escalatedTo: target.via,
+      fromOfficerId,
+      toOfficerId: target.officerId,
+    },
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.escalated.v1',
+        data: {
+          agencyId: complaint.agencyId,
+          level,
+          slaFraction: fraction,
+          fromOfficerId,
+          toOfficerId: target.officerId,
+          escalatedAt: now,
+        },
+      },
+    ],
+  });
+}
+
+/** Closes a resolved complaint whose reopen window has passed without a rating. */
+export function autoCloseComplaint(
+  deps: SystemTransitionDeps,
+  complaint: Complaint,
+  now: Date,
+): Promise<UpdateComplaintResult | null> {
+  return runSystemTransition(deps, 'auto_close', complaint, now, {
+    visibility: 'public',
+    events: [
+      {
+        type: 'id.balai.complaints.complaint.closed.v1',
+        data: { agencyId: complaint.agencyId, cause: 'auto_closed', closedAt: now },
+      },
+    ],
+  });
 }

@@ -16,8 +16,11 @@ export interface ComplaintView {
 const publicNoteActions = new Set(['resolve', 'reject', 'reopen', 'comment']);
 const openStatuses = new Set(['submitted', 'in_progress']);
 
+/** Staff ids in timeline details (assignment, escalation): never in the public view. */
+const staffIdDetails = new Set(['officerId', 'fromOfficerId', 'toOfficerId']);
+
 function publicEntry(entry: TimelineEntry): TimelineEntry {
-  const { officerId: _officer, ...details } = entry.details ?? {};
+  const details = Object.fromEntries(Object.entries(entry.details ?? {}).filter(([key]) => !staffIdDetails.has(key)));
   return { ...entry, actorId: '', note: publicNoteActions.has(entry.action) ? entry.note : '', details };
 }
 
@@ -39,6 +42,8 @@ export function viewFor(complaint: Complaint, context: CallContext, now: Date): 
       reporterId: isReporter ? complaint.reporterId : '',
       filedByOfficerId: '',
       citizenReference: '',
+      // A partner app's reporter contact is personal data: staff only, even for the partner.
+      reporterContact: null,
       assignedOfficerId: '',
       requestHash: '',
       timeline: (complaint.timeline ?? []).filter((entry) => entry.visibility === 'public').map(publicEntry),

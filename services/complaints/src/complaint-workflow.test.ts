@@ -15,6 +15,7 @@ import {
   withdrawComplaint,
 } from './complaint-transitions.js';
 import { complaintWorkflow, planTransition, type TransitionName } from './complaint-workflow.js';
+import { aDirectory, aStaffMember } from './organisation-directory.fixture.js';
 
 type CallerName = keyof typeof callers;
 const allCallers = Object.keys(callers) as CallerName[];
@@ -140,7 +141,7 @@ function harness(complaint: Complaint, now = new Date(submittedAt.getTime() + 3_
     repository: repository as unknown as ComplaintRepository,
     clock: () => now,
     onCommitted: vi.fn(),
-    reopenWindowDays: 14,
+    directory: aDirectory(),
   };
   return { deps, repository, writes, documents };
 }
@@ -381,5 +382,92 @@ describe('complaint transitions', () => {
     await expect(
       markDuplicate(deps, callers.officer, { complaintId: 'c-3', expectedVersion: 1, duplicateOfId: 'c-3' }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('complaint transitions against the organisation directory', () => {
+  const assign = { complaintId: 'c-1', expectedVersion: 1 };
+
+  it('should refuse an agency the tenant does not have, and an officer who is not an active officer of that agency', async () => {
+    const directory = aDirectory({
+      users: [
+        aStaffMember('officer-1'),
+        aStaffMember('officer-gone', { active: false }),
+        aStaffMember('analyst-1', { roles: ['analyst'], agencyId: '' }),
+        aStaffMember('officer-9', { agencyId: 'dlh' }),
+      ],
+    });
+    const attempts: Array<[{ agencyId: string; officerId?: string }, string]> = [
+      [{ agencyId: 'dinkes' }, '/agencyId'],
+      [{ agencyId: 'dpupr', officerId: 'officer-404' }, '/officerId'],
+      [{ agencyId: 'dpupr', officerId: 'officer-gone' }, '/officerId'],
+      [{ agencyId: 'dpupr', officerId: 'analyst-1' }, '/officerId'],
+      [{ agencyId: 'dpupr', officerId: 'officer-9' }, '/officerId'],
+    ];
+    for (const [target, field] of attempts) {
+      const { deps, writes } = harness(aComplaint());
+      await expect(
+        assignComplaint({ ...deps, directory }, callers.supervisor, { ...assign, ...target }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] });
+      expect(writes).toEqual([]);
+    }
+    const { deps } = harness(aComplaint());
+    await expect(
+      assignComplaint({ ...deps, directory }, callers.supervisor, {
+        ...assign,
+        agencyId: 'dlh',
+        officerId: 'officer-9',
+      }),
+    ).resolves.toMatchObject({ agencyId: 'dlh', assignedOfficerId: 'officer-9' });
+    expect(directory.agencyIds).toHaveBeenCalledWith('36.73');
+  });
+
+  it("should set the reopen window from the tenant's setting at resolution and rejection, and clear it on reopen", async () => {
+    const now = new Date(submittedAt.getTime() + 3_600_000);
+    const resolving = harness(
+      aComplaint({ status: 'in_progress', assignedOfficerId: 'officer-1', assignedAt: submittedAt }),
+      now,
+    );
+    const directory = aDirectory({ reopenWindowDays: 3 });
+    const resolved = await resolveComplaint({ ...resolving.deps, directory }, callers.officer, {
+      ...assign,
+      note: 'Sudah ditambal',
+    });
+    expect(resolved.reopenableUntil).toEqual(new Date(now.getTime() + 3 * 86_400_000));
+    expect(directory.reopenWindowDays).toHaveBeenCalledWith('36.73');
+
+    const rejecting = harness(aComplaint(), now);
+    const rejected = await rejectComplaint({ ...rejecting.deps, directory }, callers.officer, {
+      ...assign,
+      reason: 'Bukan wewenang',
+    });
+    expect(rejected.reopenableUntil).toEqual(new Date(now.getTime() + 3 * 86_400_000));
+
+    const reopening = harness(resolved, new Date(now.getTime() + 3 * 86_400_000));
+    const reopened = await reopenComplaint({ ...reopening.deps, directory }, callers.reporter, {
+      complaintId: 'c-1',
+      expectedVersion: resolved.version,
+      reason: 'Masih berlubang',
+    });
+    expect(reopened).toMatchObject({ status: 'in_progress', reopenableUntil: null });
+  });
+
+  it('should refuse a reopen one moment after reopenableUntil, whatever the setting says now', async () => {
+    const until = new Date(submittedAt.getTime() + 86_400_000);
+    const { deps } = harness(
+      aComplaint({
+        status: 'resolved',
+        resolution: { note: 'ok', partial: false, at: submittedAt },
+        reopenableUntil: until,
+      }),
+      new Date(until.getTime() + 1),
+    );
+    await expect(
+      reopenComplaint({ ...deps, directory: aDirectory({ reopenWindowDays: 365 }) }, callers.reporter, {
+        complaintId: 'c-1',
+        expectedVersion: 1,
+        reason: 'Masih berlubang',
+      }),
+    ).rejects.toMatchObject({ code: 'REOPEN_WINDOW_EXPIRED' });
   });
 });

@@ -35,8 +35,8 @@ const reporter: Guard = { roles: ['citizen', 'officer'], relation: 'reporter' };
 
 /**
  * The complaint workflow as data (ARCHITECTURE.md, "Workflows"). One definition for every tenant
- * today; per-tenant versions replace this table, not the interpreter. Escalation (a self-loop
- * driven by the SLA scheduler) comes with that scheduler.
+ * today; per-tenant versions replace this table, not the interpreter. The steps the SLA
+ * scheduler takes on its own are in `systemWorkflow` below.
  */
 export const complaintWorkflow = {
   assign: { from: ['submitted', 'in_progress'], to: 'in_progress', guards: [agencyStaff, tenantAdmin] },
@@ -120,4 +120,36 @@ export function planTransition(
           : 'submitted'
         : definition.to;
   return { from: complaint.status, to, guard, actorRole: holds(guard)[0] as Role };
+}
+
+/** A step only the platform takes (the SLA scheduler); no caller role reaches it. */
+export interface SystemTransitionDefinition {
+  from: readonly ComplaintStatus[];
+  to: ComplaintStatus | 'same';
+}
+
+/**
+ * Steps the SLA scheduler takes, in the same form as `complaintWorkflow` minus the guards: the
+ * actor is always `system`. No gRPC method maps to them and `planTransition` cannot name them.
+ * - escalate: a self-loop raising the escalation level of a complaint still open;
+ * - auto_close: a resolved complaint whose reopen window passed closes.
+ */
+export const systemWorkflow = {
+  escalate: { from: ['submitted', 'in_progress'], to: 'same' },
+  auto_close: { from: ['resolved'], to: 'closed' },
+} as const satisfies Record<string, SystemTransitionDefinition>;
+
+export type SystemTransitionName = keyof typeof systemWorkflow;
+
+export const systemActorRole = 'system';
+
+/** The system's counterpart of planTransition: the step's from/to, or null when the state no longer allows it. */
+export function planSystemTransition(
+  name: SystemTransitionName,
+  complaint: Complaint,
+): { from: ComplaintStatus; to: ComplaintStatus; actorRole: typeof systemActorRole } | null {
+  const definition: SystemTransitionDefinition = systemWorkflow[name];
+  if (!definition.from.includes(complaint.status)) return null;
+  const to = definition.to === 'same' ? complaint.status : definition.to;
+  return { from: complaint.status, to, actorRole: systemActorRole };
 }

@@ -32,6 +32,16 @@ export interface TimelineEntry {
   details: Record<string, string>;
 }
 
+/** How to reach whoever reported it through a partner app (Open311); personal data, staff view only. */
+export interface ReporterContact {
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  deviceId: string;
+  accountId: string;
+}
+
 export interface ComplaintDocument {
   _id: string;
   tenantId: string;
@@ -42,6 +52,8 @@ export interface ComplaintDocument {
   agencyId: string;
   description: string;
   location: { latitude: number; longitude: number };
+  /** Geohash of the location (precision 9), for nearby-duplicate prefix queries. */
+  geohash: string;
   address: string;
   mediaUrls: string[];
   attributes: AttributeValue[];
@@ -51,6 +63,8 @@ export interface ComplaintDocument {
   reporterId: string;
   filedByOfficerId: string;
   citizenReference: string;
+  /** Set when a partner app filed it through Open311; null otherwise. */
+  reporterContact: ReporterContact | null;
   /** Fingerprint of an idempotent submission, to tell a retry from a reused key. */
   requestHash: string;
   status: ComplaintStatus;
@@ -58,6 +72,12 @@ export interface ComplaintDocument {
   submittedAt: Date;
   updatedAt: Date;
   slaDueAt: Date;
+  /** Escalation levels reached (0: none). Counted from submission; never reset. */
+  escalationLevel: number;
+  /** When the next escalation level falls due; null after the last one. */
+  nextEscalationAt: Date | null;
+  /** Set at resolution or rejection: until when the reporter may reopen; resolved ones auto-close then. */
+  reopenableUntil: Date | null;
   assignedOfficerId: string;
   assignedAt: Date | null;
   resolution: { note: string; partial: boolean; at: Date } | null;
@@ -98,6 +118,7 @@ const complaintSchema = new Schema<ComplaintDocument>(
       latitude: { type: Number, required: true },
       longitude: { type: Number, required: true },
     },
+    geohash: { type: String, default: '' },
     address: { type: String, default: '' },
     mediaUrls: { type: [String], default: [] },
     attributes: { type: [new Schema({ code: String, values: [String] }, { _id: false })], default: [] },
@@ -105,12 +126,29 @@ const complaintSchema = new Schema<ComplaintDocument>(
     reporterId: { type: String, default: '' },
     filedByOfficerId: { type: String, default: '' },
     citizenReference: { type: String, default: '' },
+    reporterContact: {
+      type: new Schema(
+        {
+          email: String,
+          firstName: String,
+          lastName: String,
+          phone: String,
+          deviceId: String,
+          accountId: String,
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     requestHash: { type: String, default: '' },
     status: { type: String, required: true, enum: complaintStatuses },
     version: { type: Number, required: true },
     submittedAt: { type: Date, required: true },
     updatedAt: { type: Date },
     slaDueAt: { type: Date },
+    escalationLevel: { type: Number, default: 0 },
+    nextEscalationAt: { type: Date, default: null },
+    reopenableUntil: { type: Date, default: null },
     assignedOfficerId: { type: String, default: '' },
     assignedAt: { type: Date, default: null },
     resolution: {
@@ -127,8 +165,28 @@ const complaintSchema = new Schema<ComplaintDocument>(
   { collection: 'complaints', versionKey: false, strict: 'throw' },
 );
 
-// Serves the officer inbox and the citizen's list: one tenant's complaints, newest first.
-complaintSchema.index({ tenantId: 1, submittedAt: -1 });
+// ListComplaints and FindNearbyComplaints (complaint-list-query.ts). Each name says the query it
+// serves; the trailing _id matches the tie-break of the keyset pagination. FerretDB 1.24 hardly
+// uses secondary indexes for filters; production MongoDB does.
+// The officer inbox of an agency: agency + status (open ones), SLA deadline first ("due").
+complaintSchema.index(
+  { tenantId: 1, agencyId: 1, status: 1, slaDueAt: 1, _id: 1 },
+  { name: 'inbox_agency_status_due' },
+);
+// An officer's own queue (assignee = me / an officer / "none"), SLA deadline first.
+complaintSchema.index({ tenantId: 1, assignedOfficerId: 1, slaDueAt: 1, _id: 1 }, { name: 'inbox_assignee_due' });
+// A citizen's own complaints (mine), newest first.
+complaintSchema.index({ tenantId: 1, reporterId: 1, submittedAt: -1, _id: -1 }, { name: 'mine_reporter_submitted' });
+// Public search and Open311 GET requests: the tenant's complaints, newest first or by date range.
+complaintSchema.index({ tenantId: 1, submittedAt: -1, _id: -1 }, { name: 'search_submitted' });
+// Syncing (order "updated", Open311 servicerequestupdates): changed since, oldest change first.
+complaintSchema.index({ tenantId: 1, updatedAt: 1, _id: 1 }, { name: 'sync_updated' });
+// Nearby duplicates: open complaints of one category whose geohash starts with a cell prefix.
+complaintSchema.index({ tenantId: 1, categoryCode: 1, geohash: 1 }, { name: 'nearby_category_geohash' });
+// The SLA scheduler (sla-scheduler.ts), across tenants: open complaints whose next escalation is due, oldest first.
+complaintSchema.index({ status: 1, nextEscalationAt: 1, _id: 1 }, { name: 'sla_escalation_due' });
+// The SLA scheduler's auto-close, across tenants: resolved complaints whose reopen window has passed.
+complaintSchema.index({ status: 1, reopenableUntil: 1, _id: 1 }, { name: 'auto_close_due' });
 
 export type ComplaintModel = Model<ComplaintDocument>;
 

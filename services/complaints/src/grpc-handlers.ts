@@ -3,6 +3,12 @@ import { type CallContext, type Logger, unaryHandler } from '@balai/platform';
 import { type CategoryDeps, getCategory, listCategories, upsertCategory } from './categories.js';
 import type { AttributeDatatype } from './category.schema.js';
 import type { Category } from './category-repository.js';
+import {
+  type FindNearbyDeps,
+  findNearbyComplaints,
+  type ListComplaintsDeps,
+  listComplaints,
+} from './complaint-queries.js';
 import type { Complaint } from './complaint-repository.js';
 import {
   assignComplaint,
@@ -19,7 +25,7 @@ import {
 import { type ComplaintView, getComplaint, viewFor } from './complaint-views.js';
 import { type SubmitComplaintDeps, submitComplaint } from './submit-complaint.js';
 
-export type ComplaintsDeps = SubmitComplaintDeps & TransitionDeps & CategoryDeps;
+export type ComplaintsDeps = SubmitComplaintDeps & TransitionDeps & CategoryDeps & ListComplaintsDeps & FindNearbyDeps;
 
 function toComplaintMessage(view: ComplaintView): complaintsV1.Complaint {
   const { complaint } = view;
@@ -67,6 +73,10 @@ function toComplaintMessage(view: ComplaintView): complaintsV1.Complaint {
     filedByOfficerId: complaint.filedByOfficerId ?? '',
     citizenReference: complaint.citizenReference ?? '',
     categoryVersion: complaint.categoryVersion ?? 0,
+    escalationLevel: complaint.escalationLevel ?? 0,
+    nextEscalationAt: view.kind === 'staff' ? (complaint.nextEscalationAt ?? undefined) : undefined,
+    reopenableUntil: complaint.reopenableUntil ?? undefined,
+    reporterContact: view.kind === 'staff' && complaint.reporterContact ? { ...complaint.reporterContact } : undefined,
   };
 }
 
@@ -96,10 +106,26 @@ export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): co
   const answer = (complaint: Complaint, context: CallContext) => ({
     complaint: toComplaintMessage(viewFor(complaint, context, deps.clock())),
   });
+  // Suggestions for whoever just filed: the complaint is committed by now, so a failed lookup
+  // must not fail the call (a client without an idempotency key would file it again).
+  const nearbyOpenFor = async (complaint: Complaint, context: CallContext) => {
+    try {
+      const nearby = await findNearbyComplaints(
+        deps,
+        context,
+        { categoryCode: complaint.categoryCode, ...complaint.location },
+        complaint._id,
+      );
+      return nearby.map(({ view }) => toComplaintMessage(view));
+    } catch (error) {
+      logger.warn({ err: error, requestId: context.requestId }, 'nearby complaints lookup failed after submit');
+      return [];
+    }
+  };
   return {
     submitComplaint: unaryHandler(logger, async (request: complaintsV1.SubmitComplaintRequest, context) => {
       const { complaint, created } = await submitComplaint(deps, context, request);
-      return { ...answer(complaint, context), created };
+      return { ...answer(complaint, context), created, nearbyOpen: await nearbyOpenFor(complaint, context) };
     }),
     getComplaint: unaryHandler(logger, async (request: complaintsV1.GetComplaintRequest, context) => ({
       complaint: toComplaintMessage(await getComplaint(deps, context, request.complaintId)),
@@ -131,6 +157,16 @@ export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): co
     markDuplicate: unaryHandler(logger, async (request: complaintsV1.MarkDuplicateRequest, context) =>
       answer(await markDuplicate(deps, context, request), context),
     ),
+    listComplaints: unaryHandler(logger, async (request: complaintsV1.ListComplaintsRequest, context) => {
+      const { views, nextPageToken } = await listComplaints(deps, context, request);
+      return { complaints: views.map(toComplaintMessage), nextPageToken };
+    }),
+    findNearbyComplaints: unaryHandler(logger, async (request: complaintsV1.FindNearbyComplaintsRequest, context) => ({
+      complaints: (await findNearbyComplaints(deps, context, request)).map(({ view, distanceMeters }) => ({
+        complaint: toComplaintMessage(view),
+        distanceMeters,
+      })),
+    })),
     listCategories: unaryHandler(logger, async (request: complaintsV1.ListCategoriesRequest, context) => ({
       categories: (await listCategories(deps, context, request)).map(toCategoryMessage),
     })),

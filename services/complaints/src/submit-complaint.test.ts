@@ -257,3 +257,93 @@ describe('complaintIdForKey', () => {
     expect(complaintIdForKey('36.73', 'a|b', 'c')).not.toBe(complaintIdForKey('36.73', 'a', 'b|c'));
   });
 });
+
+describe('submitComplaint by a partner app (Open311)', () => {
+  const partner: CallContext = {
+    tenantId: '36.73',
+    requestId: 'r-2',
+    subject: 'partner-client-1',
+    roles: ['open311_partner'],
+  };
+  const contact = {
+    email: ' warga@example.id ',
+    firstName: 'Siti',
+    lastName: 'Aminah',
+    phone: '+62 812 3456 7890',
+    deviceId: 'device-9',
+    accountId: 'acct-42',
+  };
+
+  it('should file it as the partner, store the reporter contact and keep it out of the event', async () => {
+    const { repository, deps } = setup();
+    const { complaint, created } = await submitComplaint(deps, partner, { ...input, reporterContact: contact });
+    expect(created).toBe(true);
+    expect(complaint).toMatchObject({
+      reporterId: 'partner-client-1',
+      filedByOfficerId: '',
+      reporterContact: { ...contact, email: 'warga@example.id' },
+    });
+    expect(complaint.timeline[0]).toMatchObject({ action: 'submit', actorRole: 'open311_partner' });
+    const event = JSON.stringify(
+      (repository.insert.mock.calls[0]?.[0] as unknown as { outbox: unknown } | undefined)?.outbox,
+    );
+    for (const value of ['warga@example.id', 'Siti', 'Aminah', '3456', 'device-9', 'acct-42', 'partner-client-1']) {
+      expect(event).not.toContain(value);
+    }
+    expect(event).toContain('"complaintId":"c-1"');
+  });
+
+  it('should store no contact when the partner sends only empty fields', async () => {
+    const { deps } = setup();
+    const { complaint } = await submitComplaint(deps, partner, {
+      ...input,
+      reporterContact: { email: ' ', phone: '' },
+    });
+    expect(complaint.reporterContact).toBeNull();
+  });
+
+  it('should refuse an invalid contact and write nothing', async () => {
+    const { repository, deps } = setup();
+    const fields = await problemsOf(
+      submitComplaint(deps, partner, {
+        ...input,
+        reporterContact: { email: 'not-an-address', firstName: 'x'.repeat(101), phone: 'a\u0007b' },
+      }),
+    );
+    expect(fields).toEqual(['/reporterContact/firstName', '/reporterContact/phone', '/reporterContact/email']);
+    expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a reporter contact from a citizen or an officer', async () => {
+    const { deps } = setup();
+    expect(await problemsOf(submitComplaint(deps, citizen, { ...input, reporterContact: contact }))).toEqual([
+      '/reporterContact',
+    ]);
+    expect(
+      await problemsOf(
+        submitComplaint(deps, officer, { ...input, citizenReference: 'loket-1', reporterContact: contact }),
+      ),
+    ).toEqual(['/reporterContact']);
+  });
+
+  it('should refuse a citizen reference from a partner', async () => {
+    const { deps } = setup();
+    expect(await problemsOf(submitComplaint(deps, partner, { ...input, citizenReference: 'loket-1' }))).toEqual([
+      '/citizenReference',
+    ]);
+  });
+
+  it('should tell a retry from a reused key by the contact too', async () => {
+    const { deps } = setup();
+    const first = await submitComplaint(deps, partner, { ...input, reporterContact: contact, idempotencyKey: 'k-1' });
+    const retry = await submitComplaint(deps, partner, { ...input, reporterContact: contact, idempotencyKey: 'k-1' });
+    expect(retry).toEqual({ complaint: first.complaint, created: false });
+    await expect(
+      submitComplaint(deps, partner, {
+        ...input,
+        reporterContact: { ...contact, email: 'lain@example.id' },
+        idempotencyKey: 'k-1',
+      }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+});

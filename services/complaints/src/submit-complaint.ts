@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError, type CallContext, type ErrorDetail, newEvent, requireRole } from '@balai/platform';
 import { type AttributeValue, validateAttributeValues } from './category-attributes.js';
 import type { CategoryRepository } from './category-repository.js';
-import type { TimelineEntry } from './complaint.schema.js';
+import type { ReporterContact, TimelineEntry } from './complaint.schema.js';
+import { defaultEscalationFractions, escalationDueAt } from './complaint-escalation.js';
+import { geohashOf } from './complaint-geohash.js';
 import { complaintIdForKey, submissionFingerprint } from './complaint-id.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 import { eventSource, requireTenant } from './use-case-support.js';
@@ -22,6 +24,8 @@ export interface SubmitComplaintInput {
   idempotencyKey?: string;
   /** Officers only, filing at a counter: the citizen's user id or a counter reference. */
   citizenReference?: string;
+  /** Partner apps only (Open311): how to reach the person who reported it. Staff view only. */
+  reporterContact?: Partial<ReporterContact> | undefined;
 }
 
 export interface SubmitComplaintDeps {
@@ -31,12 +35,52 @@ export interface SubmitComplaintDeps {
   newId?: () => string;
   /** Wakes the outbox relay after the write. */
   onCommitted: () => void;
+  /** Fractions of the SLA at which escalation levels fall due (config COMPLAINT_ESCALATION_FRACTIONS). */
+  escalationFractions?: readonly number[];
 }
 
 export const maxMediaUrls = 5;
 const categoryPattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 const citizenReferencePattern = /^[A-Za-z0-9._:-]{1,100}$/;
+/** Longest value of each contact field (the gateway's Open311 limits). */
+const contactLimits: Record<keyof ReporterContact, number> = {
+  email: 254,
+  firstName: 100,
+  lastName: 100,
+  phone: 32,
+  deviceId: 200,
+  accountId: 200,
+};
+const contactEmailPattern = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const controlCharacters = /[\u0000-\u001F\u007F]/;
+
+/** The contact trimmed, absent fields '' ; null when nothing was given. */
+function normaliseContact(contact: Partial<ReporterContact> | undefined): ReporterContact | null {
+  if (!contact) return null;
+  const fields = Object.keys(contactLimits) as (keyof ReporterContact)[];
+  const normalised = Object.fromEntries(
+    fields.map((field) => [field, String(contact[field] ?? '').trim()]),
+  ) as unknown as ReporterContact;
+  return fields.some((field) => normalised[field] !== '') ? normalised : null;
+}
+
+function contactProblems(contact: ReporterContact | null): ErrorDetail[] {
+  if (!contact) return [];
+  const problems: ErrorDetail[] = [];
+  for (const [field, limit] of Object.entries(contactLimits) as [keyof ReporterContact, number][]) {
+    const value = contact[field];
+    if (value.length > limit)
+      problems.push({ field: `/reporterContact/${field}`, message: `must be at most ${limit} characters` });
+    else if (controlCharacters.test(value))
+      problems.push({ field: `/reporterContact/${field}`, message: 'contains control characters' });
+  }
+  if (contact.email !== '' && !contactEmailPattern.test(contact.email)) {
+    problems.push({ field: '/reporterContact/email', message: 'must be an e-mail address' });
+  }
+  return problems;
+}
 
 function httpsUrlProblem(value: string): string | null {
   if (value.length > 2048) return 'must be at most 2048 characters';
@@ -114,6 +158,8 @@ export function filedState() {
     rating: null,
     duplicateOfId: '',
     duplicateIds: [],
+    escalationLevel: 0,
+    reopenableUntil: null,
   } satisfies Partial<Complaint>;
 }
 
@@ -130,11 +176,22 @@ export async function submitComplaint(
   input: SubmitComplaintInput,
 ): Promise<{ complaint: Complaint; created: boolean }> {
   const tenantId = requireTenant(context);
-  // A citizen files their own; an officer files on a citizen's behalf at a service counter.
-  requireRole(context, ['citizen', 'officer']);
+  // A citizen files their own; an officer files on a citizen's behalf at a service counter; a
+  // partner app (Open311) files what its users report, with their contact details.
+  requireRole(context, ['citizen', 'officer', 'open311_partner']);
   const reporterId = context.subject as string;
   const problems = validateSubmission(input);
-  const onBehalf = !context.roles.includes('citizen');
+  const filer = context.roles.includes('citizen')
+    ? 'citizen'
+    : context.roles.includes('officer')
+      ? 'officer'
+      : 'open311_partner';
+  const onBehalf = filer === 'officer';
+  const reporterContact = normaliseContact(input.reporterContact);
+  if (filer === 'open311_partner') problems.push(...contactProblems(reporterContact));
+  else if (reporterContact) {
+    problems.push({ field: '/reporterContact', message: 'only a partner app passes a reporter contact' });
+  }
   if (onBehalf && !input.citizenReference) {
     problems.push({ field: '/citizenReference', message: "an officer files on a citizen's behalf: name the citizen" });
   }
@@ -144,7 +201,11 @@ export async function submitComplaint(
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', problems);
 
   const submission = normalise(input);
-  const requestHash = input.idempotencyKey ? submissionFingerprint(submission) : '';
+  // The contact counts for telling a retry from a reused key, only when there is one (older
+  // fingerprints, without it, stay valid).
+  const requestHash = input.idempotencyKey
+    ? submissionFingerprint(reporterContact ? { ...submission, reporterContact } : submission)
+    : '';
   const id = input.idempotencyKey
     ? complaintIdForKey(tenantId, reporterId, input.idempotencyKey)
     : (deps.newId ?? randomUUID)();
@@ -175,7 +236,7 @@ export async function submitComplaint(
 
   const submittedAt = deps.clock();
   const slaDueAt = new Date(submittedAt.getTime() + category.slaHours * 3_600_000);
-  const actorRole = onBehalf ? 'officer' : 'citizen';
+  const actorRole = filer;
   const entry: TimelineEntry = {
     id: randomUUID(),
     action: 'submit',
@@ -196,6 +257,7 @@ export async function submitComplaint(
     agencyId: category.agencyId,
     description: submission.description,
     location: { latitude: submission.latitude, longitude: submission.longitude },
+    geohash: geohashOf(submission.latitude, submission.longitude),
     address: submission.address,
     mediaUrls: submission.mediaUrls,
     attributes: attributes.values,
@@ -203,10 +265,17 @@ export async function submitComplaint(
     reporterId,
     filedByOfficerId: onBehalf ? reporterId : '',
     citizenReference: submission.citizenReference,
+    // Personal data: kept in this document only, never in the event below or a public view.
+    reporterContact,
     requestHash,
     submittedAt,
     updatedAt: submittedAt,
     slaDueAt,
+    nextEscalationAt: escalationDueAt(
+      { submittedAt, slaDueAt },
+      deps.escalationFractions ?? defaultEscalationFractions,
+      1,
+    ),
     ...filedState(),
     timeline: [entry],
   };

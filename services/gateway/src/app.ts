@@ -11,15 +11,18 @@ import swagger from '@fastify/swagger';
 import { connectivityState } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
-import { registerAuthentication } from './authentication.js';
+import { accessTokenVerifier, registerAuthentication } from './authentication.js';
 import { type GatewayConfig, open311Jurisdictions } from './config.js';
 import { identityKeySet } from './jwks.js';
 import { createJurisdictionResolver } from './open311/jurisdiction.js';
+import { createPartnerKeyAuthenticator } from './open311/open311-api-keys.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
+import { complaintListRoutes } from './routes/complaint-list-routes.js';
 import { complaintRoutes } from './routes/complaint-routes.js';
 import { open311Routes } from './routes/open311-routes.js';
+import { partnerAppRoutes } from './routes/partner-app-routes.js';
 import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
 import { staffRoutes } from './routes/staff-routes.js';
@@ -31,10 +34,14 @@ export async function buildGateway(
   config: GatewayConfig,
   upstreams: Upstreams,
   logger: Logger,
-  options: { keys?: JWTVerifyGetKey } = {},
+  options: {
+    keys?: JWTVerifyGetKey;
+    /** Tests: stands in for identity's token endpoint when Open311 api_keys are exchanged. */
+    open311Fetch?: typeof fetch;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = createHttpServer({ logger });
-  registerAuthentication(app, {
+  const authentication = {
     issuer: config.OIDC_ISSUER,
     audience: config.OIDC_API_AUDIENCE,
     keys:
@@ -44,7 +51,8 @@ export async function buildGateway(
         cooldownMs: config.JWKS_COOLDOWN_MS,
         cacheMaxAgeMs: config.JWKS_CACHE_MAX_AGE_MS,
       }),
-  });
+  };
+  registerAuthentication(app, authentication);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -112,12 +120,14 @@ export async function buildGateway(
     },
   });
   await app.register(complaintRoutes, { upstreams });
+  await app.register(complaintListRoutes, { upstreams });
   await app.register(categoryRoutes, { upstreams });
   await app.register(analyticsRoutes, { upstreams });
   await app.register(tenantRoutes, { upstreams });
   await app.register(permitRoutes, { upstreams });
   await app.register(accountRoutes, { upstreams });
   await app.register(staffRoutes, { upstreams });
+  await app.register(partnerAppRoutes, { upstreams });
   await app.register(open311Routes, {
     prefix: '/open311/v2',
     upstreams,
@@ -125,6 +135,15 @@ export async function buildGateway(
     publicUrl: config.PUBLIC_URL,
     keyService: config.OIDC_ISSUER,
     contact: config.OPEN311_CONTACT,
+    // Straight to identity (not through our own /oidc proxy), with the proxy's forwarded headers.
+    partnerKeys: createPartnerKeyAuthenticator({
+      tokenEndpoint: `${config.IDENTITY_HTTP_URL}/oidc/token`,
+      publicUrl: config.PUBLIC_URL,
+      resource: config.OIDC_API_RESOURCE,
+      verify: accessTokenVerifier(authentication),
+      timeoutMs: config.GRPC_DEADLINE_MS,
+      ...(options.open311Fetch ? { fetch: options.open311Fetch } : {}),
+    }),
   });
   return app;
 }

@@ -17,6 +17,19 @@ const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'GET /v1/permit-types': 'public',
   'POST /v1/complaints': ['citizen', 'officer'],
   'GET /v1/complaints/:id': 'public',
+  // Any signed-in caller; the service gives staff the staff view and everyone else the public view.
+  'GET /v1/complaints': [
+    'citizen',
+    'officer',
+    'supervisor',
+    'permit_reviewer',
+    'permit_approver',
+    'analyst',
+    'tenant_admin',
+    'platform_admin',
+    'open311_partner',
+  ],
+  'GET /v1/complaints/nearby': 'public',
   'POST /v1/complaints/:id/assignment': ['officer', 'supervisor', 'tenant_admin', 'platform_admin'],
   'POST /v1/complaints/:id/reassignment-request': ['officer'],
   'POST /v1/complaints/:id/resolution': ['officer', 'supervisor'],
@@ -42,9 +55,18 @@ const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'PATCH /v1/staff/:id': ['tenant_admin', 'platform_admin'],
   'POST /v1/staff/:id/deactivation': ['tenant_admin', 'platform_admin'],
   'PATCH /v1/tenants/:tenantId/settings': ['tenant_admin', 'platform_admin'],
+  'POST /v1/partner-apps': ['tenant_admin', 'platform_admin'],
+  'GET /v1/partner-apps': ['tenant_admin', 'platform_admin'],
+  'DELETE /v1/partner-apps/:clientId': ['tenant_admin', 'platform_admin'],
   'GET /open311/v2/discovery.:format': 'public',
   'GET /open311/v2/services.:format': 'public',
   'GET /open311/v2/services/:file': 'public',
+  // The api_key of POST requests travels in the form; the route checks it (open311-api-keys.ts).
+  'POST /open311/v2/requests.:format': 'public',
+  'GET /open311/v2/requests.:format': 'public',
+  'GET /open311/v2/requests/:file': 'public',
+  'GET /open311/v2/tokens/:file': 'public',
+  'GET /open311/v2/servicerequestupdates.:format': 'public',
 };
 
 /** Proxied OIDC endpoints: every method fastify routes, under /oidc. */

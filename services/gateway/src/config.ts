@@ -22,6 +22,8 @@ export const gatewayConfigSchema = Type.Object({
   OIDC_ISSUER: Type.String({ default: 'http://127.0.0.1:8080/oidc', pattern: '^https?://' }),
   /** The audience access tokens for this API carry. */
   OIDC_API_AUDIENCE: Type.String({ default: 'balai-api', minLength: 1 }),
+  /** The RFC 8707 resource the gateway names when it exchanges an Open311 api_key (client credentials). */
+  OIDC_API_RESOURCE: Type.String({ default: 'urn:balai:api', pattern: '^[A-Za-z][A-Za-z0-9+.-]*:[^#\\s]+$' }),
   /** Least time between two JWKS fetches triggered by unknown key ids. */
   JWKS_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   /** How long a fetched JWKS is trusted before it is fetched again. */

@@ -28,6 +28,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     status: 'pending',
     roles: ['citizen'],
     agencyId: null,
+    supervisorId: null,
     passwordHash: '$argon2id$stub',
     version: 1,
     createdAt: now,

@@ -31,7 +31,11 @@ export async function startIdentity(config: IdentityConfig, options: IdentityOpt
     });
     oidc = service;
     return {
-      grpc: (grpc) => grpc.add(identityV1.IdentityServiceService, identityGrpcHandlers(runtime.logger, accounts.deps)),
+      grpc: (grpc) =>
+        grpc.add(
+          identityV1.IdentityServiceService,
+          identityGrpcHandlers(runtime.logger, accounts.deps, { ...accounts.deps, partnerApps: service.partnerApps }),
+        ),
       http: (app) => service.registerRoutes(app),
     };
   });

@@ -18,7 +18,9 @@ export interface AuditEntry {
     | 'staff.roles_changed'
     | 'user.deactivated'
     | 'agency.created'
-    | 'tenant.settings_changed';
+    | 'tenant.settings_changed'
+    | 'partner_app.registered'
+    | 'partner_app.revoked';
   targetId: string;
   changes: Record<string, unknown>;
   at: Date;
@@ -42,7 +44,7 @@ const auditSchema = new Schema<AuditDocument>(
   { collection: 'audit_log', versionKey: false, strict: 'throw', minimize: false },
 );
 
-// Serves "what happened to this user/agency" for a tenant's admin, in time order.
+// Serves "what happened to this user/agency/partner app" for a tenant's admin, in time order.
 auditSchema.index({ tenantId: 1, targetId: 1, at: 1 });
 
 export type AuditModel = Model<AuditDocument>;

@@ -26,7 +26,7 @@ describe('changeStaffRoles', () => {
       '36.73',
       'u-officer',
       3,
-      { roles: ['supervisor'], agencyId: 'dlh' },
+      { roles: ['supervisor'], agencyId: 'dlh', supervisorId: null },
     ]);
     expect(events).toEqual([
       expect.objectContaining({
@@ -39,7 +39,11 @@ describe('changeStaffRoles', () => {
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
         action: 'staff.roles_changed',
-        changes: { roles: { from: ['officer'], to: ['supervisor'] }, agencyId: { from: 'dpupr', to: 'dlh' } },
+        changes: {
+          roles: { from: ['officer'], to: ['supervisor'] },
+          agencyId: { from: 'dpupr', to: 'dlh' },
+          supervisorId: { from: null, to: null },
+        },
       }),
     );
   });

@@ -1,5 +1,6 @@
 import { AppError, type CallContext } from '@balai/platform';
 import { validateStaffAssignment } from './staff-roles.js';
+import { validateSupervisor } from './staff-supervisor.js';
 import {
   type AccountDeps,
   adminTarget,
@@ -11,20 +12,26 @@ import {
 import type { User } from './user-repository.js';
 
 /**
- * A tenant admin replaces a staff member's roles and agency, at the version they last read
+ * A tenant admin replaces a staff member's roles, agency and supervisor (empty: nobody), at the version they last read
  * (a concurrent change is STALE_VERSION, never overwritten). An admin cannot take their own
  * tenant_admin role away: a tenant must not lock itself out by accident.
  */
 export async function changeStaffRoles(
   deps: AccountDeps,
   context: CallContext,
-  input: { userId: string; roles: string[]; agencyId: string; expectedVersion: number },
+  input: { userId: string; roles: string[]; agencyId: string; expectedVersion: number; supervisorId?: string },
 ): Promise<User> {
   const { tenantId, actorId } = requireTenantAdmin(context);
   const expectedVersion = checkExpectedVersion(input.expectedVersion, false) as number;
   const target = await adminTarget(deps, context, tenantId, input.userId);
   if (target.kind !== 'staff') throw new AppError('USER_NOT_FOUND', 'No staff member with this id');
   const { roles, agencyId } = await validateStaffAssignment(deps.agencies, tenantId, input);
+  // Only a new supervisor is checked: a roles change must not fail on the one already recorded
+  // (deactivated since, say); escalation passes over an inactive supervisor anyway.
+  const supervisorId =
+    (input.supervisorId ?? '') === (target.supervisorId ?? '')
+      ? (target.supervisorId ?? null)
+      : await validateSupervisor(deps.users, tenantId, target._id, input.supervisorId);
   if (target._id === actorId && target.roles.includes('tenant_admin') && !roles.includes('tenant_admin')) {
     throw new AppError('FORBIDDEN', 'You cannot remove your own tenant_admin role; ask another admin');
   }
@@ -34,7 +41,7 @@ export async function changeStaffRoles(
   return commitAdminChange(deps, {
     target,
     expectedVersion,
-    changes: { roles, agencyId },
+    changes: { roles, agencyId, supervisorId },
     event: userEvent('id.balai.identity.user.roles_changed.v1', target, now, context.traceparent, {
       userId: target._id,
       tenantId,
@@ -51,7 +58,11 @@ export async function changeStaffRoles(
       actorRoles: context.roles,
       action: 'staff.roles_changed',
       targetId: target._id,
-      changes: { roles: { from: target.roles, to: roles }, agencyId: { from: target.agencyId, to: agencyId } },
+      changes: {
+        roles: { from: target.roles, to: roles },
+        agencyId: { from: target.agencyId, to: agencyId },
+        supervisorId: { from: target.supervisorId ?? null, to: supervisorId },
+      },
       at: now,
     },
   });

@@ -1,6 +1,7 @@
 import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
 import { normaliseMobile } from './phone.js';
 import { validateStaffAssignment } from './staff-roles.js';
+import { validateSupervisor } from './staff-supervisor.js';
 import {
   type AccountDeps,
   checkNameAndContacts,
@@ -20,6 +21,8 @@ export interface CreateStaffInput {
   phone: string;
   roles: string[];
   agencyId: string;
+  /** Optional: the active staff member of the tenant the new member reports to. */
+  supervisorId?: string;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function createStaff(deps: AccountDeps, context: CallContext, input
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The staff member is not valid', problems);
   const phone = phoneGiven ? normaliseMobile(input.phone) : null;
   const { roles, agencyId } = await validateStaffAssignment(deps.agencies, tenantId, input);
+  const supervisorId = await validateSupervisor(deps.users, tenantId, null, input.supervisorId);
 
   const now = deps.clock();
   const id = newIdOf(deps);
@@ -53,6 +57,7 @@ export async function createStaff(deps: AccountDeps, context: CallContext, input
     status: 'pending',
     roles,
     agencyId,
+    supervisorId,
     passwordHash: null,
     version: 1,
     createdAt: now,
@@ -77,7 +82,7 @@ export async function createStaff(deps: AccountDeps, context: CallContext, input
     actorRoles: context.roles,
     action: 'staff.created',
     targetId: id,
-    changes: { kind: 'staff', roles, agencyId, status: 'pending' },
+    changes: { kind: 'staff', roles, agencyId, supervisorId, status: 'pending' },
     at: now,
   });
 

@@ -11,6 +11,8 @@ interface DemoAccount {
   email: string;
   roles: Role[];
   agencyId?: string;
+  /** The demo account this one reports to (escalations go there). */
+  supervisorId?: string;
   nik?: string;
 }
 
@@ -31,6 +33,7 @@ const demoAccounts: DemoAccount[] = [
     email: 'petugas.pupr@serang.example',
     roles: ['officer'],
     agencyId: 'dpupr',
+    supervisorId: 'demo-36.73-supervisor',
   },
   {
     tenantId: '36.73',
@@ -97,6 +100,7 @@ export async function seedDemoAccounts(
       status: 'active',
       roles: account.roles,
       agencyId: account.agencyId ?? null,
+      supervisorId: account.supervisorId ?? null,
       passwordHash,
       version: 1,
       createdAt: now,

@@ -6,6 +6,8 @@ import type { Agency } from './agency-repository.js';
 import { changeStaffRoles } from './change-staff-roles.js';
 import { createStaff } from './create-staff.js';
 import { deactivateUser } from './deactivate-user.js';
+import type { PartnerApp } from './oidc/oauth-client-repository.js';
+import { listPartnerApps, type PartnerAppDeps, registerPartnerApp, revokePartnerApp } from './partner-apps.js';
 import { registerCitizen } from './register-citizen.js';
 import type { TenantDocument } from './tenant.schema.js';
 import { getTenantSettings, type TenantSettingsView, updateTenantSettings } from './tenant-settings-use-cases.js';
@@ -27,12 +29,27 @@ function toUserMessage(user: User): identityV1.User {
     fullName: user.fullName,
     roles: [...user.roles],
     agencyId: user.agencyId ?? '',
+    supervisorId: user.supervisorId ?? '',
     status: user.status,
     emailVerified: user.emailVerified,
     phoneVerified: user.phoneVerified,
     version: user.version,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
+  };
+}
+
+/** A partner app without any secret; the contact e-mail is for the tenant's admins. */
+function toPartnerAppMessage(app: PartnerApp): identityV1.PartnerApp {
+  return {
+    clientId: app.clientId,
+    tenantId: app.tenantId,
+    name: app.name,
+    contactEmail: app.contactEmail ?? '',
+    createdAt: app.createdAt,
+    createdBy: app.createdBy,
+    revokedAt: app.revokedAt ?? undefined,
+    revokedBy: app.revokedBy ?? '',
   };
 }
 
@@ -45,7 +62,11 @@ function toSettingsMessage(view: TenantSettingsView): identityV1.GetTenantSettin
 }
 
 /** Thin gRPC entry points: decode, call the use case, encode. The caller context comes from metadata. */
-export function identityGrpcHandlers(logger: Logger, deps: AccountDeps): identityV1.IdentityServiceServer {
+export function identityGrpcHandlers(
+  logger: Logger,
+  deps: AccountDeps,
+  partnerAppDeps: PartnerAppDeps,
+): identityV1.IdentityServiceServer {
   const { tenants } = deps;
   return {
     listTenants: unaryHandler(logger, async () => ({ tenants: (await tenants.list()).map(toTenantMessage) })),
@@ -105,5 +126,15 @@ export function identityGrpcHandlers(logger: Logger, deps: AccountDeps): identit
     checkVerifiedCitizen: unaryHandler(logger, async (request: identityV1.CheckVerifiedCitizenRequest, context) =>
       checkVerifiedCitizen(deps, context, request),
     ),
+    registerPartnerApp: unaryHandler(logger, async (request: identityV1.RegisterPartnerAppRequest, context) => {
+      const { app, apiKey } = await registerPartnerApp(partnerAppDeps, context, request);
+      return { partnerApp: toPartnerAppMessage(app), apiKey };
+    }),
+    listPartnerApps: unaryHandler(logger, async (_request: identityV1.ListPartnerAppsRequest, context) => ({
+      partnerApps: (await listPartnerApps(partnerAppDeps, context)).map(toPartnerAppMessage),
+    })),
+    revokePartnerApp: unaryHandler(logger, async (request: identityV1.RevokePartnerAppRequest, context) => ({
+      partnerApp: toPartnerAppMessage(await revokePartnerApp(partnerAppDeps, context, request)),
+    })),
   };
 }

@@ -93,6 +93,7 @@ export async function registerCitizen(
     status: 'pending',
     roles: ['citizen'],
     agencyId: null,
+    supervisorId: null,
     passwordHash,
     version: 1,
     createdAt: now,

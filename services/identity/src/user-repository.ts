@@ -15,7 +15,7 @@ export type InsertUserResult = { inserted: true } | { inserted: false; conflicts
 
 /** Fields a command may change; the repository adds the version and updatedAt. */
 export type UserChanges = Partial<
-  Pick<User, 'emailVerified' | 'phoneVerified' | 'status' | 'roles' | 'agencyId' | 'passwordHash'>
+  Pick<User, 'emailVerified' | 'phoneVerified' | 'status' | 'roles' | 'agencyId' | 'supervisorId' | 'passwordHash'>
 >;
 
 export type UpdateUserResult = { outcome: 'updated'; user: User } | { outcome: 'not_found' } | { outcome: 'stale' };

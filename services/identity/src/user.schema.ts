@@ -21,6 +21,8 @@ export interface UserDocument {
   roles: Role[];
   /** The agency of a staff member (an agency id of the same tenant). */
   agencyId: string | null;
+  /** Staff: the staff member of the same tenant this one reports to (escalations follow it); null at the top. */
+  supervisorId: string | null;
   /** Argon2id PHC string; null until a staff member activates the account. */
   passwordHash: string | null;
   version: number;
@@ -44,6 +46,7 @@ const userSchema = new Schema<UserDocument>(
     status: { type: String, required: true, enum: ['pending', 'active', 'deactivated'] },
     roles: { type: [String], required: true },
     agencyId: { type: String, default: null },
+    supervisorId: { type: String, default: null },
     passwordHash: { type: String, default: null },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },

@@ -96,6 +96,7 @@ function user(
     status: 'active',
     roles: ['citizen'],
     agencyId: null,
+    supervisorId: null,
     passwordHash: null,
     version: 1,
     createdAt: now,

@@ -17,9 +17,9 @@ const platformAdmin = (tenantId: string): CallContext => ({
 /** Creates a staff member as the caller and activates the account with the code sent. */
 async function staffMember(
   caller: CallContext,
-  input: { fullName: string; email: string; roles: string[]; agencyId?: string },
+  input: { fullName: string; email: string; roles: string[]; agencyId?: string; supervisorId?: string },
 ): Promise<CallContext & { subject: string }> {
-  const { user } = await identity.call('createStaff', { phone: '', agencyId: '', ...input }, caller);
+  const { user } = await identity.call('createStaff', { phone: '', agencyId: '', supervisorId: '', ...input }, caller);
   if (!user) throw new Error('no user');
   await identity.call(
     'activateAccount',
@@ -58,7 +58,14 @@ describe('staff administration over gRPC', () => {
   it('should create a pending officer of an agency, send an activation code, and activate with a new password', async () => {
     const { user } = await identity.call(
       'createStaff',
-      { fullName: 'Andi Wijaya', email: 'andi@serangkota.go.id', phone: '', roles: ['officer'], agencyId: 'dpupr' },
+      {
+        fullName: 'Andi Wijaya',
+        email: 'andi@serangkota.go.id',
+        phone: '',
+        roles: ['officer'],
+        agencyId: 'dpupr',
+        supervisorId: '',
+      },
       serangAdmin,
     );
     officerId = user?.id ?? '';
@@ -95,37 +102,55 @@ describe('staff administration over gRPC', () => {
   it('should refuse an officer without an agency, an unknown agency, and a grant of platform_admin', async () => {
     const base = { fullName: 'Rina', email: 'rina@serangkota.go.id', phone: '' };
     expect(
-      (await failureOf(identity.call('createStaff', { ...base, roles: ['officer'], agencyId: '' }, serangAdmin))).code,
+      (
+        await failureOf(
+          identity.call('createStaff', { ...base, roles: ['officer'], agencyId: '', supervisorId: '' }, serangAdmin),
+        )
+      ).code,
     ).toBe('VALIDATION_FAILED');
     expect(
       (
         await failureOf(
-          identity.call('createStaff', { ...base, roles: ['officer'], agencyId: 'dinas-tidak-ada' }, serangAdmin),
+          identity.call(
+            'createStaff',
+            { ...base, roles: ['officer'], agencyId: 'dinas-tidak-ada', supervisorId: '' },
+            serangAdmin,
+          ),
         )
       ).code,
     ).toBe('AGENCY_NOT_FOUND');
     expect(
-      (await failureOf(identity.call('createStaff', { ...base, roles: ['platform_admin'], agencyId: '' }, serangAdmin)))
-        .code,
+      (
+        await failureOf(
+          identity.call(
+            'createStaff',
+            { ...base, roles: ['platform_admin'], agencyId: '', supervisorId: '' },
+            serangAdmin,
+          ),
+        )
+      ).code,
     ).toBe('VALIDATION_FAILED');
     const officerCaller = { ...serangAdmin, subject: officerId, roles: ['officer'] };
     expect(
-      (await failureOf(identity.call('createStaff', { ...base, roles: ['analyst'], agencyId: '' }, officerCaller)))
-        .code,
+      (
+        await failureOf(
+          identity.call('createStaff', { ...base, roles: ['analyst'], agencyId: '', supervisorId: '' }, officerCaller),
+        )
+      ).code,
     ).toBe('FORBIDDEN');
   });
 
   it('should change roles at the expected version and answer a stale version with STALE_VERSION (ABORTED)', async () => {
     const { user } = await identity.call(
       'changeStaffRoles',
-      { userId: officerId, roles: ['supervisor', 'officer'], agencyId: 'dpupr', expectedVersion: 2 },
+      { userId: officerId, roles: ['supervisor', 'officer'], agencyId: 'dpupr', expectedVersion: 2, supervisorId: '' },
       serangAdmin,
     );
     expect(user).toMatchObject({ roles: ['officer', 'supervisor'], version: 3 });
     const stale = await failureOf(
       identity.call(
         'changeStaffRoles',
-        { userId: officerId, roles: ['officer'], agencyId: 'dlh', expectedVersion: 2 },
+        { userId: officerId, roles: ['officer'], agencyId: 'dlh', expectedVersion: 2, supervisorId: '' },
         serangAdmin,
       ),
     );
@@ -141,7 +166,7 @@ describe('staff administration over gRPC', () => {
     const own = await failureOf(
       identity.call(
         'changeStaffRoles',
-        { userId: serangAdmin.subject, roles: ['analyst'], agencyId: '', expectedVersion: 2 },
+        { userId: serangAdmin.subject, roles: ['analyst'], agencyId: '', expectedVersion: 2, supervisorId: '' },
         serangAdmin,
       ),
     );
@@ -158,7 +183,7 @@ describe('staff administration over gRPC', () => {
       () =>
         identity.call(
           'changeStaffRoles',
-          { userId: tangerangOfficerId, roles: ['analyst'], agencyId: '', expectedVersion: 2 },
+          { userId: tangerangOfficerId, roles: ['analyst'], agencyId: '', expectedVersion: 2, supervisorId: '' },
           serangAdmin,
         ),
       () => identity.call('deactivateUser', { userId: tangerangOfficerId, expectedVersion: 0 }, serangAdmin),
@@ -203,6 +228,7 @@ describe('staff administration over gRPC', () => {
       changes: {
         roles: { from: ['officer'], to: ['officer', 'supervisor'] },
         agencyId: { from: 'dpupr', to: 'dpupr' },
+        supervisorId: { from: null, to: null },
       },
     });
     expect(JSON.stringify(audit)).not.toMatch(/argon2|andi@|meja kayu/);
@@ -237,6 +263,83 @@ describe('staff administration over gRPC', () => {
       ce_subject: officerId,
     });
     expect(JSON.stringify(records)).not.toMatch(/Andi|andi@|serangkota/);
+  });
+
+  it('should record who a staff member reports to, and refuse an inactive supervisor or a loop', async () => {
+    const head = await staffMember(serangAdmin, {
+      fullName: 'Kepala Bidang',
+      email: 'kabid@serangkota.go.id',
+      roles: ['supervisor'],
+      agencyId: 'dpupr',
+    });
+    const { user: lead } = await identity.call(
+      'createStaff',
+      {
+        fullName: 'Ketua Tim',
+        email: 'katim@serangkota.go.id',
+        phone: '',
+        roles: ['supervisor'],
+        agencyId: 'dpupr',
+        supervisorId: head.subject,
+      },
+      serangAdmin,
+    );
+    expect(lead).toMatchObject({ supervisorId: head.subject });
+    // lead is still pending: nobody may report to them yet.
+    const pending = await failureOf(
+      identity.call(
+        'createStaff',
+        {
+          fullName: 'Staf Baru',
+          email: 'staf@serangkota.go.id',
+          phone: '',
+          roles: ['officer'],
+          agencyId: 'dpupr',
+          supervisorId: lead?.id ?? '',
+        },
+        serangAdmin,
+      ),
+    );
+    expect([pending.code, pending.kind.http]).toEqual(['SUPERVISOR_NOT_ELIGIBLE', 422]);
+    const deputy = await staffMember(serangAdmin, {
+      fullName: 'Wakil Kepala',
+      email: 'wakil@serangkota.go.id',
+      roles: ['supervisor'],
+      agencyId: 'dpupr',
+      supervisorId: head.subject,
+    });
+    expect((await identity.call('getUser', { userId: deputy.subject }, serangAdmin)).user?.supervisorId).toBe(
+      head.subject,
+    );
+    const headUser = (await identity.call('getUser', { userId: head.subject }, serangAdmin)).user;
+    const loop = await failureOf(
+      identity.call(
+        'changeStaffRoles',
+        {
+          userId: head.subject,
+          roles: ['supervisor'],
+          agencyId: 'dpupr',
+          expectedVersion: headUser?.version ?? 0,
+          supervisorId: deputy.subject,
+        },
+        serangAdmin,
+      ),
+    );
+    expect([loop.code, loop.kind.http]).toEqual(['SUPERVISOR_CYCLE', 409]);
+    const self = await failureOf(
+      identity.call(
+        'changeStaffRoles',
+        {
+          userId: head.subject,
+          roles: ['supervisor'],
+          agencyId: 'dpupr',
+          expectedVersion: headUser?.version ?? 0,
+          supervisorId: head.subject,
+        },
+        serangAdmin,
+      ),
+    );
+    expect(self.code).toBe('SUPERVISOR_CYCLE');
   });
 
   it('should keep agencies and settings per tenant, and let only an admin change them', async () => {

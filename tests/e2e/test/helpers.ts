@@ -17,6 +17,8 @@ import {
 export interface ServiceTargets {
   /** A broker of the test's own (see startDedicatedKafka) instead of the shared one. */
   brokers?: string;
+  /** identity's gRPC port, for a service that calls identity (complaints). */
+  identityGrpcPort?: number;
 }
 
 /** Variables every service gets in a test: ephemeral ports, this file's databases and topics. */
@@ -33,11 +35,23 @@ export function serviceEnv(ns: TestNamespace, service: string, targets: ServiceT
     OUTBOX_POLL_INTERVAL_MS: '200',
     // The demo catalogues (complaints) and agencies (identity): complaints must name a category.
     SEED_DEMO_DATA: 'true',
+    ...(targets.identityGrpcPort ? { IDENTITY_GRPC_TARGET: `127.0.0.1:${targets.identityGrpcPort}` } : {}),
   };
 }
 
-export function startComplaintsFor(ns: TestNamespace, targets: ServiceTargets = {}) {
-  return startComplaints(loadComplaintsConfig(serviceEnv(ns, 'complaints', targets)));
+/**
+ * Complaints in-process. It asks identity about agencies, officers and the reopen window: pass
+ * `identityGrpcPort` when the test assigns, resolves or escalates. `clock` drives SLA tests.
+ */
+export function startComplaintsFor(
+  ns: TestNamespace,
+  targets: ServiceTargets = {},
+  options: { clock?: () => Date; env?: Record<string, string> } = {},
+) {
+  return startComplaints(
+    loadComplaintsConfig({ ...serviceEnv(ns, 'complaints', targets), ...options.env }),
+    options.clock ? { clock: options.clock } : {},
+  );
 }
 
 export function startAnalyticsFor(ns: TestNamespace, targets: ServiceTargets = {}) {
@@ -62,12 +76,17 @@ export interface TestIdentity {
   messages: NotificationMessage[];
 }
 
-export async function startIdentityFor(ns: TestNamespace, targets: ServiceTargets = {}): Promise<TestIdentity> {
+export async function startIdentityFor(
+  ns: TestNamespace,
+  targets: ServiceTargets = {},
+  /** More identity variables, e.g. DEMO_PASSWORD to seed the demo accounts. */
+  env: Record<string, string> = {},
+): Promise<TestIdentity> {
   const gatewayPort = await freePort();
   const issuer = `http://127.0.0.1:${gatewayPort}/oidc`;
   const messages: NotificationMessage[] = [];
   const service = await startIdentity(
-    loadIdentityConfig({ ...serviceEnv(ns, 'identity', targets), SEED_DEMO_DATA: 'true', OIDC_ISSUER: issuer }),
+    loadIdentityConfig({ ...serviceEnv(ns, 'identity', targets), SEED_DEMO_DATA: 'true', OIDC_ISSUER: issuer, ...env }),
     { notificationSender: { send: async (message) => void messages.push(message) } },
   );
   return { service, issuer, gatewayPort, messages };
@@ -79,11 +98,9 @@ export async function startIdentityFor(ns: TestNamespace, targets: ServiceTarget
  * broker, since signing in is not what a test with a broker of its own takes down.
  */
 export async function startApiStack(ns: TestNamespace, targets: ServiceTargets = {}) {
-  const [identity, complaints, analytics] = await Promise.all([
-    startIdentityFor(ns),
-    startComplaintsFor(ns, targets),
-    startAnalyticsFor(ns, targets),
-  ]);
+  const [identity, analytics] = await Promise.all([startIdentityFor(ns), startAnalyticsFor(ns, targets)]);
+  // Complaints needs identity's gRPC port (assignment checks, reopen window, escalation).
+  const complaints = await startComplaintsFor(ns, { ...targets, identityGrpcPort: identity.service.grpcPort });
   const gateway = await startGatewayFor({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity);
   return {
     identity,
@@ -197,7 +214,7 @@ export async function signInNewStaff(
   try {
     const { user } = await callUnary(
       client.createStaff.bind(client),
-      { fullName: 'Staf Uji', email, phone: '', roles: staff.roles, agencyId: staff.agencyId ?? '' },
+      { fullName: 'Staf Uji', email, phone: '', roles: staff.roles, agencyId: staff.agencyId ?? '', supervisorId: '' },
       { tenantId: tenant, requestId: 'e2e-setup', subject: 'e2e-admin', roles: ['tenant_admin'] },
       5000,
     );

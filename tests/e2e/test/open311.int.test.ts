@@ -147,6 +147,14 @@ describe('Open311 GeoReport v2 through the gateway', () => {
           type: 'production',
           formats: ['application/json', 'text/xml'],
         },
+        {
+          // The same base URL also serves FixMyStreet's servicerequestupdates extension.
+          specification: 'https://github.com/mysociety/fixmystreet/wiki/Open311-FMS---Proposed-differences-to-Open311',
+          url: `http://127.0.0.1:${identity.gatewayPort}/open311/v2`,
+          changeset,
+          type: 'production',
+          formats: ['application/json', 'text/xml'],
+        },
       ],
     });
     const xml = await getXml('/discovery.xml');
@@ -281,7 +289,7 @@ describe('Open311 GeoReport v2 through the gateway', () => {
     await expectErrors('/services/Not%20a%20code.json?jurisdiction_id=36.73', 404, /service_code/);
     // Kota Tangerang has no Dinas Kesehatan, hence no mosquito service.
     await expectErrors('/services/health.mosquito-breeding.json?jurisdiction_id=36.71', 404, /service_code/);
-    await expectErrors('/requests.json', 404, /Open311 resource/);
+    await expectErrors('/request.json', 404, /Open311 resource/);
     const html = await getJson('/services.html?jurisdiction_id=36.73');
     expect(html).toEqual({ status: 404, body: [{ code: 404, description: expect.stringMatching(/format/) }] });
   });

@@ -7,7 +7,8 @@ import { settings } from './settings.ts';
 /** A few of the accounts identity seeds for the demo (services/identity/src/demo-accounts.ts). */
 export const demoAccounts = [
   'warga@serang.example (citizen)',
-  'petugas.pupr@serang.example (officer)',
+  'petugas.pupr@serang.example (officer, reports to the supervisor)',
+  'supervisor.pupr@serang.example (supervisor)',
   'analis@serang.example (analyst)',
   'admin@serang.example (tenant admin)',
   'admin@tangerang.example (tenant admin, 36.71)',

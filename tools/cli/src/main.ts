@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
 import { demoAccessToken } from './demo-accounts.ts';
 import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
+import { addPartnerApp, listPartnerApps, revokePartnerApp } from './partner-apps.ts';
 import { platformUp } from './platform.ts';
 import { CliError } from './processes.ts';
 import { testAll } from './test-run.ts';
@@ -52,6 +53,31 @@ program
   .action(async (login: string, options: { tenant: string }) => {
     process.stdout.write(`${await demoAccessToken(login, options.tenant)}\n`);
   });
+
+const partner = program
+  .command('partner')
+  .description('Open311 partner apps of a tenant, managed as its (demo) tenant admin through the gateway');
+partner
+  .command('add')
+  .argument('<name>', 'the app\'s name, e.g. "Lapor Cepat"')
+  .option('--tenant <code>', 'the tenant that registers it', '36.73')
+  .option('--email <address>', 'who to reach about the app')
+  .option('--admin <login>', "the tenant admin to act as (default: the demo tenant's admin)")
+  .description('register a partner app and print its api_key (once; only stdout holds it)')
+  .action((name: string, options: { tenant: string; email?: string; admin?: string }) => addPartnerApp(name, options));
+partner
+  .command('list')
+  .option('--tenant <code>', 'the tenant', '36.73')
+  .option('--admin <login>', "the tenant admin to act as (default: the demo tenant's admin)")
+  .description("list the tenant's partner apps (no secrets)")
+  .action((options: { tenant: string; admin?: string }) => listPartnerApps(options));
+partner
+  .command('revoke')
+  .argument('<clientId>', 'the client_id `partner add` printed')
+  .option('--tenant <code>', 'the tenant', '36.73')
+  .option('--admin <login>', "the tenant admin to act as (default: the demo tenant's admin)")
+  .description('revoke a partner app: its api_key stops getting tokens')
+  .action((clientId: string, options: { tenant: string; admin?: string }) => revokePartnerApp(clientId, options));
 
 const dlq = program.command('dlq').description("inspect and replay a consumer group's dead letters");
 for (const [name, description, action] of [

@@ -37,7 +37,14 @@ function serviceSpecs(): ServiceSpec[] {
       color: pc.magenta,
     },
     { name: 'permits', httpPort: 7103, grpcPort: 7203, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.blue },
-    { name: 'complaints', httpPort: 7102, grpcPort: 7202, env: { ...infra, SEED_DEMO_DATA: 'true' }, color: pc.yellow },
+    {
+      name: 'complaints',
+      httpPort: 7102,
+      grpcPort: 7202,
+      // identity's gRPC port above: assignment checks, escalation to supervisors, the reopen window.
+      env: { ...infra, SEED_DEMO_DATA: 'true', IDENTITY_GRPC_TARGET: '127.0.0.1:7201' },
+      color: pc.yellow,
+    },
     { name: 'analytics', httpPort: 7105, grpcPort: 7205, env: infra, color: pc.cyan },
     {
       name: 'gateway',

@@ -426,3 +426,45 @@ export function parseRequestSearchQuery(
     },
   };
 }
+
+// ---- GET servicerequestupdates.{format} --------------------------------------------------------
+
+/** `GET servicerequestupdates.{format}` (FixMyStreet's extension): updates in [start, end). */
+export interface Open311UpdatesQuery {
+  jurisdictionId: string | null;
+  start: Date;
+  end: Date;
+}
+
+export const updatesQueryLimits = {
+  /** Without dates: the last day, which is what a client polling for news needs. */
+  defaultWindowHours: 24,
+  /** The longest start_date..end_date, as for requests. */
+  windowDays: 90,
+} as const;
+
+/**
+ * Reads the query of `GET servicerequestupdates.{format}`: start_date and end_date bound when
+ * the updates happened (default: the 24 hours before end_date, or now), at most 90 days apart.
+ * api_key is accepted and not needed: updates are public.
+ */
+export function parseUpdatesQuery(
+  query: unknown,
+  options: { now?: Date; timeZone?: string } = {},
+): Open311Result<Open311UpdatesQuery> {
+  if (query === null || typeof query !== 'object') return { ok: false, errors: [badRequest('The query is not valid')] };
+  const params = query as Record<string, unknown>;
+  const problems: Open311Error[] = [];
+  const timeZone = options.timeZone ?? DEFAULT_OPEN311_TIME_ZONE;
+  const jurisdictionId = single(params, 'jurisdiction_id', problems) ?? null;
+  const startDate = date(params, 'start_date', timeZone, problems);
+  const endDate = date(params, 'end_date', timeZone, problems);
+  const end = endDate ?? options.now ?? new Date();
+  const start = startDate ?? new Date(end.getTime() - updatesQueryLimits.defaultWindowHours * 3_600_000);
+  if (end < start) problems.push(badRequest('end_date is before start_date'));
+  else if (end.getTime() - start.getTime() > updatesQueryLimits.windowDays * dayMs) {
+    problems.push(badRequest(`start_date and end_date may not span more than ${updatesQueryLimits.windowDays} days`));
+  }
+  if (problems.length > 0) return { ok: false, errors: problems };
+  return { ok: true, value: { jurisdictionId, start, end } };
+}

@@ -9,6 +9,9 @@ export const UserSchema = Type.Object(
     fullName: Type.String(),
     roles: Type.Array(Type.String()),
     agencyId: Type.Union([Type.String(), Type.Null()]),
+    supervisorId: Type.Union([Type.String(), Type.Null()], {
+      description: 'Staff: the user this one reports to (escalations follow it); null at the top',
+    }),
     status: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('deactivated')]),
     emailVerified: Type.Boolean(),
     phoneVerified: Type.Boolean(),
@@ -48,6 +51,8 @@ export const OneTimeCode = Type.String({ pattern: '^[0-9]{6}$', examples: ['2468
 export const Password = Type.String({ minLength: 10, maxLength: 128 });
 export const AgencyId = Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', examples: ['dpupr'] });
 export const UserId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' });
+/** A staff member's supervisor: a user id of the tenant (seeded ids such as demo-36.73-supervisor have dots). */
+export const SupervisorId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' });
 export const StaffRole = Type.Union(
   ['officer', 'supervisor', 'permit_reviewer', 'permit_approver', 'analyst', 'tenant_admin'].map((role) =>
     Type.Literal(role),

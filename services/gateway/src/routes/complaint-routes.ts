@@ -51,6 +51,14 @@ const SubmitHeaders = Type.Object({
   ),
 });
 
+/** The complaint just filed, and open complaints of its category nearby the reporter may follow instead. */
+const SubmittedComplaintSchema = Type.Object({
+  ...ComplaintSchema.properties,
+  nearbyOpen: Type.Array(ComplaintSchema, {
+    description: 'Open complaints of the same category nearby (public view, nearest first, at most 10)',
+  }),
+});
+
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const ExpectedVersion = Type.Integer({ minimum: 1, description: 'The version last read; a changed complaint is 409' });
 const Reason = Type.String({ minLength: 3, maxLength: 2000 });
@@ -170,11 +178,11 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
         tags: ['complaints'],
         headers: SubmitHeaders,
         body: SubmitComplaintBody,
-        response: { 201: ComplaintSchema, 200: ComplaintSchema, ...ProblemResponses },
+        response: { 201: SubmittedComplaintSchema, 200: SubmittedComplaintSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const { complaint, created } = await callUnary(
+      const { complaint, created, nearbyOpen } = await callUnary(
         complaints.submitComplaint.bind(complaints),
         complaintsV1.SubmitComplaintRequest.fromPartial({
           ...request.body,
@@ -186,7 +194,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
       const body = toComplaintJson(complaint);
       reply.status(created ? 201 : 200).header('location', `/v1/complaints/${body.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
-      return body;
+      return { ...body, nearbyOpen: nearbyOpen.map(toComplaintJson) };
     },
   );
 

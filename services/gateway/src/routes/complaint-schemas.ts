@@ -55,12 +55,35 @@ export const ComplaintSchema = Type.Object(
     reporterId: NullableString,
     filedByOfficerId: NullableString,
     citizenReference: NullableString,
+    reporterContact: Type.Union(
+      [
+        Type.Object({
+          email: NullableString,
+          firstName: NullableString,
+          lastName: NullableString,
+          phone: NullableString,
+          deviceId: NullableString,
+          accountId: NullableString,
+        }),
+        Type.Null(),
+      ],
+      { description: 'Staff view only: how to reach whoever reported it through a partner app (Open311)' },
+    ),
     agencyId: Type.String(),
     assignedOfficerId: NullableString,
     submittedAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     slaDueAt: Type.String({ format: 'date-time' }),
     overdue: Type.Boolean(),
+    escalationLevel: Type.Integer({
+      description: 'Escalation levels reached (0: none), at set fractions of the SLA counted from submission',
+    }),
+    nextEscalationAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'Staff view only: when the next escalation level falls due; null after the last',
+    }),
+    reopenableUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'Resolved or rejected: until when the reporter may reopen it (a resolved one then closes)',
+    }),
     resolution: Type.Union([Type.Object({ note: Type.String(), partial: Type.Boolean() }), Type.Null()]),
     rejectionReason: NullableString,
     rating: Type.Union([
@@ -83,10 +106,22 @@ export function toComplaintJson(complaint: complaintsV1.Complaint | undefined) {
     reporterId: orNull(complaint.reporterId),
     filedByOfficerId: orNull(complaint.filedByOfficerId),
     citizenReference: orNull(complaint.citizenReference),
+    reporterContact: complaint.reporterContact
+      ? {
+          email: orNull(complaint.reporterContact.email),
+          firstName: orNull(complaint.reporterContact.firstName),
+          lastName: orNull(complaint.reporterContact.lastName),
+          phone: orNull(complaint.reporterContact.phone),
+          deviceId: orNull(complaint.reporterContact.deviceId),
+          accountId: orNull(complaint.reporterContact.accountId),
+        }
+      : null,
     assignedOfficerId: orNull(complaint.assignedOfficerId),
     submittedAt: iso(complaint.submittedAt),
     updatedAt: iso(complaint.updatedAt),
     slaDueAt: iso(complaint.slaDueAt),
+    nextEscalationAt: complaint.nextEscalationAt ? iso(complaint.nextEscalationAt) : null,
+    reopenableUntil: complaint.reopenableUntil ? iso(complaint.reopenableUntil) : null,
     resolution:
       complaint.status === 'resolved' || complaint.resolutionNote !== ''
         ? { note: complaint.resolutionNote, partial: complaint.resolutionPartial }

@@ -128,6 +128,7 @@ describe('staff routes', () => {
     fullName: 'Andi',
     roles: ['officer'],
     agencyId: 'dpupr',
+    supervisorId: 'u-boss',
     status: 'active',
     emailVerified: true,
     phoneVerified: false,
@@ -137,6 +138,7 @@ describe('staff routes', () => {
   };
 
   it("should pass a role change with the admin's context and the version, and show no contact data", async () => {
+    identity.answers.set('getUser', { user: staffUser });
     identity.answers.set('changeStaffRoles', { user: staffUser });
     const token = await accessToken(key, { roles: ['tenant_admin'], tenantId: '36.73', subject: 'u-admin' });
     const response = await app.inject({
@@ -151,10 +153,33 @@ describe('staff routes', () => {
       createdAt: '2026-11-29T08:00:00.000Z',
       updatedAt: '2026-11-29T09:00:00.000Z',
     });
-    expect(identity.calls[0]).toMatchObject({
-      request: { userId: 'u-2', roles: ['officer'], agencyId: 'dpupr', expectedVersion: 3 },
+    // No supervisorId in the body: the current one is kept, not cleared.
+    expect(identity.calls.map((call) => call.method)).toEqual(['getUser', 'changeStaffRoles']);
+    expect(identity.calls[1]).toMatchObject({
+      request: { userId: 'u-2', roles: ['officer'], agencyId: 'dpupr', expectedVersion: 3, supervisorId: 'u-boss' },
       context: { tenantId: '36.73', subject: 'u-admin', roles: ['tenant_admin'] },
     });
+  });
+
+  it('should set or clear the supervisor when the body names one or null', async () => {
+    identity.answers.set('changeStaffRoles', { user: { ...staffUser, supervisorId: '' } });
+    const token = await accessToken(key, { roles: ['tenant_admin'], tenantId: '36.73', subject: 'u-admin' });
+    for (const supervisorId of ['demo-36.73-supervisor', null]) {
+      const response = await app.inject({
+        method: 'PATCH',
+        url: '/v1/staff/u-2',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { roles: ['officer'], agencyId: 'dpupr', supervisorId, version: 3 },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().supervisorId).toBeNull();
+    }
+    expect(
+      identity.calls.map((call) => [call.method, (call.request as { supervisorId: string }).supervisorId]),
+    ).toEqual([
+      ['changeStaffRoles', 'demo-36.73-supervisor'],
+      ['changeStaffRoles', ''],
+    ]);
   });
 
   it('should answer a stale version with 409 STALE_VERSION', async () => {

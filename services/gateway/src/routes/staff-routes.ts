@@ -12,6 +12,7 @@ import {
   FullName,
   MobilePhone,
   StaffRole,
+  SupervisorId,
   UserId,
   UserSchema,
 } from './account-schemas.js';
@@ -25,6 +26,7 @@ function toUser(user: identityV1.User | undefined) {
     kind: user.kind as 'citizen' | 'staff',
     status: user.status as 'pending' | 'active' | 'deactivated',
     agencyId: user.agencyId || null,
+    supervisorId: user.supervisorId || null,
     createdAt: (user.createdAt ?? new Date(0)).toISOString(),
     updatedAt: (user.updatedAt ?? new Date(0)).toISOString(),
   };
@@ -169,6 +171,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
             phone: Type.Optional(MobilePhone),
             roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
             agencyId: Type.Optional(AgencyId),
+            supervisorId: Type.Optional(SupervisorId),
           },
           { additionalProperties: false },
         ),
@@ -179,7 +182,13 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
       const { body } = request;
       const { user } = await call(
         identity.createStaff.bind(identity),
-        { ...body, email: body.email ?? '', phone: body.phone ?? '', agencyId: body.agencyId ?? '' },
+        {
+          ...body,
+          email: body.email ?? '',
+          phone: body.phone ?? '',
+          agencyId: body.agencyId ?? '',
+          supervisorId: body.supervisorId ?? '',
+        },
         callerContext(request),
       );
       const created = toUser(user);
@@ -193,7 +202,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
     {
       config: { access: admins },
       schema: {
-        summary: "Change a staff member's roles and agency",
+        summary: "Change a staff member's roles, agency and supervisor",
         description: 'Send the version you read; a different current version is 409 STALE_VERSION.',
         tags: ['staff'],
         headers: TenantHeader,
@@ -202,6 +211,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           {
             roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
             agencyId: Type.Union([AgencyId, Type.Null()]),
+            supervisorId: Type.Optional(
+              Type.Union([SupervisorId, Type.Null()], { description: 'null: reports to nobody; absent: unchanged' }),
+            ),
             version: Type.Integer({ minimum: 1 }),
           },
           { additionalProperties: false },
@@ -211,9 +223,22 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
     },
     async (request) => {
       const { body } = request;
+      // identity replaces the supervisor with what it is sent; an absent one keeps the current
+      // (read here; if it changed since, the version check turns the change down as stale).
+      const supervisorId =
+        body.supervisorId === undefined
+          ? ((await call(identity.getUser.bind(identity), { userId: request.params.id }, callerContext(request))).user
+              ?.supervisorId ?? '')
+          : (body.supervisorId ?? '');
       const { user } = await call(
         identity.changeStaffRoles.bind(identity),
-        { userId: request.params.id, roles: body.roles, agencyId: body.agencyId ?? '', expectedVersion: body.version },
+        {
+          userId: request.params.id,
+          roles: body.roles,
+          agencyId: body.agencyId ?? '',
+          expectedVersion: body.version,
+          supervisorId,
+        },
         callerContext(request),
       );
       return toUser(user);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role, tenantIdPattern } from '@balai/platform';
 import type { ClientMetadata } from 'oidc-provider';
-import { hashClientSecret, type OAuthClientRepository } from './oauth-client-repository.js';
+import { hashClientSecret, type OAuthClientRepository, type PartnerApp } from './oauth-client-repository.js';
+import type { PartnerAppFields } from './oidc.schema.js';
 
 /** Scopes a browser (end-user) client may ask for; see README.md beside this file. */
 const userScopes = 'openid profile email phone offline_access balai';
@@ -105,6 +106,33 @@ export async function registerClient(
   return secret === undefined
     ? { clientId: String(metadata.client_id) }
     : { clientId: String(metadata.client_id), clientSecret: secret };
+}
+
+/** The one role a partner app's tokens carry: it files complaints through Open311, nothing else. */
+export const partnerAppRoles: Role[] = ['open311_partner'];
+
+/**
+ * Registers a partner app (Open311): a machine client of the tenant with the role
+ * `open311_partner` and who the app is. The secret comes back here only.
+ */
+export async function registerPartnerClient(
+  clients: Pick<OAuthClientRepository, 'insertPartnerApp'>,
+  partner: PartnerAppFields & { tenantId: string },
+): Promise<{ app: PartnerApp; clientSecret: string }> {
+  const { metadata, secret } = clientMetadataFor({
+    kind: 'machine',
+    name: partner.name,
+    tenantId: partner.tenantId,
+    roles: partnerAppRoles,
+  });
+  if (secret === undefined) throw new Error('a machine client comes with a secret');
+  const app = await clients.insertPartnerApp(metadata, {
+    name: partner.name,
+    contactEmail: partner.contactEmail,
+    createdBy: partner.createdBy,
+  });
+  if (!app) throw new ClientRegistrationError('CLIENT_ID_TAKEN', `client_id ${metadata.client_id} is taken`);
+  return { app, clientSecret: secret };
 }
 
 /** Balai's own web app (the demo front end on Vite's port). */

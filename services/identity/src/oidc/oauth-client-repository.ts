@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
-import type { OAuthClientDocument, OAuthClientModel } from './oidc.schema.js';
+import type { OAuthClientDocument, OAuthClientModel, PartnerAppFields } from './oidc.schema.js';
 
 const secretHashPrefix = 'sha256$';
 
@@ -22,6 +22,38 @@ export function clientSecretMatches(storedHash: string | undefined, presented: s
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
+/** A partner app (Open311) as its tenant's admins see it: no secret, not even its hash. */
+export interface PartnerApp {
+  clientId: string;
+  tenantId: string;
+  name: string;
+  contactEmail: string | null;
+  createdAt: Date;
+  createdBy: string;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+}
+
+/** More partner apps than one tenant would ever register; a list never grows without bound. */
+export const maxPartnerAppsListed = 1000;
+
+function toPartnerApp(document: OAuthClientDocument): PartnerApp {
+  const partner = document.partner as PartnerAppFields;
+  return {
+    clientId: document._id,
+    tenantId: String(document.tenantId),
+    name: partner.name,
+    contactEmail: partner.contactEmail ?? null,
+    createdAt: document.createdAt,
+    createdBy: partner.createdBy,
+    revokedAt: document.revokedAt ?? null,
+    revokedBy: document.revokedBy ?? null,
+  };
+}
+
+/** Partner apps only; never a tenant's other machine clients or the first-party web client. */
+const isPartnerApp = { partner: { $exists: true } };
+
 /** The only code that touches `oauth_clients`. */
 export class OAuthClientRepository {
   constructor(
@@ -32,7 +64,9 @@ export class OAuthClientRepository {
   /** The client's metadata as oidc-provider reads it, `client_secret` holding the hash. */
   async findMetadata(clientId: string): Promise<ClientMetadata | undefined> {
     const document = await this.model.findById(String(clientId)).lean<OAuthClientDocument>().exec();
-    return document ? (JSON.parse(document.metadata) as ClientMetadata) : undefined;
+    // A revoked client does not exist for the provider: authentication fails with invalid_client.
+    if (!document || document.revokedAt) return undefined;
+    return JSON.parse(document.metadata) as ClientMetadata;
   }
 
   /** Inserts a new client; false when the client_id is taken. */
@@ -48,6 +82,65 @@ export class OAuthClientRepository {
       if ((error as { code?: unknown }).code === 11000) return false;
       throw error;
     }
+  }
+
+  /** Inserts a partner app's machine client with who it is; null when the client_id is taken. */
+  async insertPartnerApp(metadata: ClientMetadata, partner: PartnerAppFields): Promise<PartnerApp | null> {
+    const tenantId = metadata.tenant_id;
+    if (typeof tenantId !== 'string') throw new Error('a partner app belongs to a tenant');
+    const document: OAuthClientDocument = {
+      _id: String(metadata.client_id),
+      metadata: JSON.stringify(metadata),
+      createdAt: this.clock(),
+      tenantId,
+      partner: { name: partner.name, contactEmail: partner.contactEmail, createdBy: partner.createdBy },
+    };
+    try {
+      await this.model.create(document);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) return null;
+      throw error;
+    }
+    return toPartnerApp(document);
+  }
+
+  /** The tenant's partner apps, revoked ones included, oldest first. */
+  async listPartnerApps(tenantId: string): Promise<PartnerApp[]> {
+    const documents = await this.model
+      .find({ tenantId: String(tenantId), ...isPartnerApp })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(maxPartnerAppsListed)
+      .lean<OAuthClientDocument[]>()
+      .exec();
+    return documents.map(toPartnerApp);
+  }
+
+  /** One partner app of the tenant; null for another tenant's or a client that is not a partner app. */
+  async findPartnerApp(tenantId: string, clientId: string): Promise<PartnerApp | null> {
+    const document = await this.model
+      .findOne({ _id: String(clientId), tenantId: String(tenantId), ...isPartnerApp })
+      .lean<OAuthClientDocument>()
+      .exec();
+    return document ? toPartnerApp(document) : null;
+  }
+
+  /**
+   * Revokes a partner app of the tenant unless it already is; null when there is no such app.
+   * `revokedNow` tells whether this call revoked it (so one audit entry per revocation).
+   */
+  async revokePartnerApp(
+    tenantId: string,
+    clientId: string,
+    revokedBy: string,
+  ): Promise<{ app: PartnerApp; revokedNow: boolean } | null> {
+    const result = await this.model
+      .updateOne(
+        { _id: String(clientId), tenantId: String(tenantId), ...isPartnerApp, revokedAt: { $exists: false } },
+        { $set: { revokedAt: this.clock(), revokedBy: String(revokedBy) } },
+      )
+      .exec();
+    const app = await this.findPartnerApp(tenantId, clientId);
+    return app ? { app, revokedNow: result.modifiedCount === 1 } : null;
   }
 
   /** Creates or replaces a client (the demo seed). */

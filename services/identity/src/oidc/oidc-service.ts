@@ -9,11 +9,13 @@ import {
   clientMetadataFor,
   type RegisteredClient,
   registerClient,
+  registerPartnerClient,
 } from './client-registration.js';
 import { registerInteractionRoutes } from './interaction-routes.js';
 import { KeyRing, SigningKeyRepository } from './key-ring.js';
 import { LoginThrottle, LoginThrottleRepository } from './login-throttle.js';
-import { OAuthClientRepository } from './oauth-client-repository.js';
+import { OAuthClientRepository, type PartnerApp } from './oauth-client-repository.js';
+import type { PartnerAppFields } from './oidc.schema.js';
 import { oidcModels } from './oidc.schema.js';
 import { OidcPayloadRepository, oidcAdapterFactory } from './oidc-adapter.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -33,6 +35,16 @@ export interface OidcService {
   registerClient(registration: ClientRegistration): Promise<RegisteredClient>;
   /** Rotates keys and rebuilds the provider if due, and purges expired records (the timer does this too). */
   maintain(): Promise<void>;
+  /** Partner apps (Open311 machine clients) for identity's RegisterPartnerApp/List/Revoke. */
+  partnerApps: {
+    register(partner: PartnerAppFields & { tenantId: string }): Promise<{ app: PartnerApp; clientSecret: string }>;
+    list(tenantId: string): Promise<PartnerApp[]>;
+    revoke(
+      tenantId: string,
+      clientId: string,
+      revokedBy: string,
+    ): Promise<{ app: PartnerApp; revokedNow: boolean } | null>;
+  };
 }
 
 /**
@@ -165,5 +177,10 @@ export async function startOidc(
     },
     registerClient: (registration) => registerClient(clients, registration),
     maintain,
+    partnerApps: {
+      register: (partner) => registerPartnerClient(clients, partner),
+      list: (tenantId) => clients.listPartnerApps(tenantId),
+      revoke: (tenantId, clientId, revokedBy) => clients.revokePartnerApp(tenantId, clientId, revokedBy),
+    },
   };
 }

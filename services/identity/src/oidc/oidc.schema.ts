@@ -49,6 +49,15 @@ oidcPayloadSchema.index({ expiresAt: 1 });
 
 export type OidcPayloadModel = Model<OidcPayloadDocument>;
 
+/** Who a partner app (Open311) is and who registered it: kept for the tenant's admins. */
+export interface PartnerAppFields {
+  name: string;
+  /** Personal data: shown to the tenant's admins, never put in events or logs. */
+  contactEmail: string | null;
+  /** The admin who registered it. */
+  createdBy: string;
+}
+
 /** A registered OAuth client: its oidc-provider metadata, the secret only as a hash. */
 export interface OAuthClientDocument {
   /** The client_id. */
@@ -56,16 +65,39 @@ export interface OAuthClientDocument {
   /** Client metadata (RFC 7591 names) as JSON text, `client_secret` replaced by its hash. */
   metadata: string;
   createdAt: Date;
+  /** Partner apps: their tenant (the same as the metadata's `tenant_id`), to list them by tenant. */
+  tenantId?: string;
+  /** Present on partner apps only (machine clients registered through RegisterPartnerApp). */
+  partner?: PartnerAppFields;
+  /** A revoked client is unknown to the provider: its token requests fail with invalid_client. */
+  revokedAt?: Date;
+  revokedBy?: string;
 }
+
+const partnerAppFieldsSchema = new Schema<PartnerAppFields>(
+  {
+    name: { type: String, required: true },
+    contactEmail: { type: String, default: null },
+    createdBy: { type: String, required: true },
+  },
+  { _id: false, strict: 'throw' },
+);
 
 const oauthClientSchema = new Schema<OAuthClientDocument>(
   {
     _id: { type: String, required: true },
     metadata: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    tenantId: { type: String },
+    partner: { type: partnerAppFieldsSchema },
+    revokedAt: { type: Date },
+    revokedBy: { type: String },
   },
   { collection: 'oauth_clients', versionKey: false, strict: 'throw' },
 );
+
+// Serves listPartnerApps: a tenant's partner apps in registration order.
+oauthClientSchema.index({ tenantId: 1, createdAt: 1 });
 
 export type OAuthClientModel = Model<OAuthClientDocument>;
 

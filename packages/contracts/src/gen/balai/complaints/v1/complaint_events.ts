@@ -128,7 +128,7 @@ export interface ComplaintClosed {
   tenantId: string;
   version: number;
   agencyId: string;
-  /** Why it closed: "rated" (auto-close after the window comes with the SLA scheduler). */
+  /** Why it closed: "rated" by the reporter, or "auto_closed" when the reopen window passed. */
   cause: string;
   closedAt: Date | undefined;
 }
@@ -156,6 +156,26 @@ export interface ComplaintMarkedDuplicate {
   actorRole: string;
   actorId: string;
   markedAt: Date | undefined;
+}
+
+/**
+ * CloudEvents type: id.balai.complaints.complaint.escalated.v1
+ * The SLA scheduler raised the escalation level (a self-loop: the status does not change) and
+ * moved the complaint to the holder's supervisor.
+ */
+export interface ComplaintEscalated {
+  complaintId: string;
+  tenantId: string;
+  version: number;
+  agencyId: string;
+  /** The level reached: 1 for the first configured fraction of the SLA, 2 for the second, ... */
+  level: number;
+  /** The fraction of the SLA (from submission) at which this level falls due, e.g. 0.8. */
+  slaFraction: number;
+  /** Staff ids: who held it before and who holds it now (equal when nobody is above the holder). */
+  fromOfficerId: string;
+  toOfficerId: string;
+  escalatedAt: Date | undefined;
 }
 
 function createBaseComplaintSubmitted(): ComplaintSubmitted {
@@ -2270,6 +2290,245 @@ export const ComplaintMarkedDuplicate: MessageFns<ComplaintMarkedDuplicate> = {
     return message;
   },
 };
+
+function createBaseComplaintEscalated(): ComplaintEscalated {
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    agencyId: "",
+    level: 0,
+    slaFraction: 0,
+    fromOfficerId: "",
+    toOfficerId: "",
+    escalatedAt: undefined,
+  };
+}
+
+export const ComplaintEscalated: MessageFns<ComplaintEscalated> = {
+  encode(message: ComplaintEscalated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaintId !== "") {
+      writer.uint32(10).string(message.complaintId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(34).string(message.agencyId);
+    }
+    if (message.level !== 0) {
+      writer.uint32(40).int32(message.level);
+    }
+    if (message.slaFraction !== 0) {
+      writer.uint32(49).double(message.slaFraction);
+    }
+    if (message.fromOfficerId !== "") {
+      writer.uint32(58).string(message.fromOfficerId);
+    }
+    if (message.toOfficerId !== "") {
+      writer.uint32(66).string(message.toOfficerId);
+    }
+    if (message.escalatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.escalatedAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComplaintEscalated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComplaintEscalated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaintId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.level = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.slaFraction = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromOfficerId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toOfficerId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.escalatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComplaintEscalated {
+    return {
+      complaintId: isSet(object.complaintId)
+        ? globalThis.String(object.complaintId)
+        : isSet(object.complaint_id)
+        ? globalThis.String(object.complaint_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      level: isSet(object.level) ? globalThis.Number(object.level) : 0,
+      slaFraction: isSet(object.slaFraction)
+        ? globalThis.Number(object.slaFraction)
+        : isSet(object.sla_fraction)
+        ? globalThis.Number(object.sla_fraction)
+        : 0,
+      fromOfficerId: isSet(object.fromOfficerId)
+        ? globalThis.String(object.fromOfficerId)
+        : isSet(object.from_officer_id)
+        ? globalThis.String(object.from_officer_id)
+        : "",
+      toOfficerId: isSet(object.toOfficerId)
+        ? globalThis.String(object.toOfficerId)
+        : isSet(object.to_officer_id)
+        ? globalThis.String(object.to_officer_id)
+        : "",
+      escalatedAt: isSet(object.escalatedAt)
+        ? fromJsonTimestamp(object.escalatedAt)
+        : isSet(object.escalated_at)
+        ? fromJsonTimestamp(object.escalated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ComplaintEscalated): unknown {
+    const obj: any = {};
+    if (message.complaintId !== "") {
+      obj.complaintId = message.complaintId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.level !== 0) {
+      obj.level = Math.round(message.level);
+    }
+    if (message.slaFraction !== 0) {
+      obj.slaFraction = floatToJson(message.slaFraction);
+    }
+    if (message.fromOfficerId !== "") {
+      obj.fromOfficerId = message.fromOfficerId;
+    }
+    if (message.toOfficerId !== "") {
+      obj.toOfficerId = message.toOfficerId;
+    }
+    if (message.escalatedAt !== undefined) {
+      obj.escalatedAt = message.escalatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComplaintEscalated>, I>>(base?: I): ComplaintEscalated {
+    return ComplaintEscalated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComplaintEscalated>, I>>(object: I): ComplaintEscalated {
+    const message = createBaseComplaintEscalated();
+    message.complaintId = object.complaintId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.version = object.version ?? 0;
+    message.agencyId = object.agencyId ?? "";
+    message.level = object.level ?? 0;
+    message.slaFraction = object.slaFraction ?? 0;
+    message.fromOfficerId = object.fromOfficerId ?? "";
+    message.toOfficerId = object.toOfficerId ?? "";
+    message.escalatedAt = object.escalatedAt ?? undefined;
+    return message;
+  },
+};
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

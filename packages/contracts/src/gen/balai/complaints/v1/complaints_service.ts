@@ -49,6 +49,22 @@ export interface SubmitComplaintRequest {
   idempotencyKey: string;
   /** Filed by an officer on a citizen's behalf: the citizen's user id or counter reference. */
   citizenReference: string;
+  /** Filed by a partner app (Open311): how to reach the person who reported it. Staff view only. */
+  reporterContact: ReporterContact | undefined;
+}
+
+/**
+ * Contact details a partner app passes with an Open311 request; personal data, kept in the
+ * complaint only (never in events, logs or public views).
+ */
+export interface ReporterContact {
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  /** The partner's own ids for the device and the account that reported it. */
+  deviceId: string;
+  accountId: string;
 }
 
 export interface SubmitComplaintResponse {
@@ -57,6 +73,70 @@ export interface SubmitComplaintResponse {
     | undefined;
   /** False when an idempotent retry returned the complaint an earlier call created. */
   created: boolean;
+  /** Open complaints of the same category nearby (public view), for the reporter to consider. */
+  nearbyOpen: Complaint[];
+}
+
+export interface ListComplaintsRequest {
+  /** Any of these statuses; all statuses when empty. */
+  statuses: string[];
+  /** The responsible agency. */
+  agencyId: string;
+  /** Staff only: an officer id, "me" (the caller) or "none" (not assigned to an officer). */
+  assignee: string;
+  /** Only open complaints past their SLA deadline. */
+  overdueOnly: boolean;
+  /** Any of these categories. */
+  categoryCodes: string[];
+  /** Only these complaints (Open311 service_request_id lists); at most 100. */
+  complaintIds: string[];
+  /** Submitted at or after / before. */
+  submittedFrom: Date | undefined;
+  submittedBefore:
+    | Date
+    | undefined;
+  /** Last changed at or after / before (Open311 servicerequestupdates). */
+  updatedFrom: Date | undefined;
+  updatedBefore:
+    | Date
+    | undefined;
+  /** Only the caller's own complaints (as reporter). */
+  mine: boolean;
+  /**
+   * "due" (SLA deadline first, the inbox default), "newest" (submitted, newest first) or
+   * "updated" (last changed, oldest first, for syncing). Ties break on the id: a stable order.
+   */
+  order: string;
+  /** 1 to 100; 20 when 0. */
+  pageSize: number;
+  /** The cursor a previous page returned; empty for the first page. */
+  pageToken: string;
+  /** Instead of a cursor: the 1-based page number (Open311 paging). Not with page_token. */
+  page: number;
+  /** Include each complaint's timeline (as the caller may see it). */
+  includeTimeline: boolean;
+}
+
+export interface ListComplaintsResponse {
+  complaints: Complaint[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
+export interface FindNearbyComplaintsRequest {
+  categoryCode: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface FindNearbyComplaintsResponse {
+  /** Nearest first, at most 10; within the service's configured radius and age. */
+  complaints: NearbyComplaint[];
+}
+
+export interface NearbyComplaint {
+  complaint: Complaint | undefined;
+  distanceMeters: number;
 }
 
 export interface GetComplaintRequest {
@@ -201,6 +281,21 @@ export interface Complaint {
   filedByOfficerId: string;
   citizenReference: string;
   categoryVersion: number;
+  /** Escalation levels reached so far (0: none); fixed fractions of the SLA from submission. */
+  escalationLevel: number;
+  /** Staff view only: when the next escalation level falls due; unset after the last. */
+  nextEscalationAt:
+    | Date
+    | undefined;
+  /**
+   * Resolved or rejected: until when the reporter may reopen it; a resolved complaint closes
+   * automatically then.
+   */
+  reopenableUntil:
+    | Date
+    | undefined;
+  /** Staff view only: contact details a partner app passed (Open311). */
+  reporterContact: ReporterContact | undefined;
 }
 
 export interface AttributeOption {
@@ -410,6 +505,7 @@ function createBaseSubmitComplaintRequest(): SubmitComplaintRequest {
     anonymous: false,
     idempotencyKey: "",
     citizenReference: "",
+    reporterContact: undefined,
   };
 }
 
@@ -444,6 +540,9 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     }
     if (message.citizenReference !== "") {
       writer.uint32(82).string(message.citizenReference);
+    }
+    if (message.reporterContact !== undefined) {
+      ReporterContact.encode(message.reporterContact, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -541,6 +640,14 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
             message.citizenReference = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.reporterContact = ReporterContact.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -583,6 +690,11 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
         : isSet(object.citizen_reference)
         ? globalThis.String(object.citizen_reference)
         : "",
+      reporterContact: isSet(object.reporterContact)
+        ? ReporterContact.fromJSON(object.reporterContact)
+        : isSet(object.reporter_contact)
+        ? ReporterContact.fromJSON(object.reporter_contact)
+        : undefined,
     };
   },
 
@@ -618,6 +730,9 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     if (message.citizenReference !== "") {
       obj.citizenReference = message.citizenReference;
     }
+    if (message.reporterContact !== undefined) {
+      obj.reporterContact = ReporterContact.toJSON(message.reporterContact);
+    }
     return obj;
   },
 
@@ -636,12 +751,180 @@ export const SubmitComplaintRequest: MessageFns<SubmitComplaintRequest> = {
     message.anonymous = object.anonymous ?? false;
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.citizenReference = object.citizenReference ?? "";
+    message.reporterContact = (object.reporterContact !== undefined && object.reporterContact !== null)
+      ? ReporterContact.fromPartial(object.reporterContact)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReporterContact(): ReporterContact {
+  return { email: "", firstName: "", lastName: "", phone: "", deviceId: "", accountId: "" };
+}
+
+export const ReporterContact: MessageFns<ReporterContact> = {
+  encode(message: ReporterContact, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.email !== "") {
+      writer.uint32(10).string(message.email);
+    }
+    if (message.firstName !== "") {
+      writer.uint32(18).string(message.firstName);
+    }
+    if (message.lastName !== "") {
+      writer.uint32(26).string(message.lastName);
+    }
+    if (message.phone !== "") {
+      writer.uint32(34).string(message.phone);
+    }
+    if (message.deviceId !== "") {
+      writer.uint32(42).string(message.deviceId);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(50).string(message.accountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReporterContact {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReporterContact();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.firstName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lastName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReporterContact {
+    return {
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      firstName: isSet(object.firstName)
+        ? globalThis.String(object.firstName)
+        : isSet(object.first_name)
+        ? globalThis.String(object.first_name)
+        : "",
+      lastName: isSet(object.lastName)
+        ? globalThis.String(object.lastName)
+        : isSet(object.last_name)
+        ? globalThis.String(object.last_name)
+        : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ReporterContact): unknown {
+    const obj: any = {};
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.firstName !== "") {
+      obj.firstName = message.firstName;
+    }
+    if (message.lastName !== "") {
+      obj.lastName = message.lastName;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReporterContact>, I>>(base?: I): ReporterContact {
+    return ReporterContact.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReporterContact>, I>>(object: I): ReporterContact {
+    const message = createBaseReporterContact();
+    message.email = object.email ?? "";
+    message.firstName = object.firstName ?? "";
+    message.lastName = object.lastName ?? "";
+    message.phone = object.phone ?? "";
+    message.deviceId = object.deviceId ?? "";
+    message.accountId = object.accountId ?? "";
     return message;
   },
 };
 
 function createBaseSubmitComplaintResponse(): SubmitComplaintResponse {
-  return { complaint: undefined, created: false };
+  return { complaint: undefined, created: false, nearbyOpen: [] };
 }
 
 export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
@@ -651,6 +934,9 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
     }
     if (message.created !== false) {
       writer.uint32(16).bool(message.created);
+    }
+    for (const v of message.nearbyOpen) {
+      Complaint.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -684,6 +970,14 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
             message.created = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nearbyOpen.push(Complaint.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -700,6 +994,11 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
     return {
       complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined,
       created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+      nearbyOpen: globalThis.Array.isArray(object?.nearbyOpen)
+        ? object.nearbyOpen.map((e: any) => Complaint.fromJSON(e))
+        : globalThis.Array.isArray(object?.nearby_open)
+        ? object.nearby_open.map((e: any) => Complaint.fromJSON(e))
+        : [],
     };
   },
 
@@ -710,6 +1009,9 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
     }
     if (message.created !== false) {
       obj.created = message.created;
+    }
+    if (message.nearbyOpen?.length) {
+      obj.nearbyOpen = message.nearbyOpen.map((e) => Complaint.toJSON(e));
     }
     return obj;
   },
@@ -723,6 +1025,735 @@ export const SubmitComplaintResponse: MessageFns<SubmitComplaintResponse> = {
       ? Complaint.fromPartial(object.complaint)
       : undefined;
     message.created = object.created ?? false;
+    message.nearbyOpen = object.nearbyOpen?.map((e) => Complaint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListComplaintsRequest(): ListComplaintsRequest {
+  return {
+    statuses: [],
+    agencyId: "",
+    assignee: "",
+    overdueOnly: false,
+    categoryCodes: [],
+    complaintIds: [],
+    submittedFrom: undefined,
+    submittedBefore: undefined,
+    updatedFrom: undefined,
+    updatedBefore: undefined,
+    mine: false,
+    order: "",
+    pageSize: 0,
+    pageToken: "",
+    page: 0,
+    includeTimeline: false,
+  };
+}
+
+export const ListComplaintsRequest: MessageFns<ListComplaintsRequest> = {
+  encode(message: ListComplaintsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.statuses) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.agencyId !== "") {
+      writer.uint32(18).string(message.agencyId);
+    }
+    if (message.assignee !== "") {
+      writer.uint32(26).string(message.assignee);
+    }
+    if (message.overdueOnly !== false) {
+      writer.uint32(32).bool(message.overdueOnly);
+    }
+    for (const v of message.categoryCodes) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.complaintIds) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.submittedFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedFrom), writer.uint32(58).fork()).join();
+    }
+    if (message.submittedBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedBefore), writer.uint32(66).fork()).join();
+    }
+    if (message.updatedFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedFrom), writer.uint32(74).fork()).join();
+    }
+    if (message.updatedBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedBefore), writer.uint32(82).fork()).join();
+    }
+    if (message.mine !== false) {
+      writer.uint32(88).bool(message.mine);
+    }
+    if (message.order !== "") {
+      writer.uint32(98).string(message.order);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(104).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(114).string(message.pageToken);
+    }
+    if (message.page !== 0) {
+      writer.uint32(120).int32(message.page);
+    }
+    if (message.includeTimeline !== false) {
+      writer.uint32(128).bool(message.includeTimeline);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListComplaintsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListComplaintsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.statuses.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agencyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assignee = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.overdueOnly = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.categoryCodes.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.complaintIds.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.submittedFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.submittedBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.updatedFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updatedBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.mine = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.order = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.page = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.includeTimeline = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListComplaintsRequest {
+    return {
+      statuses: globalThis.Array.isArray(object?.statuses) ? object.statuses.map((e: any) => globalThis.String(e)) : [],
+      agencyId: isSet(object.agencyId)
+        ? globalThis.String(object.agencyId)
+        : isSet(object.agency_id)
+        ? globalThis.String(object.agency_id)
+        : "",
+      assignee: isSet(object.assignee) ? globalThis.String(object.assignee) : "",
+      overdueOnly: isSet(object.overdueOnly)
+        ? globalThis.Boolean(object.overdueOnly)
+        : isSet(object.overdue_only)
+        ? globalThis.Boolean(object.overdue_only)
+        : false,
+      categoryCodes: globalThis.Array.isArray(object?.categoryCodes)
+        ? object.categoryCodes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.category_codes)
+        ? object.category_codes.map((e: any) => globalThis.String(e))
+        : [],
+      complaintIds: globalThis.Array.isArray(object?.complaintIds)
+        ? object.complaintIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.complaint_ids)
+        ? object.complaint_ids.map((e: any) => globalThis.String(e))
+        : [],
+      submittedFrom: isSet(object.submittedFrom)
+        ? fromJsonTimestamp(object.submittedFrom)
+        : isSet(object.submitted_from)
+        ? fromJsonTimestamp(object.submitted_from)
+        : undefined,
+      submittedBefore: isSet(object.submittedBefore)
+        ? fromJsonTimestamp(object.submittedBefore)
+        : isSet(object.submitted_before)
+        ? fromJsonTimestamp(object.submitted_before)
+        : undefined,
+      updatedFrom: isSet(object.updatedFrom)
+        ? fromJsonTimestamp(object.updatedFrom)
+        : isSet(object.updated_from)
+        ? fromJsonTimestamp(object.updated_from)
+        : undefined,
+      updatedBefore: isSet(object.updatedBefore)
+        ? fromJsonTimestamp(object.updatedBefore)
+        : isSet(object.updated_before)
+        ? fromJsonTimestamp(object.updated_before)
+        : undefined,
+      mine: isSet(object.mine) ? globalThis.Boolean(object.mine) : false,
+      order: isSet(object.order) ? globalThis.String(object.order) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      page: isSet(object.page) ? globalThis.Number(object.page) : 0,
+      includeTimeline: isSet(object.includeTimeline)
+        ? globalThis.Boolean(object.includeTimeline)
+        : isSet(object.include_timeline)
+        ? globalThis.Boolean(object.include_timeline)
+        : false,
+    };
+  },
+
+  toJSON(message: ListComplaintsRequest): unknown {
+    const obj: any = {};
+    if (message.statuses?.length) {
+      obj.statuses = message.statuses;
+    }
+    if (message.agencyId !== "") {
+      obj.agencyId = message.agencyId;
+    }
+    if (message.assignee !== "") {
+      obj.assignee = message.assignee;
+    }
+    if (message.overdueOnly !== false) {
+      obj.overdueOnly = message.overdueOnly;
+    }
+    if (message.categoryCodes?.length) {
+      obj.categoryCodes = message.categoryCodes;
+    }
+    if (message.complaintIds?.length) {
+      obj.complaintIds = message.complaintIds;
+    }
+    if (message.submittedFrom !== undefined) {
+      obj.submittedFrom = message.submittedFrom.toISOString();
+    }
+    if (message.submittedBefore !== undefined) {
+      obj.submittedBefore = message.submittedBefore.toISOString();
+    }
+    if (message.updatedFrom !== undefined) {
+      obj.updatedFrom = message.updatedFrom.toISOString();
+    }
+    if (message.updatedBefore !== undefined) {
+      obj.updatedBefore = message.updatedBefore.toISOString();
+    }
+    if (message.mine !== false) {
+      obj.mine = message.mine;
+    }
+    if (message.order !== "") {
+      obj.order = message.order;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.page !== 0) {
+      obj.page = Math.round(message.page);
+    }
+    if (message.includeTimeline !== false) {
+      obj.includeTimeline = message.includeTimeline;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListComplaintsRequest>, I>>(base?: I): ListComplaintsRequest {
+    return ListComplaintsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListComplaintsRequest>, I>>(object: I): ListComplaintsRequest {
+    const message = createBaseListComplaintsRequest();
+    message.statuses = object.statuses?.map((e) => e) || [];
+    message.agencyId = object.agencyId ?? "";
+    message.assignee = object.assignee ?? "";
+    message.overdueOnly = object.overdueOnly ?? false;
+    message.categoryCodes = object.categoryCodes?.map((e) => e) || [];
+    message.complaintIds = object.complaintIds?.map((e) => e) || [];
+    message.submittedFrom = object.submittedFrom ?? undefined;
+    message.submittedBefore = object.submittedBefore ?? undefined;
+    message.updatedFrom = object.updatedFrom ?? undefined;
+    message.updatedBefore = object.updatedBefore ?? undefined;
+    message.mine = object.mine ?? false;
+    message.order = object.order ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.page = object.page ?? 0;
+    message.includeTimeline = object.includeTimeline ?? false;
+    return message;
+  },
+};
+
+function createBaseListComplaintsResponse(): ListComplaintsResponse {
+  return { complaints: [], nextPageToken: "" };
+}
+
+export const ListComplaintsResponse: MessageFns<ListComplaintsResponse> = {
+  encode(message: ListComplaintsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.complaints) {
+      Complaint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListComplaintsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListComplaintsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaints.push(Complaint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListComplaintsResponse {
+    return {
+      complaints: globalThis.Array.isArray(object?.complaints)
+        ? object.complaints.map((e: any) => Complaint.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListComplaintsResponse): unknown {
+    const obj: any = {};
+    if (message.complaints?.length) {
+      obj.complaints = message.complaints.map((e) => Complaint.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListComplaintsResponse>, I>>(base?: I): ListComplaintsResponse {
+    return ListComplaintsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListComplaintsResponse>, I>>(object: I): ListComplaintsResponse {
+    const message = createBaseListComplaintsResponse();
+    message.complaints = object.complaints?.map((e) => Complaint.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseFindNearbyComplaintsRequest(): FindNearbyComplaintsRequest {
+  return { categoryCode: "", latitude: 0, longitude: 0 };
+}
+
+export const FindNearbyComplaintsRequest: MessageFns<FindNearbyComplaintsRequest> = {
+  encode(message: FindNearbyComplaintsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.categoryCode !== "") {
+      writer.uint32(10).string(message.categoryCode);
+    }
+    if (message.latitude !== 0) {
+      writer.uint32(17).double(message.latitude);
+    }
+    if (message.longitude !== 0) {
+      writer.uint32(25).double(message.longitude);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindNearbyComplaintsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindNearbyComplaintsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.categoryCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.latitude = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.longitude = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindNearbyComplaintsRequest {
+    return {
+      categoryCode: isSet(object.categoryCode)
+        ? globalThis.String(object.categoryCode)
+        : isSet(object.category_code)
+        ? globalThis.String(object.category_code)
+        : "",
+      latitude: isSet(object.latitude) ? globalThis.Number(object.latitude) : 0,
+      longitude: isSet(object.longitude) ? globalThis.Number(object.longitude) : 0,
+    };
+  },
+
+  toJSON(message: FindNearbyComplaintsRequest): unknown {
+    const obj: any = {};
+    if (message.categoryCode !== "") {
+      obj.categoryCode = message.categoryCode;
+    }
+    if (message.latitude !== 0) {
+      obj.latitude = floatToJson(message.latitude);
+    }
+    if (message.longitude !== 0) {
+      obj.longitude = floatToJson(message.longitude);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindNearbyComplaintsRequest>, I>>(base?: I): FindNearbyComplaintsRequest {
+    return FindNearbyComplaintsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindNearbyComplaintsRequest>, I>>(object: I): FindNearbyComplaintsRequest {
+    const message = createBaseFindNearbyComplaintsRequest();
+    message.categoryCode = object.categoryCode ?? "";
+    message.latitude = object.latitude ?? 0;
+    message.longitude = object.longitude ?? 0;
+    return message;
+  },
+};
+
+function createBaseFindNearbyComplaintsResponse(): FindNearbyComplaintsResponse {
+  return { complaints: [] };
+}
+
+export const FindNearbyComplaintsResponse: MessageFns<FindNearbyComplaintsResponse> = {
+  encode(message: FindNearbyComplaintsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.complaints) {
+      NearbyComplaint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindNearbyComplaintsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindNearbyComplaintsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaints.push(NearbyComplaint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindNearbyComplaintsResponse {
+    return {
+      complaints: globalThis.Array.isArray(object?.complaints)
+        ? object.complaints.map((e: any) => NearbyComplaint.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindNearbyComplaintsResponse): unknown {
+    const obj: any = {};
+    if (message.complaints?.length) {
+      obj.complaints = message.complaints.map((e) => NearbyComplaint.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindNearbyComplaintsResponse>, I>>(base?: I): FindNearbyComplaintsResponse {
+    return FindNearbyComplaintsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindNearbyComplaintsResponse>, I>>(object: I): FindNearbyComplaintsResponse {
+    const message = createBaseFindNearbyComplaintsResponse();
+    message.complaints = object.complaints?.map((e) => NearbyComplaint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseNearbyComplaint(): NearbyComplaint {
+  return { complaint: undefined, distanceMeters: 0 };
+}
+
+export const NearbyComplaint: MessageFns<NearbyComplaint> = {
+  encode(message: NearbyComplaint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.complaint !== undefined) {
+      Complaint.encode(message.complaint, writer.uint32(10).fork()).join();
+    }
+    if (message.distanceMeters !== 0) {
+      writer.uint32(17).double(message.distanceMeters);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NearbyComplaint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNearbyComplaint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.complaint = Complaint.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.distanceMeters = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NearbyComplaint {
+    return {
+      complaint: isSet(object.complaint) ? Complaint.fromJSON(object.complaint) : undefined,
+      distanceMeters: isSet(object.distanceMeters)
+        ? globalThis.Number(object.distanceMeters)
+        : isSet(object.distance_meters)
+        ? globalThis.Number(object.distance_meters)
+        : 0,
+    };
+  },
+
+  toJSON(message: NearbyComplaint): unknown {
+    const obj: any = {};
+    if (message.complaint !== undefined) {
+      obj.complaint = Complaint.toJSON(message.complaint);
+    }
+    if (message.distanceMeters !== 0) {
+      obj.distanceMeters = floatToJson(message.distanceMeters);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NearbyComplaint>, I>>(base?: I): NearbyComplaint {
+    return NearbyComplaint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NearbyComplaint>, I>>(object: I): NearbyComplaint {
+    const message = createBaseNearbyComplaint();
+    message.complaint = (object.complaint !== undefined && object.complaint !== null)
+      ? Complaint.fromPartial(object.complaint)
+      : undefined;
+    message.distanceMeters = object.distanceMeters ?? 0;
     return message;
   },
 };
@@ -2349,6 +3380,10 @@ function createBaseComplaint(): Complaint {
     filedByOfficerId: "",
     citizenReference: "",
     categoryVersion: 0,
+    escalationLevel: 0,
+    nextEscalationAt: undefined,
+    reopenableUntil: undefined,
+    reporterContact: undefined,
   };
 }
 
@@ -2443,6 +3478,18 @@ export const Complaint: MessageFns<Complaint> = {
     }
     if (message.categoryVersion !== 0) {
       writer.uint32(240).int32(message.categoryVersion);
+    }
+    if (message.escalationLevel !== 0) {
+      writer.uint32(248).int32(message.escalationLevel);
+    }
+    if (message.nextEscalationAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextEscalationAt), writer.uint32(258).fork()).join();
+    }
+    if (message.reopenableUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.reopenableUntil), writer.uint32(266).fork()).join();
+    }
+    if (message.reporterContact !== undefined) {
+      ReporterContact.encode(message.reporterContact, writer.uint32(274).fork()).join();
     }
     return writer;
   },
@@ -2700,6 +3747,38 @@ export const Complaint: MessageFns<Complaint> = {
             message.categoryVersion = reader.int32();
             continue;
           }
+          case 31: {
+            if (tag !== 248) {
+              break;
+            }
+
+            message.escalationLevel = reader.int32();
+            continue;
+          }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.nextEscalationAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.reopenableUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.reporterContact = ReporterContact.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2816,6 +3895,26 @@ export const Complaint: MessageFns<Complaint> = {
         : isSet(object.category_version)
         ? globalThis.Number(object.category_version)
         : 0,
+      escalationLevel: isSet(object.escalationLevel)
+        ? globalThis.Number(object.escalationLevel)
+        : isSet(object.escalation_level)
+        ? globalThis.Number(object.escalation_level)
+        : 0,
+      nextEscalationAt: isSet(object.nextEscalationAt)
+        ? fromJsonTimestamp(object.nextEscalationAt)
+        : isSet(object.next_escalation_at)
+        ? fromJsonTimestamp(object.next_escalation_at)
+        : undefined,
+      reopenableUntil: isSet(object.reopenableUntil)
+        ? fromJsonTimestamp(object.reopenableUntil)
+        : isSet(object.reopenable_until)
+        ? fromJsonTimestamp(object.reopenable_until)
+        : undefined,
+      reporterContact: isSet(object.reporterContact)
+        ? ReporterContact.fromJSON(object.reporterContact)
+        : isSet(object.reporter_contact)
+        ? ReporterContact.fromJSON(object.reporter_contact)
+        : undefined,
     };
   },
 
@@ -2911,6 +4010,18 @@ export const Complaint: MessageFns<Complaint> = {
     if (message.categoryVersion !== 0) {
       obj.categoryVersion = Math.round(message.categoryVersion);
     }
+    if (message.escalationLevel !== 0) {
+      obj.escalationLevel = Math.round(message.escalationLevel);
+    }
+    if (message.nextEscalationAt !== undefined) {
+      obj.nextEscalationAt = message.nextEscalationAt.toISOString();
+    }
+    if (message.reopenableUntil !== undefined) {
+      obj.reopenableUntil = message.reopenableUntil.toISOString();
+    }
+    if (message.reporterContact !== undefined) {
+      obj.reporterContact = ReporterContact.toJSON(message.reporterContact);
+    }
     return obj;
   },
 
@@ -2951,6 +4062,12 @@ export const Complaint: MessageFns<Complaint> = {
     message.filedByOfficerId = object.filedByOfficerId ?? "";
     message.citizenReference = object.citizenReference ?? "";
     message.categoryVersion = object.categoryVersion ?? 0;
+    message.escalationLevel = object.escalationLevel ?? 0;
+    message.nextEscalationAt = object.nextEscalationAt ?? undefined;
+    message.reopenableUntil = object.reopenableUntil ?? undefined;
+    message.reporterContact = (object.reporterContact !== undefined && object.reporterContact !== null)
+      ? ReporterContact.fromPartial(object.reporterContact)
+      : undefined;
     return message;
   },
 };
@@ -4795,6 +5912,36 @@ export const ComplaintsServiceService = {
       Buffer.from(MarkDuplicateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): MarkDuplicateResponse => MarkDuplicateResponse.decode(value),
   },
+  /**
+   * ListComplaints: the officer inbox (staff view), the citizen's own complaints (mine) and the
+   * public search behind Open311 GET requests (public view). Filters combine with AND.
+   */
+  listComplaints: {
+    path: "/balai.complaints.v1.ComplaintsService/ListComplaints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListComplaintsRequest): Buffer =>
+      Buffer.from(ListComplaintsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListComplaintsRequest => ListComplaintsRequest.decode(value),
+    responseSerialize: (value: ListComplaintsResponse): Buffer =>
+      Buffer.from(ListComplaintsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListComplaintsResponse => ListComplaintsResponse.decode(value),
+  },
+  /**
+   * FindNearbyComplaints suggests open complaints of the same category near a point, so a
+   * citizen about to file can follow one instead (public view).
+   */
+  findNearbyComplaints: {
+    path: "/balai.complaints.v1.ComplaintsService/FindNearbyComplaints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindNearbyComplaintsRequest): Buffer =>
+      Buffer.from(FindNearbyComplaintsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindNearbyComplaintsRequest => FindNearbyComplaintsRequest.decode(value),
+    responseSerialize: (value: FindNearbyComplaintsResponse): Buffer =>
+      Buffer.from(FindNearbyComplaintsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindNearbyComplaintsResponse => FindNearbyComplaintsResponse.decode(value),
+  },
   /** The tenant's service catalogue; anyone may read it. */
   listCategories: {
     path: "/balai.complaints.v1.ComplaintsService/ListCategories" as const,
@@ -4851,6 +5998,16 @@ export interface ComplaintsServiceServer extends UntypedServiceImplementation {
   rateComplaint: handleUnaryCall<RateComplaintRequest, RateComplaintResponse>;
   commentOnComplaint: handleUnaryCall<CommentOnComplaintRequest, CommentOnComplaintResponse>;
   markDuplicate: handleUnaryCall<MarkDuplicateRequest, MarkDuplicateResponse>;
+  /**
+   * ListComplaints: the officer inbox (staff view), the citizen's own complaints (mine) and the
+   * public search behind Open311 GET requests (public view). Filters combine with AND.
+   */
+  listComplaints: handleUnaryCall<ListComplaintsRequest, ListComplaintsResponse>;
+  /**
+   * FindNearbyComplaints suggests open complaints of the same category near a point, so a
+   * citizen about to file can follow one instead (public view).
+   */
+  findNearbyComplaints: handleUnaryCall<FindNearbyComplaintsRequest, FindNearbyComplaintsResponse>;
   /** The tenant's service catalogue; anyone may read it. */
   listCategories: handleUnaryCall<ListCategoriesRequest, ListCategoriesResponse>;
   getCategory: handleUnaryCall<GetCategoryRequest, GetCategoryResponse>;
@@ -5032,6 +6189,44 @@ export interface ComplaintsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MarkDuplicateResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListComplaints: the officer inbox (staff view), the citizen's own complaints (mine) and the
+   * public search behind Open311 GET requests (public view). Filters combine with AND.
+   */
+  listComplaints(
+    request: ListComplaintsRequest,
+    callback: (error: ServiceError | null, response: ListComplaintsResponse) => void,
+  ): ClientUnaryCall;
+  listComplaints(
+    request: ListComplaintsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListComplaintsResponse) => void,
+  ): ClientUnaryCall;
+  listComplaints(
+    request: ListComplaintsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListComplaintsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * FindNearbyComplaints suggests open complaints of the same category near a point, so a
+   * citizen about to file can follow one instead (public view).
+   */
+  findNearbyComplaints(
+    request: FindNearbyComplaintsRequest,
+    callback: (error: ServiceError | null, response: FindNearbyComplaintsResponse) => void,
+  ): ClientUnaryCall;
+  findNearbyComplaints(
+    request: FindNearbyComplaintsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindNearbyComplaintsResponse) => void,
+  ): ClientUnaryCall;
+  findNearbyComplaints(
+    request: FindNearbyComplaintsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindNearbyComplaintsResponse) => void,
   ): ClientUnaryCall;
   /** The tenant's service catalogue; anyone may read it. */
   listCategories(

@@ -143,7 +143,11 @@ export interface User {
   /** Optimistic concurrency: send it back with a change. */
   version: number;
   createdAt: Date | undefined;
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /** Staff: the user this one reports to (the escalation chain follows it); empty at the top. */
+  supervisorId: string;
 }
 
 export interface RegisterCitizenRequest {
@@ -204,6 +208,8 @@ export interface CreateStaffRequest {
   roles: string[];
   /** Required for officer, supervisor, permit_reviewer and permit_approver. */
   agencyId: string;
+  /** Optional: the active staff member of the tenant this one reports to. */
+  supervisorId: string;
 }
 
 export interface CreateStaffResponse {
@@ -216,6 +222,8 @@ export interface ChangeStaffRolesRequest {
   agencyId: string;
   /** The version the caller last read; a different current version is ABORTED (STALE_VERSION). */
   expectedVersion: number;
+  /** Who they report to from now on (empty: nobody). */
+  supervisorId: string;
 }
 
 export interface ChangeStaffRolesResponse {
@@ -273,6 +281,57 @@ export interface CheckVerifiedCitizenResponse {
   verified: boolean;
   /** Why not: "unknown_user", "not_a_citizen", "pending", "deactivated"; empty when verified. */
   reason: string;
+}
+
+/**
+ * A third-party app that files complaints through Open311 with its api_key. Never carries the
+ * api_key or the client secret.
+ */
+export interface PartnerApp {
+  /** The OAuth client_id; also the `sub` of the app's access tokens. */
+  clientId: string;
+  tenantId: string;
+  name: string;
+  /** Who to reach about the app (personal data: shown to the tenant's admins only). */
+  contactEmail: string;
+  createdAt:
+    | Date
+    | undefined;
+  /** The admin who registered it. */
+  createdBy: string;
+  /** Absent while the app is active. */
+  revokedAt: Date | undefined;
+  revokedBy: string;
+}
+
+export interface RegisterPartnerAppRequest {
+  /** The app's name as the tenant knows it: 3 to 100 characters. */
+  name: string;
+  /** Optional. */
+  contactEmail: string;
+}
+
+export interface RegisterPartnerAppResponse {
+  partnerApp:
+    | PartnerApp
+    | undefined;
+  /** base64url("<client_id>:<client_secret>"), the Open311 api_key. Shown once. */
+  apiKey: string;
+}
+
+export interface ListPartnerAppsRequest {
+}
+
+export interface ListPartnerAppsResponse {
+  partnerApps: PartnerApp[];
+}
+
+export interface RevokePartnerAppRequest {
+  clientId: string;
+}
+
+export interface RevokePartnerAppResponse {
+  partnerApp: PartnerApp | undefined;
 }
 
 function createBaseTenant(): Tenant {
@@ -1787,6 +1846,7 @@ function createBaseUser(): User {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    supervisorId: "",
   };
 }
 
@@ -1827,6 +1887,9 @@ export const User: MessageFns<User> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.supervisorId !== "") {
+      writer.uint32(106).string(message.supervisorId);
     }
     return writer;
   },
@@ -1940,6 +2003,14 @@ export const User: MessageFns<User> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.supervisorId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1994,6 +2065,11 @@ export const User: MessageFns<User> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      supervisorId: isSet(object.supervisorId)
+        ? globalThis.String(object.supervisorId)
+        : isSet(object.supervisor_id)
+        ? globalThis.String(object.supervisor_id)
+        : "",
     };
   },
 
@@ -2035,6 +2111,9 @@ export const User: MessageFns<User> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.supervisorId !== "") {
+      obj.supervisorId = message.supervisorId;
+    }
     return obj;
   },
 
@@ -2055,6 +2134,7 @@ export const User: MessageFns<User> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.supervisorId = object.supervisorId ?? "";
     return message;
   },
 };
@@ -2727,7 +2807,7 @@ export const ActivateAccountResponse: MessageFns<ActivateAccountResponse> = {
 };
 
 function createBaseCreateStaffRequest(): CreateStaffRequest {
-  return { fullName: "", email: "", phone: "", roles: [], agencyId: "" };
+  return { fullName: "", email: "", phone: "", roles: [], agencyId: "", supervisorId: "" };
 }
 
 export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
@@ -2746,6 +2826,9 @@ export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
     }
     if (message.agencyId !== "") {
       writer.uint32(42).string(message.agencyId);
+    }
+    if (message.supervisorId !== "") {
+      writer.uint32(50).string(message.supervisorId);
     }
     return writer;
   },
@@ -2803,6 +2886,14 @@ export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
             message.agencyId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.supervisorId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2830,6 +2921,11 @@ export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
         : isSet(object.agency_id)
         ? globalThis.String(object.agency_id)
         : "",
+      supervisorId: isSet(object.supervisorId)
+        ? globalThis.String(object.supervisorId)
+        : isSet(object.supervisor_id)
+        ? globalThis.String(object.supervisor_id)
+        : "",
     };
   },
 
@@ -2850,6 +2946,9 @@ export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
     if (message.agencyId !== "") {
       obj.agencyId = message.agencyId;
     }
+    if (message.supervisorId !== "") {
+      obj.supervisorId = message.supervisorId;
+    }
     return obj;
   },
 
@@ -2863,6 +2962,7 @@ export const CreateStaffRequest: MessageFns<CreateStaffRequest> = {
     message.phone = object.phone ?? "";
     message.roles = object.roles?.map((e) => e) || [];
     message.agencyId = object.agencyId ?? "";
+    message.supervisorId = object.supervisorId ?? "";
     return message;
   },
 };
@@ -2935,7 +3035,7 @@ export const CreateStaffResponse: MessageFns<CreateStaffResponse> = {
 };
 
 function createBaseChangeStaffRolesRequest(): ChangeStaffRolesRequest {
-  return { userId: "", roles: [], agencyId: "", expectedVersion: 0 };
+  return { userId: "", roles: [], agencyId: "", expectedVersion: 0, supervisorId: "" };
 }
 
 export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
@@ -2951,6 +3051,9 @@ export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
     }
     if (message.expectedVersion !== 0) {
       writer.uint32(32).int32(message.expectedVersion);
+    }
+    if (message.supervisorId !== "") {
+      writer.uint32(42).string(message.supervisorId);
     }
     return writer;
   },
@@ -3000,6 +3103,14 @@ export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
             message.expectedVersion = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.supervisorId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3030,6 +3141,11 @@ export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
         : isSet(object.expected_version)
         ? globalThis.Number(object.expected_version)
         : 0,
+      supervisorId: isSet(object.supervisorId)
+        ? globalThis.String(object.supervisorId)
+        : isSet(object.supervisor_id)
+        ? globalThis.String(object.supervisor_id)
+        : "",
     };
   },
 
@@ -3047,6 +3163,9 @@ export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
     if (message.expectedVersion !== 0) {
       obj.expectedVersion = Math.round(message.expectedVersion);
     }
+    if (message.supervisorId !== "") {
+      obj.supervisorId = message.supervisorId;
+    }
     return obj;
   },
 
@@ -3059,6 +3178,7 @@ export const ChangeStaffRolesRequest: MessageFns<ChangeStaffRolesRequest> = {
     message.roles = object.roles?.map((e) => e) || [];
     message.agencyId = object.agencyId ?? "";
     message.expectedVersion = object.expectedVersion ?? 0;
+    message.supervisorId = object.supervisorId ?? "";
     return message;
   },
 };
@@ -4008,6 +4128,681 @@ export const CheckVerifiedCitizenResponse: MessageFns<CheckVerifiedCitizenRespon
   },
 };
 
+function createBasePartnerApp(): PartnerApp {
+  return {
+    clientId: "",
+    tenantId: "",
+    name: "",
+    contactEmail: "",
+    createdAt: undefined,
+    createdBy: "",
+    revokedAt: undefined,
+    revokedBy: "",
+  };
+}
+
+export const PartnerApp: MessageFns<PartnerApp> = {
+  encode(message: PartnerApp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.contactEmail !== "") {
+      writer.uint32(34).string(message.contactEmail);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(50).string(message.createdBy);
+    }
+    if (message.revokedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.revokedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.revokedBy !== "") {
+      writer.uint32(66).string(message.revokedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartnerApp {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartnerApp();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contactEmail = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.revokedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.revokedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartnerApp {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      contactEmail: isSet(object.contactEmail)
+        ? globalThis.String(object.contactEmail)
+        : isSet(object.contact_email)
+        ? globalThis.String(object.contact_email)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      revokedAt: isSet(object.revokedAt)
+        ? fromJsonTimestamp(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? fromJsonTimestamp(object.revoked_at)
+        : undefined,
+      revokedBy: isSet(object.revokedBy)
+        ? globalThis.String(object.revokedBy)
+        : isSet(object.revoked_by)
+        ? globalThis.String(object.revoked_by)
+        : "",
+    };
+  },
+
+  toJSON(message: PartnerApp): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.contactEmail !== "") {
+      obj.contactEmail = message.contactEmail;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.revokedAt !== undefined) {
+      obj.revokedAt = message.revokedAt.toISOString();
+    }
+    if (message.revokedBy !== "") {
+      obj.revokedBy = message.revokedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartnerApp>, I>>(base?: I): PartnerApp {
+    return PartnerApp.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartnerApp>, I>>(object: I): PartnerApp {
+    const message = createBasePartnerApp();
+    message.clientId = object.clientId ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.name = object.name ?? "";
+    message.contactEmail = object.contactEmail ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.revokedAt = object.revokedAt ?? undefined;
+    message.revokedBy = object.revokedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterPartnerAppRequest(): RegisterPartnerAppRequest {
+  return { name: "", contactEmail: "" };
+}
+
+export const RegisterPartnerAppRequest: MessageFns<RegisterPartnerAppRequest> = {
+  encode(message: RegisterPartnerAppRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.contactEmail !== "") {
+      writer.uint32(18).string(message.contactEmail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterPartnerAppRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterPartnerAppRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactEmail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterPartnerAppRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      contactEmail: isSet(object.contactEmail)
+        ? globalThis.String(object.contactEmail)
+        : isSet(object.contact_email)
+        ? globalThis.String(object.contact_email)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterPartnerAppRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.contactEmail !== "") {
+      obj.contactEmail = message.contactEmail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterPartnerAppRequest>, I>>(base?: I): RegisterPartnerAppRequest {
+    return RegisterPartnerAppRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterPartnerAppRequest>, I>>(object: I): RegisterPartnerAppRequest {
+    const message = createBaseRegisterPartnerAppRequest();
+    message.name = object.name ?? "";
+    message.contactEmail = object.contactEmail ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterPartnerAppResponse(): RegisterPartnerAppResponse {
+  return { partnerApp: undefined, apiKey: "" };
+}
+
+export const RegisterPartnerAppResponse: MessageFns<RegisterPartnerAppResponse> = {
+  encode(message: RegisterPartnerAppResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerApp !== undefined) {
+      PartnerApp.encode(message.partnerApp, writer.uint32(10).fork()).join();
+    }
+    if (message.apiKey !== "") {
+      writer.uint32(18).string(message.apiKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterPartnerAppResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterPartnerAppResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerApp = PartnerApp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterPartnerAppResponse {
+    return {
+      partnerApp: isSet(object.partnerApp)
+        ? PartnerApp.fromJSON(object.partnerApp)
+        : isSet(object.partner_app)
+        ? PartnerApp.fromJSON(object.partner_app)
+        : undefined,
+      apiKey: isSet(object.apiKey)
+        ? globalThis.String(object.apiKey)
+        : isSet(object.api_key)
+        ? globalThis.String(object.api_key)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterPartnerAppResponse): unknown {
+    const obj: any = {};
+    if (message.partnerApp !== undefined) {
+      obj.partnerApp = PartnerApp.toJSON(message.partnerApp);
+    }
+    if (message.apiKey !== "") {
+      obj.apiKey = message.apiKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterPartnerAppResponse>, I>>(base?: I): RegisterPartnerAppResponse {
+    return RegisterPartnerAppResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterPartnerAppResponse>, I>>(object: I): RegisterPartnerAppResponse {
+    const message = createBaseRegisterPartnerAppResponse();
+    message.partnerApp = (object.partnerApp !== undefined && object.partnerApp !== null)
+      ? PartnerApp.fromPartial(object.partnerApp)
+      : undefined;
+    message.apiKey = object.apiKey ?? "";
+    return message;
+  },
+};
+
+function createBaseListPartnerAppsRequest(): ListPartnerAppsRequest {
+  return {};
+}
+
+export const ListPartnerAppsRequest: MessageFns<ListPartnerAppsRequest> = {
+  encode(_: ListPartnerAppsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPartnerAppsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPartnerAppsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListPartnerAppsRequest {
+    return {};
+  },
+
+  toJSON(_: ListPartnerAppsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPartnerAppsRequest>, I>>(base?: I): ListPartnerAppsRequest {
+    return ListPartnerAppsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPartnerAppsRequest>, I>>(_: I): ListPartnerAppsRequest {
+    const message = createBaseListPartnerAppsRequest();
+    return message;
+  },
+};
+
+function createBaseListPartnerAppsResponse(): ListPartnerAppsResponse {
+  return { partnerApps: [] };
+}
+
+export const ListPartnerAppsResponse: MessageFns<ListPartnerAppsResponse> = {
+  encode(message: ListPartnerAppsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.partnerApps) {
+      PartnerApp.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPartnerAppsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPartnerAppsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerApps.push(PartnerApp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPartnerAppsResponse {
+    return {
+      partnerApps: globalThis.Array.isArray(object?.partnerApps)
+        ? object.partnerApps.map((e: any) => PartnerApp.fromJSON(e))
+        : globalThis.Array.isArray(object?.partner_apps)
+        ? object.partner_apps.map((e: any) => PartnerApp.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListPartnerAppsResponse): unknown {
+    const obj: any = {};
+    if (message.partnerApps?.length) {
+      obj.partnerApps = message.partnerApps.map((e) => PartnerApp.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPartnerAppsResponse>, I>>(base?: I): ListPartnerAppsResponse {
+    return ListPartnerAppsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPartnerAppsResponse>, I>>(object: I): ListPartnerAppsResponse {
+    const message = createBaseListPartnerAppsResponse();
+    message.partnerApps = object.partnerApps?.map((e) => PartnerApp.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRevokePartnerAppRequest(): RevokePartnerAppRequest {
+  return { clientId: "" };
+}
+
+export const RevokePartnerAppRequest: MessageFns<RevokePartnerAppRequest> = {
+  encode(message: RevokePartnerAppRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokePartnerAppRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokePartnerAppRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokePartnerAppRequest {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RevokePartnerAppRequest): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokePartnerAppRequest>, I>>(base?: I): RevokePartnerAppRequest {
+    return RevokePartnerAppRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokePartnerAppRequest>, I>>(object: I): RevokePartnerAppRequest {
+    const message = createBaseRevokePartnerAppRequest();
+    message.clientId = object.clientId ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokePartnerAppResponse(): RevokePartnerAppResponse {
+  return { partnerApp: undefined };
+}
+
+export const RevokePartnerAppResponse: MessageFns<RevokePartnerAppResponse> = {
+  encode(message: RevokePartnerAppResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerApp !== undefined) {
+      PartnerApp.encode(message.partnerApp, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokePartnerAppResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokePartnerAppResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerApp = PartnerApp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokePartnerAppResponse {
+    return {
+      partnerApp: isSet(object.partnerApp)
+        ? PartnerApp.fromJSON(object.partnerApp)
+        : isSet(object.partner_app)
+        ? PartnerApp.fromJSON(object.partner_app)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RevokePartnerAppResponse): unknown {
+    const obj: any = {};
+    if (message.partnerApp !== undefined) {
+      obj.partnerApp = PartnerApp.toJSON(message.partnerApp);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokePartnerAppResponse>, I>>(base?: I): RevokePartnerAppResponse {
+    return RevokePartnerAppResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokePartnerAppResponse>, I>>(object: I): RevokePartnerAppResponse {
+    const message = createBaseRevokePartnerAppResponse();
+    message.partnerApp = (object.partnerApp !== undefined && object.partnerApp !== null)
+      ? PartnerApp.fromPartial(object.partnerApp)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * IdentityService owns tenants (regions), agencies and users. The caller context (tenant,
  * subject, roles, agency, request id, trace context) travels in gRPC metadata, never in a
@@ -4227,6 +5022,50 @@ export const IdentityServiceService = {
       Buffer.from(CheckVerifiedCitizenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckVerifiedCitizenResponse => CheckVerifiedCitizenResponse.decode(value),
   },
+  /**
+   * RegisterPartnerApp registers a third-party (Open311) app in the caller's tenant: an OAuth
+   * machine client with the single role open311_partner (tenant_admin, platform_admin). The
+   * api_key is returned here only; identity keeps a hash of its secret.
+   */
+  registerPartnerApp: {
+    path: "/balai.identity.v1.IdentityService/RegisterPartnerApp" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterPartnerAppRequest): Buffer =>
+      Buffer.from(RegisterPartnerAppRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterPartnerAppRequest => RegisterPartnerAppRequest.decode(value),
+    responseSerialize: (value: RegisterPartnerAppResponse): Buffer =>
+      Buffer.from(RegisterPartnerAppResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterPartnerAppResponse => RegisterPartnerAppResponse.decode(value),
+  },
+  /** ListPartnerApps lists the caller tenant's partner apps, revoked ones included; no secrets. */
+  listPartnerApps: {
+    path: "/balai.identity.v1.IdentityService/ListPartnerApps" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPartnerAppsRequest): Buffer =>
+      Buffer.from(ListPartnerAppsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPartnerAppsRequest => ListPartnerAppsRequest.decode(value),
+    responseSerialize: (value: ListPartnerAppsResponse): Buffer =>
+      Buffer.from(ListPartnerAppsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPartnerAppsResponse => ListPartnerAppsResponse.decode(value),
+  },
+  /**
+   * RevokePartnerApp disables a partner app of the caller's tenant: its client-credentials
+   * requests fail from now on (already issued access tokens live until they expire). Revoking
+   * a revoked app changes nothing.
+   */
+  revokePartnerApp: {
+    path: "/balai.identity.v1.IdentityService/RevokePartnerApp" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokePartnerAppRequest): Buffer =>
+      Buffer.from(RevokePartnerAppRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokePartnerAppRequest => RevokePartnerAppRequest.decode(value),
+    responseSerialize: (value: RevokePartnerAppResponse): Buffer =>
+      Buffer.from(RevokePartnerAppResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokePartnerAppResponse => RevokePartnerAppResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
@@ -4278,6 +5117,20 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
    * a verified contact (permits asks it before accepting an application).
    */
   checkVerifiedCitizen: handleUnaryCall<CheckVerifiedCitizenRequest, CheckVerifiedCitizenResponse>;
+  /**
+   * RegisterPartnerApp registers a third-party (Open311) app in the caller's tenant: an OAuth
+   * machine client with the single role open311_partner (tenant_admin, platform_admin). The
+   * api_key is returned here only; identity keeps a hash of its secret.
+   */
+  registerPartnerApp: handleUnaryCall<RegisterPartnerAppRequest, RegisterPartnerAppResponse>;
+  /** ListPartnerApps lists the caller tenant's partner apps, revoked ones included; no secrets. */
+  listPartnerApps: handleUnaryCall<ListPartnerAppsRequest, ListPartnerAppsResponse>;
+  /**
+   * RevokePartnerApp disables a partner app of the caller's tenant: its client-credentials
+   * requests fail from now on (already issued access tokens live until they expire). Revoking
+   * a revoked app changes nothing.
+   */
+  revokePartnerApp: handleUnaryCall<RevokePartnerAppRequest, RevokePartnerAppResponse>;
 }
 
 export interface IdentityServiceClient extends Client {
@@ -4580,6 +5433,62 @@ export interface IdentityServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckVerifiedCitizenResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RegisterPartnerApp registers a third-party (Open311) app in the caller's tenant: an OAuth
+   * machine client with the single role open311_partner (tenant_admin, platform_admin). The
+   * api_key is returned here only; identity keeps a hash of its secret.
+   */
+  registerPartnerApp(
+    request: RegisterPartnerAppRequest,
+    callback: (error: ServiceError | null, response: RegisterPartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  registerPartnerApp(
+    request: RegisterPartnerAppRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterPartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  registerPartnerApp(
+    request: RegisterPartnerAppRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterPartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  /** ListPartnerApps lists the caller tenant's partner apps, revoked ones included; no secrets. */
+  listPartnerApps(
+    request: ListPartnerAppsRequest,
+    callback: (error: ServiceError | null, response: ListPartnerAppsResponse) => void,
+  ): ClientUnaryCall;
+  listPartnerApps(
+    request: ListPartnerAppsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPartnerAppsResponse) => void,
+  ): ClientUnaryCall;
+  listPartnerApps(
+    request: ListPartnerAppsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPartnerAppsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RevokePartnerApp disables a partner app of the caller's tenant: its client-credentials
+   * requests fail from now on (already issued access tokens live until they expire). Revoking
+   * a revoked app changes nothing.
+   */
+  revokePartnerApp(
+    request: RevokePartnerAppRequest,
+    callback: (error: ServiceError | null, response: RevokePartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  revokePartnerApp(
+    request: RevokePartnerAppRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokePartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  revokePartnerApp(
+    request: RevokePartnerAppRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokePartnerAppResponse) => void,
   ): ClientUnaryCall;
 }
 
