@@ -28,6 +28,8 @@ export function decodePartnerApiKey(apiKey: unknown): { clientId: string; client
   } catch {
     return null;
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a key holding controls is not one identity issued
+  if (/[\u0000-\u001F\u007F]/.test(text)) return null;
   const separator = text.indexOf(':');
   if (separator <= 0 || separator === text.length - 1) return null;
   return { clientId: text.slice(0, separator), clientSecret: text.slice(separator + 1) };

@@ -3,7 +3,7 @@ import { type Logger, OutboxRelay, type RunningService, startService } from '@ba
 import { categoryModel } from './category.schema.js';
 import { CategoryRepository } from './category-repository.js';
 import { complaintModel } from './complaint.schema.js';
-import { backfillGeohashes } from './complaint-geohash-backfill.js';
+import { backfillGeohashes, backfillSlaSchedules } from './complaint-backfill.js';
 import { ComplaintRepository } from './complaint-repository.js';
 import { type ComplaintsConfig, escalationFractions } from './config.js';
 import { demoCategories } from './demo-categories.js';
@@ -63,6 +63,10 @@ export function startComplaints(
     const identity = new IdentityOrganisationDirectory(config.IDENTITY_GRPC_TARGET, config.IDENTITY_GRPC_DEADLINE_MS);
     runtime.lifecycle.onStop('identity client', async () => identity.close());
     const directory: OrganisationDirectory = identity;
+    // Needs identity (reopen windows): when it is not up yet, the next start finishes the job.
+    await backfillSlaSchedules({ repository, directory, fractions, logger: runtime.logger }).catch((error: unknown) =>
+      runtime.logger.warn({ err: error }, 'SLA schedule backfill stopped; the next start resumes it'),
+    );
     const sla = new SlaScheduler({
       repository,
       directory,

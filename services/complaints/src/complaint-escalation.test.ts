@@ -31,9 +31,20 @@ describe('escalation target', () => {
     });
     const complaint = aComplaint({ assignedOfficerId: 'officer-1' });
     expect(await escalationTarget(directory, complaint)).toEqual({ officerId: 'sup-a', via: 'agency_supervisor' });
-    expect(await escalationTarget(directory, { ...complaint, assignedOfficerId: 'sup-a' })).toEqual({
-      officerId: 'sup-b',
+    // Unassigned: the agency's supervisor.
+    expect(await escalationTarget(directory, { ...complaint, assignedOfficerId: '' })).toEqual({
+      officerId: 'sup-a',
       via: 'agency_supervisor',
+    });
+  });
+
+  it('should leave it with a supervisor who has nobody above, not pass it to a peer', async () => {
+    const directory = aDirectory({
+      users: [aStaffMember('sup-a', { roles: ['supervisor'] }), aStaffMember('sup-b', { roles: ['supervisor'] })],
+    });
+    expect(await escalationTarget(directory, aComplaint({ assignedOfficerId: 'sup-b' }))).toEqual({
+      officerId: 'sup-b',
+      via: 'nobody_above',
     });
   });
 

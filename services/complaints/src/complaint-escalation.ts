@@ -31,9 +31,10 @@ const isAgencySupervisor = (user: DirectoryUser, agencyId: string) =>
   user.active && user.roles.includes('supervisor') && user.agencyId === agencyId;
 
 /**
- * The holder's supervisor when identity knows one and they are active; else (no holder, or no
- * active supervisor above them) the agency's supervisor — the active supervisor of the agency
- * with the smallest id who is not the holder; else nobody: the holder keeps it.
+ * The holder's supervisor when identity knows one and they are active. A holder who is an active
+ * supervisor without one keeps it (nobody above). Else (no holder, or an officer without an
+ * active supervisor) the agency's supervisor — the active supervisor of the agency with the
+ * smallest id who is not the holder; else nobody: the holder keeps it.
  */
 export async function escalationTarget(
   directory: OrganisationDirectory,
@@ -46,6 +47,8 @@ export async function escalationTarget(
       const supervisor = await directory.findUser(complaint.tenantId, holder.supervisorId);
       if (supervisor?.active) return { officerId: supervisor.id, via: 'holder_supervisor' };
     }
+    // An active supervisor with nobody above them keeps it: a peer supervisor is not "above".
+    if (holder?.active && holder.roles.includes('supervisor')) return { officerId: holderId, via: 'nobody_above' };
   }
   if (complaint.agencyId !== '') {
     const [first] = (await directory.agencyOfficers(complaint.tenantId, complaint.agencyId))

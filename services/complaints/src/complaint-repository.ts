@@ -28,6 +28,9 @@ export type ComplaintChanges = Partial<
   >
 >;
 
+/** What the SLA scheduler keeps on a complaint. */
+export type SlaScheduleFields = Pick<Complaint, 'escalationLevel' | 'nextEscalationAt' | 'reopenableUntil'>;
+
 export type UpdateComplaintResult =
   | { outcome: 'updated'; complaint: Complaint }
   | { outcome: 'not_found' }
@@ -173,6 +176,31 @@ export class ComplaintRepository {
       { ordered: false },
     );
     return result.modifiedCount;
+  }
+
+  /**
+   * Up to `limit` complaints filed before the SLA scheduler existed (no `escalationLevel` stored),
+   * with what their schedule derives from. Across tenants: a start-up maintenance read.
+   */
+  async findWithoutSlaSchedule(limit: number) {
+    return this.model
+      .find(
+        { escalationLevel: { $exists: false } },
+        { _id: 1, tenantId: 1, status: 1, submittedAt: 1, slaDueAt: 1, resolution: 1, rejection: 1 },
+      )
+      .limit(Math.max(1, Math.trunc(limit)))
+      .lean<
+        Pick<Complaint, '_id' | 'tenantId' | 'status' | 'submittedAt' | 'slaDueAt' | 'resolution' | 'rejection'>[]
+      >()
+      .exec();
+  }
+
+  /** Stores a backfilled SLA schedule unless one exists by now; true when it stored it. */
+  async setSlaSchedule(id: string, schedule: SlaScheduleFields): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: String(id), escalationLevel: { $exists: false } }, { $set: schedule })
+      .exec();
+    return result.modifiedCount === 1;
   }
 
   /**

@@ -190,17 +190,17 @@ describe('SLA scheduler: escalation', () => {
     });
     expect(await sweepAt(new Date(at(144).getTime() - 1))).toMatchObject({ escalated: 0 });
     await sweepAt(at(144));
-    // head-1 has nobody above; the agency's other supervisor (supervisor-1) is the fallback.
+    // head-1 has nobody above: the level rises and head-1 keeps it (never back down to supervisor-1).
     expect(repository.get()).toMatchObject({
       escalationLevel: 3,
-      assignedOfficerId: 'supervisor-1',
+      assignedOfficerId: 'head-1',
       nextEscalationAt: null,
     });
     expect(await sweepAt(at(1000))).toMatchObject({ escalated: 0 });
     expect(repository.escalations().map((event) => [event.level, event.toOfficerId])).toEqual([
       [1, 'supervisor-1'],
       [2, 'head-1'],
-      [3, 'supervisor-1'],
+      [3, 'head-1'],
     ]);
   });
 

@@ -3,6 +3,7 @@ import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ComplaintModel, complaintModel } from '../src/complaint.schema.js';
+import { backfillSlaSchedules } from '../src/complaint-backfill.js';
 import { escalationDueAt } from '../src/complaint-escalation.js';
 import { type Complaint, ComplaintRepository } from '../src/complaint-repository.js';
 import { aComplaint, submittedAt } from '../src/complaint-test-factories.fixture.js';
@@ -107,5 +108,44 @@ describe('SLA scheduler on several instances (FerretDB)', () => {
       expect(closed.map((event) => (event.data as { cause: string }).cause)).toEqual(['auto_closed']);
       expect(complaint).toMatchObject({ status: 'closed', version: 2 });
     }
+  });
+
+  it('should give complaints stored before the scheduler existed their schedule, once', async () => {
+    // As such documents are stored: without escalationLevel, nextEscalationAt or reopenableUntil.
+    const legacy = (complaint: Complaint) => {
+      const { escalationLevel: _l, nextEscalationAt: _n, reopenableUntil: _r, ...rest } = complaint;
+      return { ...rest, outbox: [] };
+    };
+    await model.collection.insertMany([
+      legacy(aComplaint({ _id: 'legacy-open' })),
+      legacy(
+        aComplaint({
+          _id: 'legacy-resolved',
+          status: 'resolved',
+          resolution: { note: 'ok', partial: false, at: at(2) },
+        }),
+      ),
+      legacy(aComplaint({ _id: 'legacy-closed', status: 'closed' })),
+    ] as never);
+    const repository = new ComplaintRepository(model);
+    const deps = { repository, directory: aDirectory({ reopenWindowDays: 7 }), fractions, logger };
+    expect(await backfillSlaSchedules(deps, { batchSize: 2, maxBatches: 5 })).toBe(3);
+    expect(await backfillSlaSchedules(deps)).toBe(0);
+    const byId = async (id: string) => (await model.collection.findOne({ _id: id } as never)) as unknown as Stored;
+    expect(await byId('legacy-open')).toMatchObject({ escalationLevel: 0, nextEscalationAt: at(57.6), version: 1 });
+    expect(await byId('legacy-resolved')).toMatchObject({
+      escalationLevel: 0,
+      nextEscalationAt: null,
+      reopenableUntil: new Date(at(2).getTime() + 7 * 24 * hour),
+    });
+    expect(await byId('legacy-closed')).toMatchObject({
+      escalationLevel: 0,
+      nextEscalationAt: null,
+      reopenableUntil: null,
+    });
+    // The scheduler now takes the open one up like any other.
+    const result = await instance(connections[0] as Connection, () => at(60)).sweep();
+    expect(result.escalated).toBeGreaterThanOrEqual(1);
+    expect(await byId('legacy-open')).toMatchObject({ escalationLevel: 1, nextEscalationAt: at(86.4) });
   });
 });

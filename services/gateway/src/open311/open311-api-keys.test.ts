@@ -1,7 +1,7 @@
 import { AppError } from '@balai/platform';
 import { describe, expect, it, vi } from 'vitest';
 import type { Caller } from '../authentication.js';
-import { createPartnerKeyAuthenticator, decodeApiKey, type PartnerKeyOptions } from './open311-api-keys.js';
+import { createPartnerKeyAuthenticator, type PartnerKeyOptions } from './open311-api-keys.js';
 
 const apiKeyOf = (clientId: string, secret: string) => Buffer.from(`${clientId}:${secret}`).toString('base64url');
 const goodKey = apiKeyOf('partner-app-1', 's3cret:with colon');
@@ -38,23 +38,6 @@ function setup(overrides: Partial<PartnerKeyOptions> = {}) {
   };
   return { authenticator, fetch, verify, advance };
 }
-
-describe('decodeApiKey', () => {
-  it('should split base64url("<client_id>:<client_secret>") at the first colon', () => {
-    expect(decodeApiKey(goodKey)).toEqual({ clientId: 'partner-app-1', clientSecret: 's3cret:with colon' });
-  });
-
-  it.each([
-    ['not base64url', 'a+b/c'],
-    ['no colon', Buffer.from('justaclient').toString('base64url')],
-    ['no client id', Buffer.from(':secret').toString('base64url')],
-    ['no secret', Buffer.from('client:').toString('base64url')],
-    ['control characters', Buffer.from('client\n:secret').toString('base64url')],
-    ['too long', 'a'.repeat(513)],
-  ])('should refuse a key with %s', (_name, key) => {
-    expect(decodeApiKey(key)).toBeNull();
-  });
-});
 
 describe('createPartnerKeyAuthenticator', () => {
   it('should exchange the key with client credentials at the token endpoint, as the /oidc proxy would', async () => {

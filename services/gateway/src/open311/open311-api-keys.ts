@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { decodePartnerApiKey } from '@balai/contracts';
 import { AppError } from '@balai/platform';
 import type { Caller } from '../authentication.js';
 
 /**
  * Open311 api_keys. A partner app is an OIDC machine client of identity holding the role
- * `open311_partner`; its api_key is `base64url("<client_id>:<client_secret>")`. The gateway
+ * `open311_partner`; its api_key is `base64url("<client_id>:<client_secret>")` (decoded by
+ * `decodePartnerApiKey` of @balai/contracts, which identity's encoder pairs with). The gateway
  * exchanges the key for an access token with the client-credentials grant at identity's token
  * endpoint (as the app itself would through /oidc) and checks that token with its own verifier,
  * so the partner's tenant and roles come from identity, never from the form. Outcomes are
@@ -41,21 +43,6 @@ export interface PartnerKeyOptions {
 }
 
 export const partnerRole = 'open311_partner';
-
-const base64url = /^[A-Za-z0-9_-]+={0,2}$/;
-
-/** `base64url("<client_id>:<client_secret>")` → its parts, or null when it is not of that form. */
-export function decodeApiKey(apiKey: string): { clientId: string; clientSecret: string } | null {
-  if (apiKey.length > 512 || !base64url.test(apiKey)) return null;
-  const decoded = Buffer.from(apiKey, 'base64url').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0 || colon === decoded.length - 1) return null;
-  const clientId = decoded.slice(0, colon);
-  const clientSecret = decoded.slice(colon + 1);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: a key holding controls is not one identity issued
-  if (/[\u0000-\u001F\u007F\uFFFD]/.test(decoded)) return null;
-  return { clientId, clientSecret };
-}
 
 /** The encoding RFC 6749 §2.3.1 prescribes for client_secret_basic. */
 function basicCredentials(clientId: string, clientSecret: string): string {
@@ -98,7 +85,7 @@ export function createPartnerKeyAuthenticator(options: PartnerKeyOptions): Partn
   }
 
   async function exchange(apiKey: string): Promise<{ outcome: PartnerAuthentication; ttlMs: number }> {
-    const credentials = decodeApiKey(apiKey);
+    const credentials = decodePartnerApiKey(apiKey);
     if (!credentials) return { outcome: { ok: false }, ttlMs: invalidTtlMs };
     let response: Response;
     try {

@@ -50,9 +50,10 @@ export const ContactLogin = Type.String({ minLength: 3, maxLength: 254, pattern:
 export const OneTimeCode = Type.String({ pattern: '^[0-9]{6}$', examples: ['246810'] });
 export const Password = Type.String({ minLength: 10, maxLength: 128 });
 export const AgencyId = Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', examples: ['dpupr'] });
-export const UserId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' });
-/** A staff member's supervisor: a user id of the tenant (seeded ids such as demo-36.73-supervisor have dots). */
-export const SupervisorId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' });
+/** A user id: generated UUIDs, and seeded ids such as demo-36.73-supervisor (dots). */
+export const UserId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' });
+/** A staff member's supervisor: a user id of the tenant. */
+export const SupervisorId = UserId;
 export const StaffRole = Type.Union(
   ['officer', 'supervisor', 'permit_reviewer', 'permit_approver', 'analyst', 'tenant_admin'].map((role) =>
     Type.Literal(role),
