@@ -79,21 +79,46 @@ async function runTransition(
   const plan = planTransition(name, complaint, context, expectedVersion);
   const now = deps.clock();
   const outcome = await decide(complaint, plan, now);
-  const version = expectedVersion + 1;
-  // Citizens are never identified on the stream; staff are, by id.
-  const actorId = plan.guard.relation === 'reporter' ? '' : (context.subject ?? '');
+  const result = await writeTransition(deps, complaint, name, { ...plan, now }, outcome, {
+    timelineId: context.subject ?? '',
+    // Citizens are never identified on the stream; staff are, by id.
+    eventId: plan.guard.relation === 'reporter' ? '' : (context.subject ?? ''),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+  });
+  if (result.outcome === 'not_found') throw new AppError('COMPLAINT_NOT_FOUND');
+  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  return result.complaint;
+}
+
+/**
+ * The one write of a transition, at the version the complaint was read: the new state, one
+ * timeline entry and the events, in one version-guarded single-document update. Wakes the relay
+ * when it wrote.
+ */
+async function writeTransition(
+  deps: { repository: Pick<ComplaintRepository, 'update'>; onCommitted: () => void },
+  complaint: Complaint,
+  action: string,
+  step: { from: ComplaintStatus; to: ComplaintStatus; actorRole: string; now: Date },
+  outcome: Outcome,
+  actor: { timelineId: string; eventId?: string; traceparent?: string },
+): Promise<UpdateComplaintResult> {
+  const { tenantId } = complaint;
+  const { now } = step;
+  const version = complaint.version + 1;
   const entry: TimelineEntry = {
     id: randomUUID(),
-    action: name,
+    action,
     at: now,
-    actorRole: plan.actorRole,
-    actorId: context.subject ?? '',
+    actorRole: step.actorRole,
+    actorId: actor.timelineId,
     visibility: outcome.visibility,
-    fromStatus: plan.from,
-    toStatus: plan.to,
+    fromStatus: step.from,
+    toStatus: step.to,
     note: outcome.note?.trim() ?? '',
     details: outcome.details ?? {},
   };
+  const actorFields = actor.eventId === undefined ? {} : { actorRole: step.actorRole, actorId: actor.eventId };
   const events: OutboxEntry[] = outcome.events.map(({ type, data }) =>
     newEvent({
       type,
@@ -101,22 +126,20 @@ async function runTransition(
       subject: complaint._id,
       tenantId,
       time: now,
-      ...(context.traceparent ? { traceparent: context.traceparent } : {}),
-      data: { complaintId: complaint._id, tenantId, version, actorRole: plan.actorRole, actorId, ...data } as never,
+      ...(actor.traceparent ? { traceparent: actor.traceparent } : {}),
+      data: { complaintId: complaint._id, tenantId, version, ...actorFields, ...data } as never,
     }),
   );
   const set: ComplaintChanges = { ...outcome.set };
-  if (plan.to !== plan.from) set.status = plan.to;
-  const result = await deps.repository.update(tenantId, complaint._id, expectedVersion, {
+  if (step.to !== step.from) set.status = step.to;
+  const result = await deps.repository.update(tenantId, complaint._id, complaint.version, {
     set,
     timeline: [entry],
     events,
     at: now,
   });
-  if (result.outcome === 'not_found') throw new AppError('COMPLAINT_NOT_FOUND');
-  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
-  deps.onCommitted();
-  return result.complaint;
+  if (result.outcome === 'updated') deps.onCommitted();
+  return result;
 }
 
 /** Officer or supervisor of the responsible agency, or a tenant admin, routes it to an agency (and officer). */
@@ -432,40 +455,7 @@ async function runSystemTransition(
 ): Promise<UpdateComplaintResult | null> {
   const plan = planSystemTransition(name, complaint);
   if (!plan) return null;
-  const { tenantId } = complaint;
-  const version = complaint.version + 1;
-  const entry: TimelineEntry = {
-    id: randomUUID(),
-    action: name,
-    at: now,
-    actorRole: plan.actorRole,
-    actorId: '',
-    visibility: outcome.visibility,
-    fromStatus: plan.from,
-    toStatus: plan.to,
-    note: outcome.note?.trim() ?? '',
-    details: outcome.details ?? {},
-  };
-  const events: OutboxEntry[] = outcome.events.map(({ type, data }) =>
-    newEvent({
-      type,
-      source: eventSource,
-      subject: complaint._id,
-      tenantId,
-      time: now,
-      data: { complaintId: complaint._id, tenantId, version, ...data } as never,
-    }),
-  );
-  const set: ComplaintChanges = { ...outcome.set };
-  if (plan.to !== plan.from) set.status = plan.to;
-  const result = await deps.repository.update(tenantId, complaint._id, complaint.version, {
-    set,
-    timeline: [entry],
-    events,
-    at: now,
-  });
-  if (result.outcome === 'updated') deps.onCommitted();
-  return result;
+  return writeTransition(deps, complaint, name, { ...plan, now }, outcome, { timelineId: '' });
 }
 
 /**

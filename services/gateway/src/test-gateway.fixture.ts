@@ -1,5 +1,5 @@
-import { createLogger, type Role } from '@balai/platform';
-import { status } from '@grpc/grpc-js';
+import { AppError, contextFromMetadata, createLogger, type Role, toGrpcStatus } from '@balai/platform';
+import { type Metadata, status } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { buildGateway } from './app.js';
@@ -8,6 +8,30 @@ import type { Upstreams } from './upstreams.js';
 
 export const issuer = 'https://balai.test/oidc';
 export const audience = 'balai-api';
+
+/**
+ * A service's gRPC client as a fake: records each call with its caller context and answers what
+ * the test set for the method (an AppError answers as its gRPC status; nothing set answers {}).
+ */
+export function fakeGrpcClient() {
+  const calls: Array<{ method: string; request: unknown; context: ReturnType<typeof contextFromMetadata> }> = [];
+  const answers = new Map<string, unknown>();
+  const client = new Proxy(
+    {},
+    {
+      get: (_target, method: string) =>
+        method === 'getChannel'
+          ? () => ({ getConnectivityState: () => 0 })
+          : (request: unknown, metadata: Metadata, _options: unknown, callback: (e: unknown, r?: unknown) => void) => {
+              calls.push({ method, request, context: contextFromMetadata(metadata) });
+              const answer = answers.get(method);
+              if (answer instanceof AppError) callback(Object.assign(new Error(answer.message), toGrpcStatus(answer)));
+              else callback(null, answer ?? {});
+            },
+    },
+  );
+  return { client, calls, answers };
+}
 
 /** Upstreams whose every call fails as UNAVAILABLE: a request that reaches one was let through. */
 export function unavailableUpstreams(): Upstreams {

@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
 import { testNamespace } from '@balai/testkit';
-import { DOMParser, type Element } from '@xmldom/xmldom';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import {
+  xmlChildren as children,
+  expectOpen311Valid,
+  xmlFields as fields,
+  open311ErrorList,
+  parseXml,
+  swaggerList,
+} from '@balai/testkit/open311';
+import type { Element } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv, signInNewStaff, startGatewayFor, startIdentityFor, type TestIdentity } from './helpers.js';
 
@@ -17,27 +22,14 @@ import { serviceEnv, signInNewStaff, startGatewayFor, startIdentityFor, type Tes
 
 const ns = testNamespace(import.meta.filename);
 
-const schemaFolder = new URL('../../../../shared/open311/', import.meta.url);
-const readSchema = (name: string) => JSON.parse(readFileSync(new URL(name, schemaFolder), 'utf8'));
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-// "uid" (swagger's format of ids) is no JSON Schema format: any string.
-ajv.addFormat('uid', true);
-ajv.addSchema(readSchema('request.json'), 'request.json');
-const swagger = readSchema('swagger.json') as { definitions: Record<string, object> };
-const validators: Record<string, ValidateFunction> = {
-  requests: ajv.compile(readSchema('requests.json')),
+const schemas = {
+  requests: 'requests.json',
   // POST answers: swagger's RequestResponse (no schema file of its own), a list of them.
-  created: ajv.compile({ type: 'array', minItems: 1, items: swagger.definitions.RequestResponse }),
-  error: ajv.compile({ type: 'array', minItems: 1, items: swagger.definitions.Error }),
-};
-
-function expectValid(schema: keyof typeof validators, value: unknown) {
-  const validate = validators[schema];
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
+  created: swaggerList('RequestResponse', 1),
+  // The specification's error list; swagger.json defines none.
+  error: open311ErrorList,
+} as const;
+const expectValid = (schema: keyof typeof schemas, value: unknown) => expectOpen311Valid(schemas[schema], value);
 
 let identity: TestIdentity;
 let complaints: Awaited<ReturnType<typeof startComplaints>>;
@@ -86,30 +78,6 @@ afterAll(async () => {
   await gateway?.stop();
   await Promise.all([complaints?.stop(), identity?.service.stop()]);
 });
-
-function parseXml(body: string): Element {
-  const errors: string[] = [];
-  const document = new DOMParser({
-    onError: (level, message) => void errors.push(`${level}: ${message}`),
-  }).parseFromString(body, 'text/xml');
-  expect(errors).toEqual([]);
-  const root = document.documentElement;
-  if (!root) throw new Error('no root element');
-  return root;
-}
-
-function children(element: Element, name?: string): Element[] {
-  const found: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && (name === undefined || node.nodeName === name)) found.push(node as Element);
-  }
-  return found;
-}
-
-/** An XML record's elements as {name: text}, in order. */
-function fields(element: Element): Array<[string, string]> {
-  return children(element).map((child) => [child.nodeName, child.textContent ?? '']);
-}
 
 async function get(path: string): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${base}${path}`);

@@ -1,30 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { testNamespace } from '@balai/testkit';
-import { DOMParser, type Element } from '@xmldom/xmldom';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { xmlChildren as children, expectOpen311Valid, parseXml } from '@balai/testkit/open311';
+import type { Element } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComplaintsFor, startGatewayFor, startIdentityFor, type TestIdentity } from './helpers.js';
 
 const ns = testNamespace(import.meta.filename);
 
 // The community schemas live next to the checkout (../shared/open311 from the repository root).
-const schemaFolder = new URL('../../../../shared/open311/', import.meta.url);
-const readSchema = (name: string) => JSON.parse(readFileSync(new URL(name, schemaFolder), 'utf8'));
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(readSchema('service.json'), 'service.json');
-const validators: Record<string, ValidateFunction> = {
-  services: ajv.compile(readSchema('services.json')),
-  serviceDefinition: ajv.compile(readSchema('service-definition.json')),
-};
-
-function expectValid(schema: keyof typeof validators, value: unknown) {
-  const validate = validators[schema];
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
+const schemas = { services: 'services.json', serviceDefinition: 'service-definition.json' } as const;
+const expectValid = (schema: keyof typeof schemas, value: unknown) => expectOpen311Valid(schemas[schema], value);
 
 let identity: TestIdentity;
 let complaints: Awaited<ReturnType<typeof startComplaintsFor>>;
@@ -53,31 +37,12 @@ async function getJson(path: string, headers: Record<string, string> = {}) {
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
-function parseXml(body: string): Element {
-  const errors: string[] = [];
-  const document = new DOMParser({
-    onError: (level, message) => void errors.push(`${level}: ${message}`),
-  }).parseFromString(body, 'text/xml');
-  expect(errors).toEqual([]);
-  const root = document.documentElement;
-  if (!root) throw new Error('no root element');
-  return root;
-}
-
 async function getXml(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${base}${path}`, { headers });
   expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
   const body = await response.text();
   expect(body.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
   return { status: response.status, root: parseXml(body) };
-}
-
-function children(element: Element, name?: string): Element[] {
-  const found: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && (name === undefined || node.nodeName === name)) found.push(node as Element);
-  }
-  return found;
 }
 
 /**

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { DOMParser, type Element } from '@xmldom/xmldom';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import {
+  xmlChildren as children,
+  expectOpen311Valid as expectValid,
+  open311Validator,
+  parseXml,
+  swaggerList,
+} from '@balai/testkit/open311';
+import type { Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { formatOpen311Datetime, parseOpen311Datetime } from './open311-datetime.js';
 import type {
@@ -21,52 +25,6 @@ import {
   renderServices,
   renderTokenResolutions,
 } from './open311-render.js';
-
-// The community schemas live next to the checkout (../shared/open311 from the repository root).
-const schemaFolder = new URL('../../../../../shared/open311/', import.meta.url);
-const readSchema = (name: string) => JSON.parse(readFileSync(new URL(name, schemaFolder), 'utf8'));
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addFormat('uid', true);
-ajv.addSchema(readSchema('request.json'), 'request.json');
-ajv.addSchema(readSchema('service.json'), 'service.json');
-ajv.addSchema({ definitions: readSchema('swagger.json').definitions }, 'swagger');
-
-function validator(name: string): ValidateFunction {
-  const validate = name.startsWith('swagger#') ? ajv.getSchema(name) : ajv.compile(readSchema(name));
-  if (!validate) throw new Error(`no schema ${name}`);
-  return validate;
-}
-
-function expectValid(name: string, value: unknown) {
-  const validate = validator(name);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
-
-const swaggerList = (definition: string) => ({ type: 'array', items: { $ref: `swagger#/definitions/${definition}` } });
-
-function parseXml(body: string): Element {
-  const errors: string[] = [];
-  const document = new DOMParser({
-    onError: (level, message) => {
-      errors.push(`${level}: ${message}`);
-    },
-  }).parseFromString(body, 'text/xml');
-  expect(errors).toEqual([]);
-  const root = document.documentElement;
-  if (!root) throw new Error('no root element');
-  return root;
-}
-
-function children(element: Element, name?: string): Element[] {
-  const found: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && (name === undefined || node.nodeName === name)) found.push(node as Element);
-  }
-  return found;
-}
 
 /** Every child element of an XML record, in order, against the JSON rendering of the same record. */
 function expectXmlMatchesJson(element: Element, json: Record<string, unknown>) {
@@ -287,8 +245,8 @@ describe('service requests', () => {
     });
     expect(json[1].updated_datetime).toBeNull();
     // The schema check itself can fail: a status outside open|closed, a datetime without a zone.
-    expect(validator('requests.json')([{ ...json[0], status: 'pending' }])).toBe(false);
-    expect(validator('requests.json')([{ ...json[0], requested_datetime: '29/11/2026' }])).toBe(false);
+    expect(open311Validator('requests.json')([{ ...json[0], status: 'pending' }])).toBe(false);
+    expect(open311Validator('requests.json')([{ ...json[0], requested_datetime: '29/11/2026' }])).toBe(false);
     expect(json[1].lat).toBeNull();
   });
 
@@ -326,11 +284,11 @@ describe('POST responses and tokens', () => {
     );
     const json = JSON.parse(created.body);
     expectValid('swagger#/definitions/RequestResponse', json[0]);
-    expect(ajv.validate(swaggerList('RequestResponse'), json)).toBe(true);
+    expect(open311Validator(swaggerList('RequestResponse'))(json)).toBe(true);
     expect(json).toEqual([{ service_request_id: '36.73-2026-000123', service_notice: 'Terima kasih' }]);
     const tokenJson = JSON.parse(renderCreatedRequests([{ token: 'tok-1', account_id: 'acc-9' }], 'json').body);
     expect(tokenJson).toEqual([{ token: 'tok-1', account_id: 'acc-9' }]);
-    expect(ajv.validate(swaggerList('RequestResponse'), tokenJson)).toBe(true);
+    expect(open311Validator(swaggerList('RequestResponse'))(tokenJson)).toBe(true);
   });
 
   it('should render a created request as <service_requests><request> with the example elements', () => {
@@ -351,7 +309,7 @@ describe('POST responses and tokens', () => {
   it('should render token resolutions in both formats', () => {
     const resolutions = [{ token: 'tok-1', service_request_id: '638344' }, { token: 'tok-2' }];
     const json = JSON.parse(renderTokenResolutions(resolutions, 'json').body);
-    expect(ajv.validate(swaggerList('TokenResponse'), json)).toBe(true);
+    expect(open311Validator(swaggerList('TokenResponse'))(json)).toBe(true);
     expect(json).toEqual([{ service_request_id: '638344', token: 'tok-1' }, { token: 'tok-2' }]);
     const root = parseXml(renderTokenResolutions(resolutions, 'xml').body);
     expect(root.nodeName).toBe('service_requests');

@@ -1,37 +1,22 @@
-import { AppError, contextFromMetadata, createLogger, toGrpcStatus } from '@balai/platform';
-import type { Metadata } from '@grpc/grpc-js';
+import { AppError, createLogger } from '@balai/platform';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildGateway } from '../app.js';
 import { loadGatewayConfig } from '../config.js';
-import { accessToken, audience, issuer, newSigningKey, type SigningKey } from '../test-gateway.fixture.js';
+import {
+  accessToken,
+  audience,
+  fakeGrpcClient,
+  issuer,
+  newSigningKey,
+  type SigningKey,
+} from '../test-gateway.fixture.js';
 import type { Upstreams } from '../upstreams.js';
-
-/** Identity as a fake: records each call with its caller context, answers what the test set. */
-function fakeIdentity() {
-  const calls: Array<{ method: string; request: unknown; context: ReturnType<typeof contextFromMetadata> }> = [];
-  const answers = new Map<string, unknown>();
-  const client = new Proxy(
-    {},
-    {
-      get: (_target, method: string) =>
-        method === 'getChannel'
-          ? () => ({ getConnectivityState: () => 0 })
-          : (request: unknown, metadata: Metadata, _options: unknown, callback: (e: unknown, r?: unknown) => void) => {
-              calls.push({ method, request, context: contextFromMetadata(metadata) });
-              const answer = answers.get(method);
-              if (answer instanceof AppError) callback(Object.assign(new Error(answer.message), toGrpcStatus(answer)));
-              else callback(null, answer ?? {});
-            },
-    },
-  );
-  return { client, calls, answers };
-}
 
 let key: SigningKey;
 let app: FastifyInstance;
-const identity = fakeIdentity();
+const identity = fakeGrpcClient();
 
 beforeAll(async () => {
   key = await newSigningKey('routes-key');
