@@ -41,3 +41,22 @@ export async function pingMongo(connection: Connection): Promise<boolean> {
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
+
+/**
+ * Runs a data migration (a backfill after a schema change) until it has completed once, then
+ * never again: completion is recorded in the service's `migrations` collection, so a start does
+ * not scan a collection for work that was finished long ago. `step` does a bounded part and
+ * answers whether nothing is left; a start cut short, or several replicas starting together,
+ * just run it again (steps must be idempotent).
+ */
+export async function migrateOnce(
+  connection: Connection,
+  name: string,
+  step: () => Promise<boolean>,
+): Promise<'done' | 'completed' | 'unfinished'> {
+  const migrations = connection.collection<{ _id: string; completedAt: Date }>('migrations');
+  if (await migrations.findOne({ _id: name })) return 'done';
+  if (!(await step())) return 'unfinished';
+  await migrations.updateOne({ _id: name }, { $setOnInsert: { completedAt: new Date() } }, { upsert: true });
+  return 'completed';
+}

@@ -1,5 +1,5 @@
 import { analyticsV1 } from '@balai/contracts';
-import { consumeEvents, type Logger, type RunningService, startService } from '@balai/platform';
+import { consumeEvents, type Logger, migrateOnce, type RunningService, startService } from '@balai/platform';
 import { complaintProjection } from './complaint-projection.js';
 import { complaintViewModel } from './complaint-view.schema.js';
 import { ComplaintViewRepository } from './complaint-view-repository.js';
@@ -13,7 +13,10 @@ export function startAnalytics(config: AnalyticsConfig, options: { logger?: Logg
     await views.createCollection();
     await views.syncIndexes();
     const repository = new ComplaintViewRepository(views);
-    await repository.backfillVersions();
+    await migrateOnce(runtime.mongo, 'analytics.complaint-view-versions', async () => {
+      await repository.backfillVersions();
+      return true;
+    });
     await consumeEvents(runtime, {
       groupId: config.KAFKA_GROUP_ID,
       streams: ['complaints'],

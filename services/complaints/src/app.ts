@@ -1,5 +1,5 @@
 import { complaintsV1 } from '@balai/contracts';
-import { type Logger, OutboxRelay, type RunningService, startService } from '@balai/platform';
+import { type Logger, migrateOnce, OutboxRelay, type RunningService, startService } from '@balai/platform';
 import { categoryModel } from './category.schema.js';
 import { CategoryRepository } from './category-repository.js';
 import { complaintModel } from './complaint.schema.js';
@@ -32,7 +32,11 @@ export function startComplaints(
       await each.syncIndexes();
     }
     const repository = new ComplaintRepository(model);
-    await backfillGeohashes(repository, runtime.logger);
+    await migrateOnce(
+      runtime.mongo,
+      'complaints.geohash',
+      async () => (await backfillGeohashes(repository, runtime.logger)).finished,
+    );
     const categories = new CategoryRepository(categoriesModel);
     if (config.SEED_DEMO_DATA) {
       // Insert-if-missing: a catalogue an admin has edited since stays as they left it.
@@ -64,7 +68,11 @@ export function startComplaints(
     runtime.lifecycle.onStop('identity client', async () => identity.close());
     const directory: OrganisationDirectory = identity;
     // Needs identity (reopen windows): when it is not up yet, the next start finishes the job.
-    await backfillSlaSchedules({ repository, directory, fractions, logger: runtime.logger }).catch((error: unknown) =>
+    await migrateOnce(
+      runtime.mongo,
+      'complaints.sla-schedule',
+      async () => (await backfillSlaSchedules({ repository, directory, fractions, logger: runtime.logger })).finished,
+    ).catch((error: unknown) =>
       runtime.logger.warn({ err: error }, 'SLA schedule backfill stopped; the next start resumes it'),
     );
     const sla = new SlaScheduler({

@@ -1,4 +1,4 @@
-import type { ComplaintStatus } from './complaint.schema.js';
+import { type ComplaintStatus, openStatuses } from './complaint.schema.js';
 
 /**
  * The MongoDB filters behind ListComplaints and FindNearbyComplaints, built from checked values
@@ -15,8 +15,6 @@ export const orderSpecs = {
   newest: { field: 'submittedAt', direction: -1 },
   updated: { field: 'updatedAt', direction: 1 },
 } as const satisfies Record<ComplaintOrder, { field: string; direction: 1 | -1 }>;
-
-export const openStatuses = ['submitted', 'in_progress'] as const satisfies readonly ComplaintStatus[];
 
 /** A checked list filter; each part narrows the result (AND). */
 export interface ComplaintListFilter {

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from '@balai/platform';
-import type { ComplaintDocument, ComplaintModel, TimelineEntry } from './complaint.schema.js';
+import { type ComplaintDocument, type ComplaintModel, openStatuses, type TimelineEntry } from './complaint.schema.js';
 import {
   type ComplaintListFilter,
   type ComplaintOrder,
@@ -154,7 +154,7 @@ export class ComplaintRepository {
 
   /**
    * Sets the geohash of up to `batchSize` complaints that have none (filed before geohashes were
-   * stored); returns how many it set. The one write across tenants: a start-up maintenance step,
+   * stored); answers how many it read and how many it set. The one write across tenants: a start-up maintenance step,
    * not reachable from any request. Idempotent: it only touches documents still without one and
    * changes neither the version nor updatedAt (the geohash is derived, not a change of state).
    */
@@ -165,7 +165,7 @@ export class ComplaintRepository {
       .limit(Math.max(1, Math.trunc(batchSize)))
       .lean<Pick<Complaint, '_id' | 'location'>[]>()
       .exec();
-    if (found.length === 0) return 0;
+    if (found.length === 0) return { found: 0, updated: 0 };
     const result = await this.model.bulkWrite(
       found.map((complaint) => ({
         updateOne: {
@@ -175,7 +175,7 @@ export class ComplaintRepository {
       })),
       { ordered: false },
     );
-    return result.modifiedCount;
+    return { found: found.length, updated: result.modifiedCount };
   }
 
   /**
@@ -211,7 +211,7 @@ export class ComplaintRepository {
   async findEscalationsDue(now: Date, limit: number): Promise<Complaint[]> {
     const found = await this.model
       .find(
-        { status: { $in: ['submitted', 'in_progress'] }, nextEscalationAt: { $ne: null, $lte: now } },
+        { status: { $in: [...openStatuses] }, nextEscalationAt: { $ne: null, $lte: now } },
         { ...projection, timeline: 0 },
       )
       .sort({ nextEscalationAt: 1, _id: 1 })

@@ -285,7 +285,11 @@ export async function withdrawComplaint(deps: TransitionDeps, context: CallConte
 }
 
 /** Until when the reporter may reopen after an outcome at `at`: the tenant's window, from identity. */
-async function reopenableUntil(deps: TransitionDeps, complaint: Complaint, at: Date): Promise<Date> {
+export async function reopenableUntil(
+  deps: { directory: Pick<OrganisationDirectory, 'reopenWindowDays'> },
+  complaint: Pick<Complaint, 'tenantId'>,
+  at: Date,
+): Promise<Date> {
   return new Date(at.getTime() + (await deps.directory.reopenWindowDays(complaint.tenantId)) * dayMs);
 }
 

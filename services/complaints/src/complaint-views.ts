@@ -1,5 +1,5 @@
 import { AppError, type CallContext } from '@balai/platform';
-import type { TimelineEntry } from './complaint.schema.js';
+import { isOpen, type TimelineEntry } from './complaint.schema.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 import { isStaff, requireTenant } from './use-case-support.js';
 
@@ -14,7 +14,6 @@ export interface ComplaintView {
 
 /** Actions whose note is written for the public; other notes (assignment, reassignment) are internal. */
 const publicNoteActions = new Set(['resolve', 'reject', 'reopen', 'comment']);
-const openStatuses = new Set(['submitted', 'in_progress']);
 
 /** Staff ids in timeline details (assignment, escalation): never in the public view. */
 const staffIdDetails = new Set(['officerId', 'fromOfficerId', 'toOfficerId']);
@@ -30,8 +29,7 @@ function publicEntry(entry: TimelineEntry): TimelineEntry {
  * reference. Overdue: still open past the SLA deadline, as of `now`.
  */
 export function viewFor(complaint: Complaint, context: CallContext, now: Date): ComplaintView {
-  const overdue =
-    openStatuses.has(complaint.status) && complaint.slaDueAt !== undefined && now > new Date(complaint.slaDueAt);
+  const overdue = isOpen(complaint.status) && complaint.slaDueAt !== undefined && now > new Date(complaint.slaDueAt);
   if (isStaff(context)) return { kind: 'staff', complaint, overdue };
   const isReporter = context.subject !== undefined && context.subject === complaint.reporterId;
   return {

@@ -1,5 +1,5 @@
 import { AppError, type CallContext, type Role, requireRole } from '@balai/platform';
-import type { ComplaintStatus } from './complaint.schema.js';
+import { type ComplaintStatus, openStatuses } from './complaint.schema.js';
 import type { Complaint } from './complaint-repository.js';
 
 /**
@@ -135,7 +135,7 @@ export interface SystemTransitionDefinition {
  * - auto_close: a resolved complaint whose reopen window passed closes.
  */
 export const systemWorkflow = {
-  escalate: { from: ['submitted', 'in_progress'], to: 'same' },
+  escalate: { from: openStatuses, to: 'same' },
   auto_close: { from: ['resolved'], to: 'closed' },
 } as const satisfies Record<string, SystemTransitionDefinition>;
 

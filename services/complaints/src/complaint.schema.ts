@@ -13,6 +13,13 @@ export const complaintStatuses = [
 ] as const;
 export type ComplaintStatus = (typeof complaintStatuses)[number];
 
+/** Still being worked on: the SLA runs, escalation and the overdue mark apply. */
+export const openStatuses = ['submitted', 'in_progress'] as const satisfies readonly ComplaintStatus[];
+
+export function isOpen(status: ComplaintStatus): boolean {
+  return (openStatuses as readonly ComplaintStatus[]).includes(status);
+}
+
 export type Visibility = 'public' | 'internal';
 
 /** One step of a complaint's history: who (role and id), what, when, and who may see it. */

@@ -251,8 +251,11 @@ describe('complaint queries on the real server', () => {
   });
 
   it('should backfill missing geohashes once, after which nearby finds those complaints', async () => {
-    expect(await backfillGeohashes(repository, logger, { batchSize: 1, maxBatches: 5 })).toBe(1);
-    expect(await backfillGeohashes(repository, logger)).toBe(0);
+    expect(await backfillGeohashes(repository, logger, { batchSize: 1, maxBatches: 5 })).toEqual({
+      updated: 1,
+      finished: true,
+    });
+    expect(await backfillGeohashes(repository, logger)).toEqual({ updated: 0, finished: true });
     const legacy = await repository.findById('36.73', 'h-legacy');
     expect(legacy?.geohash).toBe(geohashOf(legacy?.location.latitude ?? 0, legacy?.location.longitude ?? 0));
     expect(legacy?.version).toBe(1);

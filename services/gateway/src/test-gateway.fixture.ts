@@ -101,8 +101,15 @@ export function accessToken(key: SigningKey, claims: TokenClaims = {}): Promise<
     .sign(key.privateKey);
 }
 
-/** The gateway with services that are all down and a local key set holding `keys`. */
-export function testGateway(keys: SigningKey[], env: Record<string, string> = {}): Promise<FastifyInstance> {
+/**
+ * The gateway with a local key set holding `keys`, and services that are all down except those
+ * `options.upstreams` gives (fakes of our own gRPC clients).
+ */
+export function testGateway(
+  keys: SigningKey[],
+  env: Record<string, string> = {},
+  options: { upstreams?: Partial<Upstreams>; open311Fetch?: typeof fetch } = {},
+): Promise<FastifyInstance> {
   const config = loadGatewayConfig({
     LOG_LEVEL: 'silent',
     OIDC_ISSUER: issuer,
@@ -110,7 +117,9 @@ export function testGateway(keys: SigningKey[], env: Record<string, string> = {}
     IDENTITY_HTTP_URL: 'http://127.0.0.1:9',
     ...env,
   });
-  return buildGateway(config, unavailableUpstreams(), createLogger({ service: 'gateway', level: 'silent' }), {
+  const upstreams = { ...unavailableUpstreams(), ...options.upstreams } as Upstreams;
+  return buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
     keys: createLocalJWKSet({ keys: keys.map((key) => key.publicJwk) }),
+    ...(options.open311Fetch ? { open311Fetch: options.open311Fetch } : {}),
   });
 }

@@ -1,18 +1,8 @@
 import { complaintsV1 } from '@balai/contracts';
-import { AppError, createLogger } from '@balai/platform';
+import { AppError } from '@balai/platform';
 import type { FastifyInstance } from 'fastify';
-import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway } from '../app.js';
-import { loadGatewayConfig } from '../config.js';
-import {
-  accessToken,
-  audience,
-  fakeGrpcClient,
-  issuer,
-  newSigningKey,
-  type SigningKey,
-} from '../test-gateway.fixture.js';
+import { accessToken, fakeGrpcClient, newSigningKey, type SigningKey, testGateway } from '../test-gateway.fixture.js';
 import type { Upstreams } from '../upstreams.js';
 
 const { client: complaints, calls, answers } = fakeGrpcClient();
@@ -24,11 +14,7 @@ let citizenToken: string;
 
 beforeAll(async () => {
   key = await newSigningKey('complaint-list-routes-key');
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', OIDC_ISSUER: issuer, OIDC_API_AUDIENCE: audience });
-  const upstreams = { complaints, deadlineMs: 1000, close() {} } as unknown as Upstreams;
-  app = await buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
-    keys: createLocalJWKSet({ keys: [key.publicJwk] }),
-  });
+  app = await testGateway([key], {}, { upstreams: { complaints } as unknown as Partial<Upstreams> });
   officerToken = await accessToken(key, { roles: ['officer'], agencyId: 'dpupr', subject: 'officer-1' });
   citizenToken = await accessToken(key, { roles: ['citizen'], subject: 'citizen-1' });
 });

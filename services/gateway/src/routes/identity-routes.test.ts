@@ -1,17 +1,7 @@
-import { AppError, createLogger } from '@balai/platform';
+import { AppError } from '@balai/platform';
 import type { FastifyInstance } from 'fastify';
-import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway } from '../app.js';
-import { loadGatewayConfig } from '../config.js';
-import {
-  accessToken,
-  audience,
-  fakeGrpcClient,
-  issuer,
-  newSigningKey,
-  type SigningKey,
-} from '../test-gateway.fixture.js';
+import { accessToken, fakeGrpcClient, newSigningKey, type SigningKey, testGateway } from '../test-gateway.fixture.js';
 import type { Upstreams } from '../upstreams.js';
 
 let key: SigningKey;
@@ -20,11 +10,7 @@ const identity = fakeGrpcClient();
 
 beforeAll(async () => {
   key = await newSigningKey('routes-key');
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', OIDC_ISSUER: issuer, OIDC_API_AUDIENCE: audience });
-  const upstreams = { identity: identity.client, deadlineMs: 1000, close() {} } as unknown as Upstreams;
-  app = await buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
-    keys: createLocalJWKSet({ keys: [key.publicJwk] }),
-  });
+  app = await testGateway([key], {}, { upstreams: { identity: identity.client } as unknown as Partial<Upstreams> });
 });
 
 afterAll(() => app?.close());

@@ -1,20 +1,10 @@
 import { complaintsV1 } from '@balai/contracts';
-import { AppError, createLogger, toGrpcStatus } from '@balai/platform';
+import { AppError, toGrpcStatus } from '@balai/platform';
 import type { Metadata } from '@grpc/grpc-js';
 import { XMLParser } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
-import { createLocalJWKSet } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildGateway } from '../app.js';
-import { loadGatewayConfig } from '../config.js';
-import {
-  accessToken,
-  audience,
-  issuer,
-  newSigningKey,
-  type SigningKey,
-  unavailableUpstreams,
-} from '../test-gateway.fixture.js';
+import { accessToken, newSigningKey, type SigningKey, testGateway } from '../test-gateway.fixture.js';
 import type { Upstreams } from '../upstreams.js';
 
 /*
@@ -31,7 +21,7 @@ interface FakeComplaints {
   calls: Array<{ method: string; request: Record<string, unknown>; metadata: Metadata }>;
 }
 
-function fakeUpstreams(fake: FakeComplaints): Upstreams {
+function fakeUpstreams(fake: FakeComplaints): Partial<Upstreams> {
   const client = new Proxy(
     {},
     {
@@ -60,7 +50,7 @@ function fakeUpstreams(fake: FakeComplaints): Upstreams {
         },
     },
   );
-  return { ...unavailableUpstreams(), complaints: client, identity: client } as unknown as Upstreams;
+  return { complaints: client, identity: client } as unknown as Partial<Upstreams>;
 }
 
 const submittedAt = new Date('2026-11-20T03:00:00.000Z');
@@ -141,18 +131,14 @@ async function start(handlers: FakeComplaints['handlers'] = {}) {
       { status: valid ? 200 : 401, headers: { 'content-type': 'application/json' } },
     );
   });
-  const config = loadGatewayConfig({
-    LOG_LEVEL: 'silent',
-    OIDC_ISSUER: issuer,
-    OIDC_API_AUDIENCE: audience,
-    IDENTITY_HTTP_URL: 'http://127.0.0.1:9',
-    PUBLIC_URL: 'https://api.balai.example',
-    OPEN311_JURISDICTIONS: 'serangkota.go.id=36.73,tangerangkota.go.id=36.71',
-  });
-  app = await buildGateway(config, fakeUpstreams(fake), createLogger({ service: 'gateway', level: 'silent' }), {
-    keys: createLocalJWKSet({ keys: [key.publicJwk] }),
-    open311Fetch: tokenEndpoint as unknown as typeof fetch,
-  });
+  app = await testGateway(
+    [key],
+    {
+      PUBLIC_URL: 'https://api.balai.example',
+      OPEN311_JURISDICTIONS: 'serangkota.go.id=36.73,tangerangkota.go.id=36.71',
+    },
+    { upstreams: fakeUpstreams(fake), open311Fetch: tokenEndpoint as unknown as typeof fetch },
+  );
   await app.ready();
   return app;
 }

@@ -1,17 +1,7 @@
-import { AppError, createLogger } from '@balai/platform';
+import { AppError } from '@balai/platform';
 import type { FastifyInstance } from 'fastify';
-import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildGateway } from '../app.js';
-import { loadGatewayConfig } from '../config.js';
-import {
-  accessToken,
-  audience,
-  fakeGrpcClient,
-  issuer,
-  newSigningKey,
-  type SigningKey,
-} from '../test-gateway.fixture.js';
+import { accessToken, fakeGrpcClient, newSigningKey, type SigningKey, testGateway } from '../test-gateway.fixture.js';
 import type { Upstreams } from '../upstreams.js';
 
 const { client: identity, calls, answers } = fakeGrpcClient();
@@ -22,11 +12,7 @@ let adminToken: string;
 
 beforeAll(async () => {
   key = await newSigningKey('partner-routes-key');
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', OIDC_ISSUER: issuer, OIDC_API_AUDIENCE: audience });
-  const upstreams = { identity, deadlineMs: 1000, close() {} } as unknown as Upstreams;
-  app = await buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
-    keys: createLocalJWKSet({ keys: [key.publicJwk] }),
-  });
+  app = await testGateway([key], {}, { upstreams: { identity } as unknown as Partial<Upstreams> });
   adminToken = await accessToken(key, { roles: ['tenant_admin'], tenantId: '36.73', subject: 'admin-1' });
 });
 
