@@ -8,6 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiResource,
+  callApi,
   signInNewCitizen,
   startComplaintsFor,
   startGatewayFor,
@@ -75,16 +76,8 @@ interface ComplaintJson {
   timeline: Array<{ action: string; actorRole: string; actorId: string | null; details: Record<string, string> }>;
 }
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(`${gateway.url}${path}`, {
-    method,
-    headers: {
-      'x-balai-tenant': tenant,
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  return callApi(gateway.url, method, path, { token, body, tenant });
 }
 
 async function complaintAs(token: string, id: string): Promise<ComplaintJson> {

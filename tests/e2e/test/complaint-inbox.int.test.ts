@@ -1,6 +1,6 @@
 import { testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiStack, signInNewCitizen, signInNewStaff, startApiStack } from './helpers.js';
+import { type ApiStack, callApi, signInNewCitizen, signInNewStaff, startApiStack } from './helpers.js';
 
 /*
  * The officer inbox and duplicate suggestions through the gateway with real sign-ins: citizens
@@ -35,15 +35,7 @@ interface PageJson {
 }
 
 function call(method: string, path: string, token: string | null, body?: unknown, tenantHeader = tenant) {
-  return fetch(`${gateway.url}${path}`, {
-    method,
-    headers: {
-      'x-balai-tenant': tenantHeader,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return callApi(gateway.url, method, path, { token, body, tenant: tenantHeader });
 }
 
 /** A point `north` and `east` meters from the market square of Serang. */

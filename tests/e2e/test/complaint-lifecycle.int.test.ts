@@ -1,7 +1,14 @@
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiStack, signInNewCitizen, signInNewStaff, startApiStack, type TestIdentity } from './helpers.js';
+import {
+  type ApiStack,
+  callApi,
+  signInNewCitizen,
+  signInNewStaff,
+  startApiStack,
+  type TestIdentity,
+} from './helpers.js';
 
 /*
  * A complaint's life through the gateway with real sign-ins: a citizen of Kota Serang files it,
@@ -69,16 +76,7 @@ function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  return fetch(`${gateway.url}${path}`, {
-    method,
-    headers: {
-      'x-balai-tenant': tenant,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return callApi(gateway.url, method, path, { token, body, tenant, headers });
 }
 
 const description = 'Lubang besar di Jalan Ahmad Yani depan pasar, berbahaya untuk motor';

@@ -236,3 +236,23 @@ export async function signInNewStaff(
     client.close();
   }
 }
+
+/** A JSON call to the gateway's API as an app makes it: tenant header, bearer token, JSON body. */
+export function callApi(
+  gatewayUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: unknown; tenant?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const { token, body, tenant, headers } = options;
+  return fetch(`${gatewayUrl}${path}`, {
+    method,
+    headers: {
+      ...(tenant ? { 'x-balai-tenant': tenant } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
