@@ -1,6 +1,6 @@
 import { AppError, type CallContext, currentTraceparent, tenantIdPattern } from '@balai/platform';
 import type { FastifyRequest } from 'fastify';
-import { requestedTenant } from './authentication.js';
+import { type Caller, requestedTenant } from './authentication.js';
 
 /**
  * The caller context passed to services as gRPC metadata. An authenticated caller acts in its
@@ -18,9 +18,16 @@ export function callerContext(request: FastifyRequest): CallContext {
   return contextInTenant(request, tenantId);
 }
 
-/** The caller context for a tenant already decided (by the token, a header or a jurisdiction). */
-export function contextInTenant(request: FastifyRequest, tenantId: string): CallContext {
-  const caller = request.caller;
+/**
+ * The caller context for a tenant already decided (by the token, a header or a jurisdiction).
+ * The caller is the request's own unless given: a partner app known by its api_key, or `null`
+ * for a public read that must not carry the caller's identity.
+ */
+export function contextInTenant(
+  request: FastifyRequest,
+  tenantId: string,
+  caller: Caller | null | undefined = request.caller,
+): CallContext {
   const context: CallContext = { tenantId, requestId: request.id, roles: caller ? [...caller.roles] : [] };
   if (caller) context.subject = caller.subject;
   if (caller?.agencyId) context.agencyId = caller.agencyId;

@@ -5,7 +5,13 @@ import Type, { type TProperties } from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
-import { AttributeValueSchema, CategoryCode, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
+import {
+  AttributeValueSchema,
+  CategoryCode,
+  ComplaintSchema,
+  idempotencyKeyPattern,
+  toComplaintJson,
+} from './complaint-schemas.js';
 import { ProblemResponses, TenantHeader } from './schemas.js';
 
 export { ComplaintSchema } from './complaint-schemas.js';
@@ -45,7 +51,7 @@ const SubmitHeaders = Type.Object({
   ...TenantHeader.properties,
   'idempotency-key': Type.Optional(
     Type.String({
-      pattern: '^[\\x21-\\x7e]{1,200}$',
+      pattern: idempotencyKeyPattern.source,
       description: 'A retry with the same key returns the first complaint (200) instead of filing another (201)',
     }),
   ),

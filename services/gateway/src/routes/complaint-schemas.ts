@@ -7,6 +7,8 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 /** A complaint category's code (the Open311 service_code), as the complaints service accepts it. */
 export const categoryCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+/** An Idempotency-Key as complaints takes it: 1 to 200 visible ASCII characters. */
+export const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 export const CategoryCode = Type.String({
   pattern: categoryCodePattern.source,
   maxLength: 64,

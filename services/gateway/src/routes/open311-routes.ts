@@ -1,9 +1,9 @@
 import { complaintsV1 } from '@balai/contracts';
-import { AppError, type CallContext, callUnary, currentTraceparent, isAppError } from '@balai/platform';
+import { AppError, type CallContext, callUnary, isAppError } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { assertCallerMayActIn, type Caller, requestedTenant } from '../authentication.js';
+import { assertCallerMayActIn, requestedTenant } from '../authentication.js';
 import { contextInTenant } from '../caller-context.js';
 import type { Jurisdiction, JurisdictionResolver } from '../open311/jurisdiction.js';
 import type { PartnerKeyAuthenticator } from '../open311/open311-api-keys.js';
@@ -47,7 +47,7 @@ import {
   toSubmitComplaintRequest,
 } from '../open311/open311-requests.js';
 import type { Upstreams } from '../upstreams.js';
-import { categoryCodePattern } from './complaint-schemas.js';
+import { categoryCodePattern, idempotencyKeyPattern } from './complaint-schemas.js';
 import '../upstream-errors.js';
 
 /**
@@ -158,7 +158,6 @@ function refuse(status: number, description: string): never {
 
 /** Complaint ids as GET requests/{id} and tokens/{token} accept them (the search's own check). */
 const serviceRequestIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 /** ListComplaints' largest page. */
 const upstreamPageSize = 100;
 /** servicerequestupdates reads at most this many complaints (10 upstream pages). */
@@ -183,14 +182,6 @@ function formOf(body: unknown): URLSearchParams {
     } else refuse(400, `${name.slice(0, 64)} must be a plain value`);
   }
   return form;
-}
-
-/** The partner's own caller context: its tenant, its client id as the reporter, its roles. */
-function partnerCallContext(request: FastifyRequest, partner: Caller, tenantId: string): CallContext {
-  const context: CallContext = { tenantId, requestId: request.id, subject: partner.subject, roles: [...partner.roles] };
-  const traceparent = currentTraceparent() ?? request.headers.traceparent;
-  if (typeof traceparent === 'string') context.traceparent = traceparent;
-  return context;
 }
 
 /**
@@ -228,10 +219,6 @@ function listFilterOf(search: Open311RequestSearch): Partial<complaintsV1.ListCo
     submittedBefore: new Date(search.end.getTime() + 1),
     order: 'newest',
   };
-}
-
-function pickTrace(context: CallContext): Pick<CallContext, 'traceparent'> {
-  return context.traceparent ? { traceparent: context.traceparent } : {};
 }
 
 /** A full ListComplaintsRequest: the defaults of every field the filter leaves out. */
@@ -323,11 +310,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
       },
     },
     async (request, reply) => {
-      // Service codes hold dots (roads.pothole): the format is what follows the last one.
-      const file = request.params.file;
-      const dot = file.lastIndexOf('.');
-      const format = formatOf(dot < 0 ? '' : file.slice(dot + 1));
-      const code = file.slice(0, dot);
+      const { name: code, format } = splitFile(request.params.file);
       const notFound = open311NotFound('service_code provided was not found');
       if (code.length > 64 || !categoryCodePattern.test(code)) throw new Open311Refusal(notFound);
       const jurisdiction = jurisdictionOf(request, jurisdictions, request.query.jurisdiction_id);
@@ -393,8 +376,8 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
 
   /** Anonymous reads: the public view, whoever asks (a staff token changes nothing here). */
   function publicCallContext(request: FastifyRequest, jurisdiction: Jurisdiction): CallContext {
-    const context = open311CallContext(request, jurisdiction);
-    return { tenantId: context.tenantId, requestId: context.requestId, roles: [], ...pickTrace(context) };
+    if (request.caller) assertCallerMayActIn(request.caller, jurisdiction.tenantId);
+    return contextInTenant(request, jurisdiction.tenantId, null);
   }
 
   // Form bodies reach the handler as the raw string; parseCreateRequestForm reads it.
@@ -440,7 +423,8 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
         answer = await callUnary(
           complaints.submitComplaint.bind(complaints),
           { ...submission, idempotencyKey: idempotencyKey ?? '' },
-          partnerCallContext(request, partner, jurisdiction.tenantId),
+          // The partner's own caller context: its client id as the reporter, its roles.
+          contextInTenant(request, jurisdiction.tenantId, partner),
           upstreams.deadlineMs,
         );
       } catch (error) {
