@@ -2,16 +2,14 @@ import { AppError, type CallContext, type ErrorDetail, requireRole } from '@bala
 import type { CategoryAttribute } from './category.schema.js';
 import { validateAttributeDefinitions } from './category-attributes.js';
 import type { Category, CategoryChanges, CategoryRepository } from './category-repository.js';
-import { requireTenant } from './use-case-support.js';
+import { agencyIdPattern, isCategoryCode, requireTenant } from './use-case-support.js';
 
 export interface CategoryDeps {
   categories: CategoryRepository;
   clock: () => Date;
 }
 
-export const categoryCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const groupPattern = /^[a-z][a-z0-9-]{1,39}$/;
-const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
 
 /** What a tenant admin sends for a category; the code comes from the path. */
 export type CategoryInput = CategoryChanges;
@@ -35,7 +33,7 @@ export async function getCategory(
   code: string,
 ): Promise<Category> {
   const tenantId = requireTenant(context);
-  const category = categoryCodePattern.test(code) ? await deps.categories.findByCode(tenantId, code) : null;
+  const category = isCategoryCode(code) ? await deps.categories.findByCode(tenantId, code) : null;
   if (!category || (!category.active && !isAdmin(context))) throw new AppError('CATEGORY_NOT_FOUND');
   return category;
 }
@@ -48,7 +46,7 @@ export function validateCategory(
   input: CategoryInput,
 ): { problems: ErrorDetail[]; changes: CategoryChanges } {
   const problems: ErrorDetail[] = [];
-  if (!categoryCodePattern.test(code) || code.length > 64) {
+  if (!isCategoryCode(code)) {
     problems.push({ field: '/code', message: 'must be a code such as roads.pothole' });
   }
   const names = { id: text(input.names?.id), en: text(input.names?.en) };

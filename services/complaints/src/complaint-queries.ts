@@ -12,7 +12,7 @@ import {
 } from './complaint-list-query.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
 import { type ComplaintView, viewFor } from './complaint-views.js';
-import { isStaff, requireTenant } from './use-case-support.js';
+import { isCategoryCode, isStaff, pointProblems, requireTenant } from './use-case-support.js';
 
 /** What a caller may ask of ListComplaints (the gRPC request fits it). */
 export interface ListComplaintsInput {
@@ -50,7 +50,6 @@ export const maxComplaintIds = 100;
 export const maxPageOffset = 10_000;
 const maxListValues = 50;
 
-const categoryPattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const idPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 function isChecked<T extends string>(allowed: readonly T[], value: string): value is T {
@@ -172,10 +171,7 @@ export function parseListRequest(context: CallContext, input: ListComplaintsInpu
   if (input.overdueOnly) filter.overdueAt = now;
 
   const categoryCodes = distinct(input.categoryCodes);
-  if (
-    categoryCodes.length > maxListValues ||
-    categoryCodes.some((code) => code.length > 64 || !categoryPattern.test(code))
-  ) {
+  if (categoryCodes.length > maxListValues || categoryCodes.some((code) => !isCategoryCode(code))) {
     problems.push({ field: '/categoryCodes', message: `must be at most ${maxListValues} category codes` });
   } else filter.categoryCodes = categoryCodes;
 
@@ -301,15 +297,10 @@ export async function findNearbyComplaints(
   const tenantId = requireTenant(context);
   const problems: ErrorDetail[] = [];
   const categoryCode = String(input.categoryCode ?? '');
-  if (categoryCode.length > 64 || !categoryPattern.test(categoryCode)) {
+  if (!isCategoryCode(categoryCode)) {
     problems.push({ field: '/categoryCode', message: 'must be a category code such as roads.pothole' });
   }
-  if (typeof input.latitude !== 'number' || !Number.isFinite(input.latitude) || Math.abs(input.latitude) > 90) {
-    problems.push({ field: '/latitude', message: 'must be between -90 and 90' });
-  }
-  if (typeof input.longitude !== 'number' || !Number.isFinite(input.longitude) || Math.abs(input.longitude) > 180) {
-    problems.push({ field: '/longitude', message: 'must be between -180 and 180' });
-  }
+  problems.push(...pointProblems(input.latitude, input.longitude));
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The nearby search is not valid', problems);
 
   const now = deps.clock();

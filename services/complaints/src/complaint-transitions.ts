@@ -17,7 +17,7 @@ import {
   type TransitionName,
 } from './complaint-workflow.js';
 import type { OrganisationDirectory } from './organisation-directory.js';
-import { checkExpectedVersion, eventSource, requireTenant } from './use-case-support.js';
+import { agencyIdPattern, checkExpectedVersion, eventSource, requireTenant } from './use-case-support.js';
 
 export interface TransitionDeps {
   repository: ComplaintRepository;
@@ -31,7 +31,6 @@ export interface TransitionDeps {
 const dayMs = 86_400_000;
 
 export const ratingOutcomes = ['fixed', 'partly_fixed', 'not_fixed'] as const;
-const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
 const userIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
 
 interface Target {

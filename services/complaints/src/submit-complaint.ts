@@ -7,7 +7,7 @@ import { defaultEscalationFractions, escalationDueAt } from './complaint-escalat
 import { geohashOf } from './complaint-geohash.js';
 import { complaintIdForKey, submissionFingerprint } from './complaint-id.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
-import { eventSource, requireTenant } from './use-case-support.js';
+import { eventSource, isCategoryCode, pointProblems, requireTenant } from './use-case-support.js';
 
 export interface SubmitComplaintInput {
   categoryCode: string;
@@ -40,7 +40,6 @@ export interface SubmitComplaintDeps {
 }
 
 export const maxMediaUrls = 5;
-const categoryPattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 const citizenReferencePattern = /^[A-Za-z0-9._:-]{1,100}$/;
 /** Longest value of each contact field (the gateway's Open311 limits). */
@@ -98,19 +97,14 @@ function httpsUrlProblem(value: string): string | null {
 /** Checks what a gRPC caller sent; the gateway checks the same, other callers may not. */
 export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
-  if (!categoryPattern.test(input.categoryCode) || input.categoryCode.length > 64) {
+  if (!isCategoryCode(input.categoryCode)) {
     problems.push({ field: '/categoryCode', message: 'must be a category code such as roads.pothole' });
   }
   const description = input.description.trim();
   if (description.length < 10 || description.length > 4000) {
     problems.push({ field: '/description', message: 'must be 10 to 4000 characters' });
   }
-  if (!Number.isFinite(input.latitude) || input.latitude < -90 || input.latitude > 90) {
-    problems.push({ field: '/latitude', message: 'must be between -90 and 90' });
-  }
-  if (!Number.isFinite(input.longitude) || input.longitude < -180 || input.longitude > 180) {
-    problems.push({ field: '/longitude', message: 'must be between -180 and 180' });
-  }
+  problems.push(...pointProblems(input.latitude, input.longitude));
   if ((input.address ?? '').trim().length > 300)
     problems.push({ field: '/address', message: 'must be at most 300 characters' });
   const mediaUrls = input.mediaUrls ?? [];

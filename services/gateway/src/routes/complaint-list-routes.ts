@@ -5,7 +5,7 @@ import Type from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
-import { CategoryCode, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
+import { CategoryCode, ComplaintSchema, categoryCodePattern, toComplaintJson } from './complaint-schemas.js';
 import { ProblemResponses, TenantHeader } from './schemas.js';
 
 const CommaList = (pattern: string, description: string) =>
@@ -31,7 +31,10 @@ const ListQuery = Type.Object(
     ),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open complaints past their SLA deadline' })),
     category: Type.Optional(
-      CommaList('[a-z0-9]+([._-][a-z0-9]+)*', 'Any of these category codes: a comma list, or the parameter repeated'),
+      CommaList(
+        categoryCodePattern.source.slice(1, -1),
+        'Any of these category codes: a comma list, or the parameter repeated',
+      ),
     ),
     mine: Type.Optional(Type.Boolean({ description: "Only the caller's own complaints (as reporter)" })),
     order: Type.Optional(
