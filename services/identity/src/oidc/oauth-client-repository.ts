@@ -69,13 +69,14 @@ export class OAuthClientRepository {
     return JSON.parse(document.metadata) as ClientMetadata;
   }
 
-  /** Inserts a new client; false when the client_id is taken. */
-  async insert(metadata: ClientMetadata): Promise<boolean> {
+  /** Inserts a new client (a partner app with who it is); false when the client_id is taken. */
+  async insert(metadata: ClientMetadata, more: Partial<Pick<OAuthClientDocument, 'tenantId' | 'partner'>> = {}) {
     try {
       await this.model.create({
-        _id: metadata.client_id,
+        _id: String(metadata.client_id),
         metadata: JSON.stringify(metadata),
         createdAt: this.clock(),
+        ...more,
       });
       return true;
     } catch (error) {
@@ -88,20 +89,9 @@ export class OAuthClientRepository {
   async insertPartnerApp(metadata: ClientMetadata, partner: PartnerAppFields): Promise<PartnerApp | null> {
     const tenantId = metadata.tenant_id;
     if (typeof tenantId !== 'string') throw new Error('a partner app belongs to a tenant');
-    const document: OAuthClientDocument = {
-      _id: String(metadata.client_id),
-      metadata: JSON.stringify(metadata),
-      createdAt: this.clock(),
-      tenantId,
-      partner: { name: partner.name, contactEmail: partner.contactEmail, createdBy: partner.createdBy },
-    };
-    try {
-      await this.model.create(document);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) return null;
-      throw error;
-    }
-    return toPartnerApp(document);
+    const fields = { name: partner.name, contactEmail: partner.contactEmail, createdBy: partner.createdBy };
+    if (!(await this.insert(metadata, { tenantId, partner: fields }))) return null;
+    return this.findPartnerApp(tenantId, String(metadata.client_id));
   }
 
   /** The tenant's partner apps, revoked ones included, oldest first. */
