@@ -46,6 +46,16 @@ export const identityErrorCodes = {
   },
   /** Unknown client_id, another tenant's app, or a machine client that is not a partner app. */
   PARTNER_APP_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The partner app does not exist' },
+  /**
+   * The caller's network address has used up its day's code requests (registration, resend) or
+   * failed code checks (verification, activation). Counted per address for every such request,
+   * whether or not the account exists, so it tells nothing about accounts. Not retryable today.
+   */
+  TOO_MANY_ATTEMPTS: {
+    http: 429,
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+    title: 'Too many code requests or failed codes from this network address today; try again tomorrow',
+  },
 } as const satisfies Record<string, { http: number; grpc: GrpcStatus; title: string; retryable?: boolean }>;
 
 /** Codes of the complaints service that callers must tell apart (see identityErrorCodes). */

@@ -15,6 +15,19 @@ export const platformErrors = {
   MALFORMED_JSON: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The content type is not supported' },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is too large' },
+  MALFORMED_REQUEST: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request is not well-formed HTTP (for example a control character in a header)',
+  },
+  LENGTH_REQUIRED: { http: 411, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body needs a Content-Length' },
+  HEADERS_TOO_LARGE: { http: 431, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request headers are too large' },
+  REQUEST_TIMEOUT: { http: 408, grpc: GrpcStatus.DEADLINE_EXCEEDED, title: 'The request was not received in time' },
+  RATE_LIMITED: {
+    http: 429,
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+    title: 'Too many requests; try again after the time Retry-After gives',
+  },
   NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The resource does not exist' },
   ROUTE_NOT_FOUND: { http: 404, grpc: GrpcStatus.UNIMPLEMENTED, title: 'No such route' },
   METHOD_NOT_ALLOWED: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, title: 'Method not allowed' },
@@ -60,6 +73,34 @@ export interface ErrorDetail {
   message: string;
 }
 
+/*
+ * What an error may carry out of a process, whatever its input was: a validator that reports
+ * one detail per item of a 5,000-item list, or echoes a 100,000-character value, must not make
+ * an answer that large. Past 64 KB gRPC's trailers break the whole connection (other callers'
+ * calls with it), and over HTTP a 1 MB request could be answered with 40 MB.
+ */
+const maxMessageLength = 1000;
+const maxDetailLength = 300;
+const maxDetails = 20;
+
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // toWellFormed: a cut between the halves of a surrogate pair leaves no lone half behind.
+  return `${text.slice(0, max).toWellFormed()}…`;
+}
+
+/** An error's message and details cut to what any transport carries (the first 20 details, then a count). */
+export function boundedErrorText(error: AppError): { message: string; details: ErrorDetail[] } {
+  const details = error.details.slice(0, maxDetails).map((detail): ErrorDetail => {
+    const message = bounded(String(detail.message), maxDetailLength);
+    return detail.field === undefined
+      ? { message }
+      : { field: bounded(String(detail.field), maxDetailLength), message };
+  });
+  if (error.details.length > maxDetails) details.push({ message: `and ${error.details.length - maxDetails} more` });
+  return { message: bounded(String(error.message), maxMessageLength), details };
+}
+
 /** The one error the domain throws: a stable code, a human message, optional details. */
 export class AppError extends Error {
   constructor(
@@ -78,4 +119,11 @@ export class AppError extends Error {
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
+}
+
+/** A 429: the caller may try again after `retryAfterSeconds` (HTTP sends it as Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `Too many requests of this kind; try again in ${retryAfterSeconds} s`);
+  }
 }

@@ -10,7 +10,7 @@ import { createKafka, createProducer, ensureTopics, type TopicSpec } from './kaf
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Connection, connectMongo, pingMongo } from './mongo.js';
-import { observeConsumerGroup } from './telemetry/metrics.js';
+import { observeConsumerGroup, recordUnexpectedError } from './telemetry/metrics.js';
 import { stopTelemetry } from './telemetry/sdk.js';
 
 export interface BaseServiceConfig {
@@ -194,20 +194,41 @@ export async function startService(
 
 /**
  * The whole of a service's main.ts: start it, stop it gracefully on SIGTERM/SIGINT, and exit
- * with a clear message (not a stack) when the configuration is wrong.
+ * with a clear message (not a stack) when the configuration is wrong. While it runs, an error
+ * nothing caught is logged, counted and survived (see `guardProcess`).
  */
-export async function runMain(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+export async function runMain(service: string, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  guardProcess(createLogger({ service, level: process.env.LOG_LEVEL ?? 'info' }).child({ component: 'process' }));
   try {
-    const service = await start();
+    const running = await start();
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         // Telemetry last: spans of the shutdown itself are flushed too.
         const exit = (code: number) => () => stopTelemetry().finally(() => process.exit(code));
-        service.stop().then(exit(0), exit(1));
+        running.stop().then(exit(0), exit(1));
       });
     }
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   }
+}
+
+/**
+ * The process policy for errors that no handler caught (docs/RELIABILITY.md): log each one with
+ * its stack, count it (`balai.process.unexpected_errors`), and keep serving. Every request runs
+ * in its own promise chain (fastify's handlers, `unaryHandler`, the consumer's batch), so such an
+ * error belongs to one request or one connection and the others are unaffected; exiting would
+ * turn one bad request into an outage for everyone. What a process cannot survive (out of
+ * memory, a native crash) its supervisor restarts: `./balai up` or Kubernetes.
+ */
+export function guardProcess(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    recordUnexpectedError('unhandled_rejection');
+    logger.error({ err: reason }, 'unhandled promise rejection (the process keeps serving)');
+  });
+  process.on('uncaughtException', (error) => {
+    recordUnexpectedError('uncaught_exception');
+    logger.error({ err: error }, 'uncaught exception (the process keeps serving)');
+  });
 }

@@ -191,6 +191,21 @@ describe('dead letters', () => {
     expect(await timesApplied('blocked')).toBe(1);
   });
 
+  it('should carry non-ASCII text through Kafka headers: the event subject in, the failure reason out', async () => {
+    const category = 'jalan.rusak – Cipocok Jaya, café 🚧';
+    brokenCategory = category;
+    const subject = 'keluhan-ñ-é-🚧';
+    await publish(toKafkaRecord(submitted(subject, category)));
+    const letter = await eventually(
+      async () =>
+        (await readDeadLetters({ kafka, groupId, topicPrefix: ns.topicPrefix })).find((l) => l.key === subject),
+      { what: 'the dead letter with a non-ASCII reason' },
+    );
+    expect(letter.reason).toBe(`cannot project category ${category}`);
+    expect(letter.message.headers?.ce_subject?.toString()).toBe(subject);
+    brokenCategory = undefined;
+  });
+
   it('should replay pending dead letters once, remembering the position in Kafka', async () => {
     brokenCategory = 'drainage.flooding';
     await publish(toKafkaRecord(submitted('flood-1', 'drainage.flooding')));

@@ -156,6 +156,8 @@ export interface ServiceProcess extends NodeProcess {
   /** Undefined for a service without a gRPC server (the gateway). */
   grpcPort: number | undefined;
   httpPort: number;
+  /** /metrics, /healthz, /readyz: the HTTP port of a service, the gateway's own ops port. */
+  opsPort: number;
   /** Graceful stop (SIGTERM, as an orchestrator would); resolves once exited. */
   stop(): Promise<ProcessExit>;
 }
@@ -189,9 +191,9 @@ export async function startServiceProcess(options: {
     ready: (line) => {
       if (!line.includes(started)) return undefined;
       try {
-        const record = JSON.parse(line) as { msg?: string; grpcPort?: number; httpPort?: number };
+        const record = JSON.parse(line) as { msg?: string; grpcPort?: number; httpPort?: number; opsPort?: number };
         if (record.msg !== started || typeof record.httpPort !== 'number') return undefined;
-        return { grpcPort: record.grpcPort, httpPort: record.httpPort };
+        return { grpcPort: record.grpcPort, httpPort: record.httpPort, opsPort: record.opsPort ?? record.httpPort };
       } catch {
         return undefined;
       }
@@ -200,6 +202,7 @@ export async function startServiceProcess(options: {
   return Object.assign(child, {
     grpcPort: child.ready.grpcPort,
     httpPort: child.ready.httpPort,
+    opsPort: child.ready.opsPort,
     stop: () => child.kill('SIGTERM'),
   });
 }

@@ -2,4 +2,4 @@ import { runMain } from '@balai/platform';
 import { startAnalytics } from './app.js';
 import { loadAnalyticsConfig } from './config.js';
 
-await runMain(() => startAnalytics(loadAnalyticsConfig()));
+await runMain('analytics', () => startAnalytics(loadAnalyticsConfig()));

@@ -1,4 +1,4 @@
-import { AppError, type CallContext, type ErrorDetail, requireRole } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, requireRole, textCharacterProblem } from '@balai/platform';
 import type { CategoryAttribute } from './category.schema.js';
 import { validateAttributeDefinitions } from './category-attributes.js';
 import type { Category, CategoryChanges, CategoryRepository } from './category-repository.js';
@@ -40,6 +40,31 @@ export async function getCategory(
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '');
 
+/**
+ * Control characters in the catalogue's text, as sent: `text()` folds tabs and line breaks into
+ * spaces but would trim others away unseen. Names and descriptions are shown to the public and
+ * written into Open311 XML. One problem per field.
+ */
+function catalogueTextProblems(input: CategoryInput): ErrorDetail[] {
+  const given: Array<[string, unknown]> = [
+    ['/names/id', input.names?.id],
+    ['/names/en', input.names?.en],
+    ...(input.keywords ?? []).map((keyword): [string, unknown] => ['/keywords', keyword]),
+    ...(input.attributes ?? []).flatMap(
+      (attribute, index): Array<[string, unknown]> => [
+        [`/attributes/${index}/description`, attribute.description],
+        ...(attribute.values ?? []).map((option): [string, unknown] => [`/attributes/${index}/values`, option.name]),
+      ],
+    ),
+  ];
+  const problems = new Map<string, string>();
+  for (const [field, value] of given) {
+    const problem = typeof value === 'string' ? textCharacterProblem(value, 'multi') : null;
+    if (problem && !problems.has(field)) problems.set(field, problem);
+  }
+  return [...problems].map(([field, message]) => ({ field, message }));
+}
+
 /** Checks and normalises a category as any gRPC caller sent it. */
 export function validateCategory(
   code: string,
@@ -73,7 +98,7 @@ export function validateCategory(
     description: text(attribute.description),
     values: (attribute.values ?? []).map((option) => ({ key: String(option.key), name: text(option.name) })),
   }));
-  problems.push(...validateAttributeDefinitions(attributes));
+  problems.push(...validateAttributeDefinitions(attributes), ...catalogueTextProblems(input));
   return {
     problems,
     changes: {

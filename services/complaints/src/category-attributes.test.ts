@@ -71,6 +71,34 @@ describe('validateAttributeValues', () => {
   });
 });
 
+describe('validateAttributeValues: characters', () => {
+  it.each(['string', 'text'] as const)(
+    'should refuse control characters in a %s value, even where trimming would drop them',
+    (datatype) => {
+      for (const value of ['rusak\u0000parah', 'rusak\u000b', '\u000crusak', 'a\u0085b', 'a\rb']) {
+        expect(
+          validateAttributeValues([attribute({ datatype })], [{ code: 'a', values: [value] }]).problems,
+          value,
+        ).toEqual([
+          {
+            field: '/attributes/a',
+            message: expect.stringMatching(/^must not contain control characters \(found U\+00/),
+          },
+        ]);
+      }
+    },
+  );
+
+  it('should keep any script and emoji, and store CRLF line endings as LF', () => {
+    expect(
+      validateAttributeValues(
+        [attribute({ datatype: 'text' })],
+        [{ code: 'a', values: ['Tiang miring 😬\r\n\t电线杆 '] }],
+      ),
+    ).toEqual({ problems: [], values: [{ code: 'a', values: ['Tiang miring 😬\n\t电线杆'] }] });
+  });
+});
+
 describe('validateAttributeDefinitions', () => {
   it('should accept the Open311 datatypes with values for lists only', () => {
     expect(

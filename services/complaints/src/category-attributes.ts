@@ -1,4 +1,5 @@
 import type { ErrorDetail } from '@balai/platform';
+import { normaliseText, textCharacterProblem } from '@balai/platform';
 import { type AttributeDatatype, attributeDatatypes, type CategoryAttribute } from './category.schema.js';
 
 /** The value(s) a reporter gave for one attribute (one, except for a multivaluelist). */
@@ -42,8 +43,9 @@ function valueProblem(definition: CategoryAttribute, value: string): string | nu
 /**
  * Checks the reporter's attribute values against the category's definitions (Open311 style):
  * every code known and given once, every required one present, one value unless multivaluelist,
- * each value of its datatype. Returns the problems (fields `/attributes/<code>`) and the values
- * to store, trimmed, in the definitions' order.
+ * no value with control characters (free-text.ts; checked as sent), each value of its datatype.
+ * Returns the problems (fields `/attributes/<code>`) and the values to store, trimmed with LF
+ * line endings, in the definitions' order.
  */
 export function validateAttributeValues(
   definitions: readonly CategoryAttribute[],
@@ -59,13 +61,19 @@ export function validateAttributeValues(
     }
     byCode.set(
       code,
-      entry.values.map((value) => String(value).trim()),
+      entry.values.map((value) => String(value)),
     );
   }
   const values: AttributeValue[] = [];
   for (const definition of [...definitions].sort((a, b) => a.order - b.order)) {
     const field = `/attributes/${definition.code}`;
-    const entered = (byCode.get(definition.code) ?? []).filter((value) => value !== '');
+    const given = byCode.get(definition.code) ?? [];
+    const characters = given.map((value) => textCharacterProblem(value, 'multi')).find((found) => found !== null);
+    if (characters) {
+      problems.push({ field, message: characters });
+      continue;
+    }
+    const entered = given.map(normaliseText).filter((value) => value !== '');
     if (entered.length === 0) {
       if (definition.required) problems.push({ field, message: 'is required' });
       continue;

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType } from '@balai/contracts';
-import { AppError, type CallContext, type ErrorDetail, newEvent, type OutboxEntry } from '@balai/platform';
+import {
+  AppError,
+  type CallContext,
+  type ErrorDetail,
+  newEvent,
+  normaliseText,
+  type OutboxEntry,
+} from '@balai/platform';
 import type { ComplaintStatus, TimelineEntry, Visibility } from './complaint.schema.js';
 import { type EscalationTarget, escalationDueAt } from './complaint-escalation.js';
 import type {
@@ -16,6 +23,7 @@ import {
   type SystemTransitionName,
   type TransitionName,
 } from './complaint-workflow.js';
+import { textProblems } from './free-text.js';
 import type { OrganisationDirectory } from './organisation-directory.js';
 import { agencyIdPattern, checkExpectedVersion, eventSource, requireTenant } from './use-case-support.js';
 
@@ -49,11 +57,6 @@ interface Outcome {
 
 function invalid(problems: ErrorDetail[]): void {
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The request is not valid', problems);
-}
-
-function textProblem(field: string, value: unknown, min: number, max: number): ErrorDetail[] {
-  const length = typeof value === 'string' ? value.trim().length : 0;
-  return length < min || length > max ? [{ field, message: `must be ${min} to ${max} characters` }] : [];
 }
 
 /**
@@ -154,11 +157,12 @@ export async function assignComplaint(
     ...(input.officerId && !userIdPattern.test(input.officerId)
       ? [{ field: '/officerId', message: 'is not a user id' }]
       : []),
-    ...textProblem('/note', input.note ?? '', 0, 2000),
+    ...textProblems('/note', input.note ?? '', { min: 0, max: 2000 }),
   ]);
+  const note = normaliseText(input.note ?? '');
   return runTransition(deps, context, 'assign', input, async (complaint, _plan, now) => {
     await checkAssignee(deps.directory, complaint.tenantId, input.agencyId, input.officerId ?? '');
-    return assignOutcome(complaint, input, now);
+    return assignOutcome(complaint, { ...input, note }, now);
   });
 }
 
@@ -219,10 +223,11 @@ export async function requestReassignment(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblem('/reason', input.reason, 3, 2000));
+  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'request_reassignment', input, (complaint, _plan, now) => ({
     visibility: 'internal',
-    note: input.reason,
+    note: reason,
     events: [
       {
         type: 'id.balai.complaints.complaint.reassignment_requested.v1',
@@ -237,15 +242,16 @@ export async function resolveComplaint(
   context: CallContext,
   input: Target & { note: string; partial?: boolean },
 ): Promise<Complaint> {
-  invalid(textProblem('/note', input.note, 3, 4000));
+  invalid(textProblems('/note', input.note, { min: 3, max: 4000 }));
+  const note = normaliseText(input.note);
   const partial = Boolean(input.partial);
   return runTransition(deps, context, 'resolve', input, async (complaint, _plan, now) => ({
     set: {
-      resolution: { note: input.note.trim(), partial, at: now },
+      resolution: { note, partial, at: now },
       reopenableUntil: await reopenableUntil(deps, complaint, now),
     },
     visibility: 'public',
-    note: input.note,
+    note,
     details: partial ? { partial: 'true' } : ({} as Record<string, string>),
     events: [
       {
@@ -261,14 +267,15 @@ export async function rejectComplaint(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblem('/reason', input.reason, 3, 2000));
+  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'reject', input, async (complaint, _plan, now) => ({
     set: {
-      rejection: { reason: input.reason.trim(), at: now },
+      rejection: { reason, at: now },
       reopenableUntil: await reopenableUntil(deps, complaint, now),
     },
     visibility: 'public',
-    note: input.reason,
+    note: reason,
     events: [
       { type: 'id.balai.complaints.complaint.rejected.v1', data: { agencyId: complaint.agencyId, rejectedAt: now } },
     ],
@@ -298,7 +305,8 @@ export async function reopenComplaint(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblem('/reason', input.reason, 3, 2000));
+  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'reopen', input, async (complaint, plan, now) => {
     // Complaints resolved before reopenableUntil was stored get the tenant's window from their outcome.
     const until = complaint.reopenableUntil
@@ -314,7 +322,7 @@ export async function reopenComplaint(
     return {
       set: { resolution: null, rejection: null, reopenableUntil: null },
       visibility: 'public',
-      note: input.reason,
+      note: reason,
       events: [
         {
           type: 'id.balai.complaints.complaint.reopened.v1',
@@ -363,19 +371,20 @@ export async function commentOnComplaint(
   input: Target & { text: string; visibility: string },
 ): Promise<Complaint> {
   invalid([
-    ...textProblem('/text', input.text, 1, 4000),
+    ...textProblems('/text', input.text, { min: 1, max: 4000 }),
     ...(input.visibility === 'public' || input.visibility === 'internal'
       ? []
       : [{ field: '/visibility', message: 'must be public or internal' }]),
   ]);
   const visibility = input.visibility as Visibility;
+  const text = normaliseText(input.text);
   return runTransition(deps, context, 'comment', input, (_complaint, plan, now) => {
     if (visibility === 'internal' && plan.guard.relation === 'reporter') {
       throw new AppError('FORBIDDEN', 'Only staff write internal comments');
     }
     return {
       visibility,
-      note: input.text,
+      note: text,
       events: [{ type: 'id.balai.complaints.complaint.commented.v1', data: { visibility, commentedAt: now } }],
     };
   });

@@ -12,6 +12,7 @@ import {
   reopenComplaint,
   requestReassignment,
   resolveComplaint,
+  type TransitionDeps,
   withdrawComplaint,
 } from './complaint-transitions.js';
 import { complaintWorkflow, planTransition, type TransitionName } from './complaint-workflow.js';
@@ -382,6 +383,80 @@ describe('complaint transitions', () => {
     await expect(
       markDuplicate(deps, callers.officer, { complaintId: 'c-3', expectedVersion: 1, duplicateOfId: 'c-3' }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('complaint transitions: free text', () => {
+  const target = { complaintId: 'c-1', expectedVersion: 1 };
+  const held = { status: 'in_progress' as const, assignedOfficerId: 'officer-1', assignedAt: submittedAt };
+  const resolved = { status: 'resolved' as const, resolution: { note: 'done', partial: false, at: submittedAt } };
+  const withText = (text: string) =>
+    ({
+      '/note (assign)': [
+        aComplaint(),
+        (deps: TransitionDeps) => assignComplaint(deps, callers.officer, { ...target, agencyId: 'dpupr', note: text }),
+      ],
+      '/reason (request reassignment)': [
+        aComplaint(held),
+        (deps: TransitionDeps) => requestReassignment(deps, callers.officer, { ...target, reason: text }),
+      ],
+      '/note (resolve)': [
+        aComplaint(held),
+        (deps: TransitionDeps) => resolveComplaint(deps, callers.officer, { ...target, note: text }),
+      ],
+      '/reason (reject)': [
+        aComplaint(),
+        (deps: TransitionDeps) => rejectComplaint(deps, callers.supervisor, { ...target, reason: text }),
+      ],
+      '/reason (reopen)': [
+        aComplaint(resolved),
+        (deps: TransitionDeps) => reopenComplaint(deps, callers.reporter, { ...target, reason: text }),
+      ],
+      '/text (comment)': [
+        aComplaint(held),
+        (deps: TransitionDeps) => commentOnComplaint(deps, callers.reporter, { ...target, text, visibility: 'public' }),
+      ],
+    }) satisfies Record<string, [Complaint, (deps: TransitionDeps) => Promise<Complaint>]>;
+  const fields = Object.keys(withText('')) as Array<keyof ReturnType<typeof withText>>;
+
+  it.each(fields)('should refuse control characters in %s and write nothing', async (name) => {
+    for (const text of [
+      'Sudah\u0000 diperbaiki',
+      'Sudah diperbaiki\u000b',
+      'Sudah\u009b diperbaiki',
+      'Sudah\rdiperbaiki',
+    ]) {
+      const [complaint, call] = withText(text)[name];
+      const { deps, writes } = harness(complaint);
+      const error = await call(deps).catch((e: unknown) => e);
+      expect(error, JSON.stringify(text)).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [
+          { field: name.split(' ')[0], message: expect.stringMatching(/^must not contain control characters/) },
+        ],
+      });
+      expect(writes).toHaveLength(0);
+    }
+  });
+
+  it.each(fields)('should keep tabs, line breaks (CRLF as LF), accents and emoji in %s', async (name) => {
+    const [complaint, call] = withText(' Sudah ditambal 👍\r\n\t- Café Ñusantara, 道路 ')[name];
+    const { deps } = harness(complaint);
+    const written = await call(deps);
+    expect(written.timeline.at(-1)?.note).toBe('Sudah ditambal 👍\n\t- Café Ñusantara, 道路');
+  });
+
+  it('should store the resolution note and the rejection reason as the timeline shows them', async () => {
+    const resolvedNow = await resolveComplaint(harness(aComplaint(held)).deps, callers.officer, {
+      ...target,
+      note: 'Sudah\r\nditambal',
+    });
+    expect(resolvedNow.resolution?.note).toBe('Sudah\nditambal');
+    const rejected = await rejectComplaint(harness(aComplaint()).deps, callers.supervisor, {
+      ...target,
+      reason: 'Bukan\r\naset kota',
+    });
+    expect(rejected.rejection?.reason).toBe('Bukan\naset kota');
   });
 });
 

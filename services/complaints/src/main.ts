@@ -2,4 +2,4 @@ import { runMain } from '@balai/platform';
 import { startComplaints } from './app.js';
 import { loadComplaintsConfig } from './config.js';
 
-await runMain(() => startComplaints(loadComplaintsConfig()));
+await runMain('complaints', () => startComplaints(loadComplaintsConfig()));

@@ -140,6 +140,83 @@ describe('submitComplaint', () => {
     expect(complaint.mediaUrls).toHaveLength(5);
   });
 
+  it('should store media URLs as the URL parser writes them: lower-case host, punycode, no default port', async () => {
+    const { complaint } = await submitComplaint(setup().deps, citizen, {
+      ...input,
+      mediaUrls: ['HTTPS://Media.Example.ID:443/foto/1.jpg', 'https://例え.jp/x.png'],
+    });
+    expect(complaint.mediaUrls).toEqual(['https://media.example.id/foto/1.jpg', 'https://xn--r8jz45g.jp/x.png']);
+  });
+
+  it('should refuse media URLs that are not public https URLs, saying why, and write nothing', async () => {
+    const { repository, deps } = setup();
+    const error = await submitComplaint(deps, citizen, {
+      ...input,
+      mediaUrls: [
+        'https://cdn.example.org/a.jpg',
+        'https://169.254.169.254/latest/meta-data',
+        'https://user:pw@x.org/a.jpg',
+        'https://x.org/<script>',
+        'http://x.org/a.jpg',
+      ],
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((error as AppError).details).toEqual([
+      { field: '/mediaUrls/1', message: 'must not point to a private, loopback, link-local or reserved address' },
+      { field: '/mediaUrls/2', message: 'must not contain credentials (user:password@)' },
+      {
+        field: '/mediaUrls/3',
+        message: 'must not contain whitespace, quotes, angle brackets, backticks or backslashes',
+      },
+      { field: '/mediaUrls/4', message: 'must be an https URL' },
+    ]);
+    expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['NUL', 'Lubang besar\u0000 di jalan'],
+    ['a vertical tab at the end, where trimming would hide it', 'Lubang besar di jalan\u000b'],
+    ['a C1 control', 'Lubang besar\u009b di jalan'],
+    ['a lone carriage return', 'Lubang besar\rdi jalan'],
+    ['an unpaired surrogate', 'Lubang besar \ud83d di jalan'],
+  ])('should refuse a description with %s and write nothing', async (_name, description) => {
+    const { repository, deps } = setup();
+    expect(await problemsOf(submitComplaint(deps, citizen, { ...input, description }))).toEqual(['/description']);
+    expect(repository.insert).not.toHaveBeenCalled();
+  });
+
+  it('should keep tabs, line breaks (CRLF as LF), accents, other scripts and emoji in the description', async () => {
+    const description = 'Lubang besar 😡\r\n\t- di depan Café Ñusantara\r\n\t- 道路の穴';
+    const { complaint } = await submitComplaint(setup().deps, citizen, { ...input, description });
+    expect(complaint.description).toBe('Lubang besar 😡\n\t- di depan Café Ñusantara\n\t- 道路の穴');
+  });
+
+  it('should refuse control characters in the address, and in text attribute values, and write nothing', async () => {
+    const notes = {
+      code: 'notes',
+      datatype: 'text' as const,
+      required: false,
+      order: 1,
+      description: 'Anything else',
+      values: [],
+    };
+    const { repository, deps } = setup(aCategory('roads.pothole', { attributes: [notes] }));
+    expect(await problemsOf(submitComplaint(deps, citizen, { ...input, address: 'Jl. Ahmad Yani\u0000' }))).toEqual([
+      '/address',
+    ]);
+    expect(
+      await problemsOf(
+        submitComplaint(deps, citizen, { ...input, attributes: [{ code: 'notes', values: ['ada\u0007'] }] }),
+      ),
+    ).toEqual(['/attributes/notes']);
+    expect(repository.insert).not.toHaveBeenCalled();
+    const { complaint } = await submitComplaint(deps, citizen, {
+      ...input,
+      attributes: [{ code: 'notes', values: ['baris 1\r\n\tbaris 2 🚧'] }],
+    });
+    expect(complaint.attributes).toEqual([{ code: 'notes', values: ['baris 1\n\tbaris 2 🚧'] }]);
+  });
+
   it("should refuse a category that is not in the tenant's catalogue, or no longer active", async () => {
     expect(await problemsOf(submitComplaint(setup(null).deps, citizen, input))).toEqual(['/categoryCode']);
     const inactive = setup(aCategory('roads.pothole', { active: false }));

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type CallContext, type ErrorDetail, newEvent, requireRole } from '@balai/platform';
+import {
+  AppError,
+  type CallContext,
+  type ErrorDetail,
+  newEvent,
+  normaliseText,
+  requireRole,
+  textCharacterProblem,
+} from '@balai/platform';
 import { type AttributeValue, validateAttributeValues } from './category-attributes.js';
 import type { CategoryRepository } from './category-repository.js';
 import type { ReporterContact, TimelineEntry } from './complaint.schema.js';
@@ -7,6 +15,8 @@ import { defaultEscalationFractions, escalationDueAt } from './complaint-escalat
 import { geohashOf } from './complaint-geohash.js';
 import { complaintIdForKey, submissionFingerprint } from './complaint-id.js';
 import type { Complaint, ComplaintRepository } from './complaint-repository.js';
+import { textProblems } from './free-text.js';
+import { checkMediaUrl } from './media-url.js';
 import { eventSource, isCategoryCode, pointProblems, requireTenant } from './use-case-support.js';
 
 export interface SubmitComplaintInput {
@@ -16,7 +26,7 @@ export interface SubmitComplaintInput {
   longitude: number;
   attributes?: AttributeValue[];
   address?: string;
-  /** https URLs of photos or videos already uploaded, at most 5. */
+  /** https URLs of photos or videos already uploaded, at most 5; stored normalised (media-url.ts). */
   mediaUrls?: string[];
   /** Hide the reporter from the public; only where the category allows it. */
   anonymous?: boolean;
@@ -52,8 +62,6 @@ const contactLimits: Record<keyof ReporterContact, number> = {
   accountId: 200,
 };
 const contactEmailPattern = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const controlCharacters = /[\u0000-\u001F\u007F]/;
 
 /** The contact trimmed, absent fields '' ; null when nothing was given. */
 function normaliseContact(contact: Partial<ReporterContact> | undefined): ReporterContact | null {
@@ -65,33 +73,21 @@ function normaliseContact(contact: Partial<ReporterContact> | undefined): Report
   return fields.some((field) => normalised[field] !== '') ? normalised : null;
 }
 
-function contactProblems(contact: ReporterContact | null): ErrorDetail[] {
+/** The contact as given (checked for characters before trimming) and as normalised (lengths). */
+function contactProblems(given: Partial<ReporterContact> | undefined, contact: ReporterContact | null): ErrorDetail[] {
   if (!contact) return [];
   const problems: ErrorDetail[] = [];
   for (const [field, limit] of Object.entries(contactLimits) as [keyof ReporterContact, number][]) {
-    const value = contact[field];
-    if (value.length > limit)
+    // One line each: a line break in a name or phone number is a control character too.
+    const characters = textCharacterProblem(String(given?.[field] ?? ''), 'single');
+    if (characters) problems.push({ field: `/reporterContact/${field}`, message: characters });
+    else if (contact[field].length > limit)
       problems.push({ field: `/reporterContact/${field}`, message: `must be at most ${limit} characters` });
-    else if (controlCharacters.test(value))
-      problems.push({ field: `/reporterContact/${field}`, message: 'contains control characters' });
   }
   if (contact.email !== '' && !contactEmailPattern.test(contact.email)) {
     problems.push({ field: '/reporterContact/email', message: 'must be an e-mail address' });
   }
   return problems;
-}
-
-function httpsUrlProblem(value: string): string | null {
-  if (value.length > 2048) return 'must be at most 2048 characters';
-  try {
-    const url = new URL(value);
-    // https only: a plain http link would show mixed content in apps and can be altered in transit.
-    return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === ''
-      ? null
-      : 'must be an https URL without credentials';
-  } catch {
-    return 'must be an https URL';
-  }
 }
 
 /** Checks what a gRPC caller sent; the gateway checks the same, other callers may not. */
@@ -100,17 +96,16 @@ export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
   if (!isCategoryCode(input.categoryCode)) {
     problems.push({ field: '/categoryCode', message: 'must be a category code such as roads.pothole' });
   }
-  const description = input.description.trim();
-  if (description.length < 10 || description.length > 4000) {
-    problems.push({ field: '/description', message: 'must be 10 to 4000 characters' });
-  }
+  problems.push(...textProblems('/description', input.description, { min: 10, max: 4000 }));
   problems.push(...pointProblems(input.latitude, input.longitude));
-  if ((input.address ?? '').trim().length > 300)
-    problems.push({ field: '/address', message: 'must be at most 300 characters' });
+  const address = input.address ?? '';
+  const addressCharacters = textCharacterProblem(address, 'multi');
+  if (addressCharacters) problems.push({ field: '/address', message: addressCharacters });
+  else if (address.trim().length > 300) problems.push({ field: '/address', message: 'must be at most 300 characters' });
   const mediaUrls = input.mediaUrls ?? [];
   if (mediaUrls.length > maxMediaUrls) problems.push({ field: '/mediaUrls', message: `at most ${maxMediaUrls}` });
   mediaUrls.forEach((url, index) => {
-    const problem = httpsUrlProblem(url);
+    const { problem } = checkMediaUrl(url);
     if (problem) problems.push({ field: `/mediaUrls/${index}`, message: problem });
   });
   if (input.idempotencyKey && !idempotencyKeyPattern.test(input.idempotencyKey)) {
@@ -122,11 +117,14 @@ export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
   return problems;
 }
 
-/** The submission as stored and fingerprinted: trimmed, defaults filled. */
+/**
+ * The submission as stored and fingerprinted, once validateSubmission found nothing: trimmed,
+ * LF line endings, media URLs in the URL parser's form, defaults filled.
+ */
 function normalise(input: SubmitComplaintInput) {
   return {
     categoryCode: input.categoryCode,
-    description: input.description.trim(),
+    description: normaliseText(input.description),
     latitude: input.latitude,
     longitude: input.longitude,
     attributes: (input.attributes ?? []).map((entry) => ({
@@ -134,7 +132,7 @@ function normalise(input: SubmitComplaintInput) {
       values: entry.values.map(String),
     })),
     address: (input.address ?? '').trim().replace(/\s+/g, ' '),
-    mediaUrls: [...(input.mediaUrls ?? [])],
+    mediaUrls: (input.mediaUrls ?? []).map((url) => checkMediaUrl(url).url as string),
     anonymous: Boolean(input.anonymous),
     citizenReference: input.citizenReference ?? '',
   };
@@ -182,7 +180,7 @@ export async function submitComplaint(
       : 'open311_partner';
   const onBehalf = filer === 'officer';
   const reporterContact = normaliseContact(input.reporterContact);
-  if (filer === 'open311_partner') problems.push(...contactProblems(reporterContact));
+  if (filer === 'open311_partner') problems.push(...contactProblems(input.reporterContact, reporterContact));
   else if (reporterContact) {
     problems.push({ field: '/reporterContact', message: 'only a partner app passes a reporter contact' });
   }

@@ -176,6 +176,7 @@ describe("identity's key set at the gateway", () => {
       OIDC_ISSUER: issuer,
       IDENTITY_HTTP_URL: `http://127.0.0.1:${port}`,
       JWKS_COOLDOWN_MS: '0',
+      MONGO_URL: 'mongodb://127.0.0.1:9/',
     });
     gateway = await buildGateway(config, unavailableUpstreams(), createLogger({ service: 'gateway', level: 'silent' }));
   });

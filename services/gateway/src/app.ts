@@ -1,21 +1,25 @@
 import {
   AppError,
+  connectMongo,
   createHttpServer,
   createLogger,
   Lifecycle,
   type Logger,
+  type MongoRateLimitStore,
   registerHealthRoutes,
+  startRateLimitStore,
 } from '@balai/platform';
 import proxy from '@fastify/http-proxy';
 import swagger from '@fastify/swagger';
 import { connectivityState } from '@grpc/grpc-js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import { accessTokenVerifier, registerAuthentication } from './authentication.js';
-import { type GatewayConfig, open311Jurisdictions } from './config.js';
+import { type GatewayConfig, open311Jurisdictions, trustedProxies } from './config.js';
 import { identityKeySet } from './jwks.js';
 import { createJurisdictionResolver } from './open311/jurisdiction.js';
 import { createPartnerKeyAuthenticator } from './open311/open311-api-keys.js';
+import { parseLimits, registerLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { categoryRoutes } from './routes/category-routes.js';
@@ -27,6 +31,7 @@ import { permitRoutes } from './routes/permit-routes.js';
 import { ProblemSchema } from './routes/schemas.js';
 import { staffRoutes } from './routes/staff-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
 
 /** Builds the gateway app (no listening); tests call inject() on it, with their own signing keys. */
@@ -38,9 +43,15 @@ export async function buildGateway(
     keys?: JWTVerifyGetKey;
     /** Tests: stands in for identity's token endpoint when Open311 api_keys are exchanged. */
     open311Fetch?: typeof fetch;
+    /** Where the abuse limits count; without it (tests of routes alone) nothing is limited. */
+    rateLimitStore?: MongoRateLimitStore;
   } = {},
 ): Promise<FastifyInstance> {
-  const app = createHttpServer({ logger });
+  const app = createHttpServer({ logger, trustProxy: trustedProxies(config) });
+  await registerSecurityHeaders(app, {
+    hstsMaxAgeSeconds: config.PUBLIC_URL.startsWith('https:') ? config.HSTS_MAX_AGE_SECONDS : 0,
+  });
+  const limits = await registerLimits(app, { limits: parseLimits(config.RATE_LIMITS), store: options.rateLimitStore });
   const authentication = {
     issuer: config.OIDC_ISSUER,
     audience: config.OIDC_API_AUDIENCE,
@@ -53,6 +64,7 @@ export async function buildGateway(
       }),
   };
   registerAuthentication(app, authentication);
+  limits.countCallers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -78,6 +90,8 @@ export async function buildGateway(
         schema: {
           ...schema,
           security: [{ oidc: [] }],
+          // Machine-readable for clients and the contract fuzzer's hooks (tests/fuzz/hooks.py).
+          'x-balai-roles': access.roles,
           description: [schema?.description, roles].filter(Boolean).join(' '),
         },
         url: route.url,
@@ -85,16 +99,10 @@ export async function buildGateway(
     },
   });
   app.addSchema(ProblemSchema);
-  registerHealthRoutes(
-    app,
-    {
-      upstreams: async () =>
-        [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
-          (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
-        ),
-    },
-    { access: 'public' },
-  );
+  // The public port's only probe: /readyz and /metrics are on the ops port (startGateway).
+  app.get('/healthz', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   // OAuth 2 / OIDC is identity's: its endpoints and login pages are served through here, as is.
   const publicUrl = new URL(config.PUBLIC_URL);
@@ -102,7 +110,12 @@ export async function buildGateway(
     upstream: config.IDENTITY_HTTP_URL,
     prefix: '/oidc',
     rewritePrefix: '/oidc',
-    config: { access: 'proxy' },
+    // identity's pages bring their own Content-Security-Policy (and oidc-provider adds the hash of
+    // a form_post page's script to it); the API's `default-src 'none'` would break them.
+    config: { access: 'proxy', helmet: { contentSecurityPolicy: false } },
+    // identity's forms are a few hundred bytes; nothing larger is passed on (the proxy streams
+    // bodies, so fastify's own body limit never sees them).
+    preHandler: async (request) => capProxiedBody(request, config.OIDC_BODY_LIMIT_BYTES),
     // No request log: these URLs may carry login_hint or id_token_hint (personal data, tokens).
     logLevel: 'warn',
     replyOptions: {
@@ -150,6 +163,8 @@ export async function buildGateway(
 
 export interface RunningGateway {
   port: number;
+  /** /metrics, /healthz and /readyz. */
+  opsPort: number;
   url: string;
   stop(): Promise<void>;
 }
@@ -160,15 +175,48 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
   const upstreams = createUpstreams(config);
   lifecycle.onStop('grpc clients', () => upstreams.close());
   try {
-    const app = await buildGateway(config, upstreams, logger);
+    const mongo = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB, logger });
+    lifecycle.onStop('mongodb', () => mongo.close());
+    if (!mongo.db) throw new Error('MongoDB connection has no database');
+    const limitStore = startRateLimitStore(mongo.db, { logger });
+    lifecycle.onStop('rate-limit pruning', () => limitStore.stop());
+    const app = await buildGateway(config, upstreams, logger, { rateLimitStore: limitStore.store });
     await app.listen({ host: config.HOST, port: config.HTTP_PORT });
     lifecycle.onStop('http server', () => app.close());
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-    logger.info({ httpPort: port }, 'gateway service started');
-    return { port, url: `http://${config.HOST}:${port}`, stop: () => lifecycle.shutdown() };
+    const ops = createHttpServer({ logger: logger.child({ component: 'ops-http' }) });
+    // Not the rate-limit store: without it the limits are not held, but every request is still served.
+    registerHealthRoutes(ops, {
+      upstreams: async () =>
+        [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
+          (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
+        ),
+    });
+    await ops.listen({ host: config.HOST, port: config.OPS_HTTP_PORT });
+    lifecycle.onStop('ops http', () => ops.close());
+    const port = boundPort(app, config.HTTP_PORT);
+    const opsPort = boundPort(ops, config.OPS_HTTP_PORT);
+    logger.info({ httpPort: port, opsPort }, 'gateway service started');
+    return { port, opsPort, url: `http://${config.HOST}:${port}`, stop: () => lifecycle.shutdown() };
   } catch (error) {
     await lifecycle.shutdown('start-up failed');
     throw error;
   }
+}
+
+function boundPort(app: FastifyInstance, configured: number): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : configured;
+}
+
+/**
+ * Refuses a proxied body over `limit` bytes before a byte of it is read: by its Content-Length,
+ * and a body without one (chunked) is refused outright, since OIDC clients always send one.
+ */
+function capProxiedBody(request: FastifyRequest, limit: number): void {
+  const length = request.headers['content-length'];
+  if (length === undefined) {
+    if (request.headers['transfer-encoding'] !== undefined) throw new AppError('LENGTH_REQUIRED');
+    return;
+  }
+  if (!/^\d+$/.test(length) || Number(length) > limit) throw new AppError('PAYLOAD_TOO_LARGE');
 }

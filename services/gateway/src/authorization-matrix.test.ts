@@ -10,8 +10,6 @@ import { accessToken, newSigningKey, type SigningKey, testGateway } from './test
  */
 const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'GET /healthz': 'public',
-  'GET /readyz': 'public',
-  'GET /metrics': 'public',
   'GET /openapi.json': 'public',
   'GET /v1/tenants': 'public',
   'GET /v1/permit-types': 'public',

@@ -31,6 +31,8 @@ export function contextInTenant(
   const context: CallContext = { tenantId, requestId: request.id, roles: caller ? [...caller.roles] : [] };
   if (caller) context.subject = caller.subject;
   if (caller?.agencyId) context.agencyId = caller.agencyId;
+  // Behind the gateway's trusted proxies (TRUSTED_PROXIES), fastify has resolved X-Forwarded-For.
+  context.clientAddress = request.ip;
   // The request's span when telemetry runs; else the caller's own traceparent, passed on as is.
   const traceparent = currentTraceparent() ?? request.headers.traceparent;
   if (typeof traceparent === 'string') context.traceparent = traceparent;

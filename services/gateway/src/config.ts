@@ -1,13 +1,37 @@
 import { ConfigError, loadConfig, serviceConfigProperties } from '@balai/platform';
 import Type, { type Static } from 'typebox';
 import { createJurisdictionResolver } from './open311/jurisdiction.js';
+import { parseLimits } from './rate-limits.js';
 
 const grpcTarget = (port: number) => Type.String({ default: `127.0.0.1:${port}`, pattern: '^[^\\s:]+:\\d{1,5}$' });
 
 export const gatewayConfigSchema = Type.Object({
   LOG_LEVEL: serviceConfigProperties.LOG_LEVEL,
   HOST: serviceConfigProperties.HOST,
+  /** The public API port. */
   HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** The ops port, for the platform's eyes only: /metrics, /healthz, /readyz (the public port answers /healthz alone). */
+  OPS_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 7104 }),
+  /**
+   * The database of the gateway's only state: the rate-limit windows every gateway instance
+   * shares. Nothing else is stored.
+   */
+  MONGO_URL: serviceConfigProperties.MONGO_URL,
+  MONGO_DB: Type.String({ default: 'balai_gateway', pattern: '^[A-Za-z0-9_-]{1,63}$' }),
+  /**
+   * Proxy addresses or CIDRs in front of the gateway (a load balancer, an ingress) whose
+   * X-Forwarded-For is believed, comma-separated. Empty: the client address is the TCP peer's.
+   */
+  TRUSTED_PROXIES: Type.String({ default: '', pattern: '^[0-9A-Fa-f.:/, ]*$' }),
+  /**
+   * Overrides of the abuse limits (rate-limits.ts): `<class>.<address|caller>=<max>/<n><s|m|h|d>`,
+   * comma-separated, e.g. `token.address=30/1m`; `off` only on a test bench.
+   */
+  RATE_LIMITS: Type.String({ default: '' }),
+  /** Strict-Transport-Security max-age, sent when PUBLIC_URL is https (0: never). */
+  HSTS_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, default: 31_536_000 }),
+  /** Largest body passed on to identity's OIDC endpoints (forms of a few hundred bytes). */
+  OIDC_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
   IDENTITY_GRPC_TARGET: grpcTarget(7201),
   COMPLAINTS_GRPC_TARGET: grpcTarget(7202),
   PERMITS_GRPC_TARGET: grpcTarget(7203),
@@ -42,7 +66,15 @@ export type GatewayConfig = Static<typeof gatewayConfigSchema>;
 export function loadGatewayConfig(env?: Record<string, string | undefined>): GatewayConfig {
   const config = loadConfig(gatewayConfigSchema, env);
   open311Jurisdictions(config);
+  parseLimits(config.RATE_LIMITS);
   return config;
+}
+
+/** TRUSTED_PROXIES as a list. */
+export function trustedProxies(config: Pick<GatewayConfig, 'TRUSTED_PROXIES'>): string[] {
+  return config.TRUSTED_PROXIES.split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /** OPEN311_JURISDICTIONS as a map, checked as the jurisdiction resolver checks it. */

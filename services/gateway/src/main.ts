@@ -2,4 +2,4 @@ import { runMain } from '@balai/platform';
 import { startGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
 
-await runMain(() => startGateway(loadGatewayConfig()));
+await runMain('gateway', () => startGateway(loadGatewayConfig()));

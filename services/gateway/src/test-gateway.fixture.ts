@@ -1,4 +1,11 @@
-import { AppError, contextFromMetadata, createLogger, type Role, toGrpcStatus } from '@balai/platform';
+import {
+  AppError,
+  contextFromMetadata,
+  createLogger,
+  type MongoRateLimitStore,
+  type Role,
+  toGrpcStatus,
+} from '@balai/platform';
 import { type Metadata, status } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
@@ -108,18 +115,21 @@ export function accessToken(key: SigningKey, claims: TokenClaims = {}): Promise<
 export function testGateway(
   keys: SigningKey[],
   env: Record<string, string> = {},
-  options: { upstreams?: Partial<Upstreams>; open311Fetch?: typeof fetch } = {},
+  options: { upstreams?: Partial<Upstreams>; open311Fetch?: typeof fetch; rateLimitStore?: MongoRateLimitStore } = {},
 ): Promise<FastifyInstance> {
   const config = loadGatewayConfig({
     LOG_LEVEL: 'silent',
     OIDC_ISSUER: issuer,
     OIDC_API_AUDIENCE: audience,
     IDENTITY_HTTP_URL: 'http://127.0.0.1:9',
+    // Never connected: buildGateway alone holds no store, so nothing is rate-limited here.
+    MONGO_URL: 'mongodb://127.0.0.1:9/',
     ...env,
   });
   const upstreams = { ...unavailableUpstreams(), ...options.upstreams } as Upstreams;
   return buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
     keys: createLocalJWKSet({ keys: keys.map((key) => key.publicJwk) }),
     ...(options.open311Fetch ? { open311Fetch: options.open311Fetch } : {}),
+    ...(options.rateLimitStore ? { rateLimitStore: options.rateLimitStore } : {}),
   });
 }

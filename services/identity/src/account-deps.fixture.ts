@@ -50,6 +50,7 @@ export interface AccountDepsMocks {
   >;
   agencies: Mocked<Pick<AccountDeps['agencies'], 'findById' | 'insert' | 'list'>>;
   codes: Mocked<Pick<AccountDeps['codes'], 'issue' | 'verify'>>;
+  limits: Mocked<Pick<AccountDeps['limits'], 'mayMessage' | 'requireCodeRequests' | 'countFailedChecks'>>;
   audit: Mocked<Pick<AccountDeps['audit'], 'record'>>;
   sender: Mocked<AccountDeps['sender']>;
   sent: NotificationMessage[];
@@ -91,8 +92,14 @@ export function accountDeps(): AccountDepsMocks {
     return chain;
   });
   const codes: AccountDepsMocks['codes'] = {
-    issue: vi.fn<AccountDeps['codes']['issue']>().mockResolvedValue({ issued: true, code: '246810' }),
+    issue: vi.fn<AccountDeps['codes']['issue']>().mockResolvedValue('246810'),
     verify: vi.fn<AccountDeps['codes']['verify']>().mockResolvedValue(false),
+  };
+  // Within every limit unless a test says otherwise; the rules themselves: abuse-limits.test.ts.
+  const limits: AccountDepsMocks['limits'] = {
+    mayMessage: vi.fn<AccountDeps['limits']['mayMessage']>().mockResolvedValue(true),
+    requireCodeRequests: vi.fn<AccountDeps['limits']['requireCodeRequests']>().mockResolvedValue(),
+    countFailedChecks: vi.fn(<T>(_address: string | undefined, check: () => Promise<T>) => check()),
   };
   const audit: AccountDepsMocks['audit'] = { record: vi.fn<AccountDeps['audit']['record']>().mockResolvedValue() };
   const sender: AccountDepsMocks['sender'] = {
@@ -108,6 +115,7 @@ export function accountDeps(): AccountDepsMocks {
     agencies,
     tenants: { chainOf },
     codes,
+    limits,
     audit,
     sender,
     hasher,
@@ -116,5 +124,5 @@ export function accountDeps(): AccountDepsMocks {
     onCommitted,
     logger,
   } as unknown as AccountDeps;
-  return { deps, users, agencies, codes, audit, sender, sent, hasher, onCommitted, chainOf };
+  return { deps, users, agencies, codes, limits, audit, sender, sent, hasher, onCommitted, chainOf };
 }

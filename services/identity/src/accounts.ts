@@ -1,4 +1,5 @@
 import { OutboxRelay, type ServiceRuntime } from '@balai/platform';
+import { AbuseLimits } from './abuse-limits.js';
 import { agencyModel } from './agency.schema.js';
 import { AgencyRepository } from './agency-repository.js';
 import { AuditLog, auditModel } from './audit-log.js';
@@ -6,6 +7,8 @@ import type { IdentityConfig } from './config.js';
 import { seedDemoAccounts } from './demo-accounts.js';
 import { demoAgencies } from './demo-agencies.js';
 import { demoTenants } from './demo-tenants.js';
+import { limitCounterModel } from './limit-counter.schema.js';
+import { LimitCounterRepository } from './limit-counter-repository.js';
 import { DroppingNotificationSender, LogNotificationSender, type NotificationSender } from './notification-sender.js';
 import { oneTimeCodeModel } from './one-time-code.schema.js';
 import { OneTimeCodes } from './one-time-codes.js';
@@ -57,6 +60,7 @@ export async function startAccounts(
     users: userModel(mongo),
     loginNames: loginNameModel(mongo),
     codes: oneTimeCodeModel(mongo),
+    limitCounters: limitCounterModel(mongo),
     audit: auditModel(mongo),
   };
   for (const model of Object.values(models)) {
@@ -86,11 +90,24 @@ export async function startAccounts(
 
   const users = new UserRepository(models.users, models.loginNames, { clock });
   const hasher = new PasswordHasher();
+  const limitCounters = new LimitCounterRepository(models.limitCounters);
+  purgeEndedLimitCounters(runtime, limitCounters, clock);
   const deps: AccountDeps = {
     users,
     agencies,
     tenants,
     codes: new OneTimeCodes(new OtpRepository(models.codes), clock),
+    limits: new AbuseLimits(
+      limitCounters,
+      {
+        contactIntervalMs: config.CONTACT_MESSAGE_INTERVAL_SECONDS * 1000,
+        contactMessagesPerDay: config.CONTACT_MESSAGES_PER_DAY,
+        contactCodesPerDay: config.CONTACT_CODES_PER_DAY,
+        addressCodeRequestsPerDay: config.ADDRESS_CODE_REQUESTS_PER_DAY,
+        addressFailedVerificationsPerDay: config.ADDRESS_FAILED_VERIFICATIONS_PER_DAY,
+      },
+      clock,
+    ),
     audit: new AuditLog(models.audit),
     sender: options.notificationSender ?? configuredSender(config, runtime),
     hasher,
@@ -102,4 +119,30 @@ export async function startAccounts(
     await seedDemoAccounts({ users, hasher, clock, logger }, config.DEMO_PASSWORD);
   }
   return { deps, users, tenants, hasher };
+}
+
+/** How often ended limit counters are deleted; they are never read after their window, so this is housekeeping. */
+const limitCounterPurgeIntervalMs = 15 * 60_000;
+
+/** Deletes ended limit counters now and then (FerretDB has no TTL indexes); stopped on shutdown. */
+function purgeEndedLimitCounters(runtime: ServiceRuntime, counters: LimitCounterRepository, clock: () => Date): void {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= counters
+      .purgeExpired(clock())
+      .catch((error: unknown) =>
+        runtime.logger.warn(
+          { code: 'LIMIT_COUNTER_PURGE_FAILED', error: (error as Error).name },
+          'ended limit counters could not be purged',
+        ),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+  }, limitCounterPurgeIntervalMs);
+  timer.unref();
+  runtime.lifecycle.onStop('limit counter purge', async () => {
+    clearInterval(timer);
+    await running;
+  });
 }

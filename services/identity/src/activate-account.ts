@@ -7,7 +7,8 @@ import { contactOf, markVerified, verificationFailed } from './verify-contact.js
  * A new staff member sets their password with the activation code sent to them (public). The
  * code proves the contact too. Any failure other than a policy-breaking password is the one
  * VERIFICATION_FAILED; the policy is checked first, against the typed login only, so its
- * answer reveals nothing about accounts.
+ * answer reveals nothing about accounts. Failed code checks count against the caller's address
+ * (TOO_MANY_ATTEMPTS past the day's), as in verifyContact.
  */
 export async function activateAccount(
   deps: AccountDeps,
@@ -21,12 +22,15 @@ export async function activateAccount(
     email: contact.channel === 'email' ? contact.login.value : null,
     phone: contact.channel === 'sms' ? contact.login.value : null,
   });
-  const user = await deps.users.findByLogin(tenantId, contact.login.value);
-  if (user?.kind !== 'staff' || user.status !== 'pending') throw verificationFailed();
-  const slot = { tenantId, userId: user._id, channel: contact.channel, purpose: 'staff-activation' as const };
-  if (!(await deps.codes.verify(slot, input.code))) throw verificationFailed();
-  const passwordHash = await deps.hasher.hash(password);
-  await markVerified(deps, context, user, contact.channel, { passwordHash });
+  const user = await deps.limits.countFailedChecks(context.clientAddress, async () => {
+    const pending = await deps.users.findByLogin(tenantId, contact.login.value);
+    if (pending?.kind !== 'staff' || pending.status !== 'pending') throw verificationFailed();
+    const slot = { tenantId, userId: pending._id, channel: contact.channel, purpose: 'staff-activation' as const };
+    if (!(await deps.codes.verify(slot, input.code))) throw verificationFailed();
+    const passwordHash = await deps.hasher.hash(password);
+    await markVerified(deps, context, pending, contact.channel, { passwordHash });
+    return pending;
+  });
   await recordAudit(deps, {
     tenantId,
     actorId: user._id,

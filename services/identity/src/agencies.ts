@@ -1,4 +1,4 @@
-import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, textCharacterProblem } from '@balai/platform';
 import type { Agency } from './agency-repository.js';
 import {
   type AccountDeps,
@@ -28,9 +28,16 @@ export async function createAgency(
     problems.push({ field: '/id', message: 'must be a short code such as dpupr (a-z, 0-9, -)' });
   }
   const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
-  if (name.length < 3 || name.length > 150) problems.push({ field: '/name', message: 'must be 3 to 150 characters' });
+  // Checked as sent: the names reach staff screens and Open311's XML (agency_responsible).
+  const nameCharacters = textCharacterProblem(String(input.name ?? ''), 'single');
+  if (nameCharacters) problems.push({ field: '/name', message: nameCharacters });
+  else if (name.length < 3 || name.length > 150) {
+    problems.push({ field: '/name', message: 'must be 3 to 150 characters' });
+  }
   const shortName = typeof input.shortName === 'string' ? input.shortName.trim().replace(/\s+/g, ' ') : '';
-  if (shortName.length < 2 || shortName.length > 50) {
+  const shortNameCharacters = textCharacterProblem(String(input.shortName ?? ''), 'single');
+  if (shortNameCharacters) problems.push({ field: '/shortName', message: shortNameCharacters });
+  else if (shortName.length < 2 || shortName.length > 50) {
     problems.push({ field: '/shortName', message: 'must be 2 to 50 characters' });
   }
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The agency is not valid', problems);

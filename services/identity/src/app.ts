@@ -5,6 +5,7 @@ import type { IdentityConfig } from './config.js';
 import { identityGrpcHandlers } from './grpc-handlers.js';
 import type { AccountDirectory } from './oidc/account-directory.js';
 import { type OidcService, startOidc } from './oidc/oidc-service.js';
+import { honourTrustedProxiesOnly, TrustedProxies } from './trusted-proxies.js';
 import { userAccountDirectory } from './user-account-directory.js';
 
 export interface IdentityOptions extends AccountsOptions {
@@ -23,10 +24,12 @@ export async function startIdentity(config: IdentityConfig, options: IdentityOpt
   let oidc: OidcService | undefined;
   const running = await startService('identity', config, options.logger, async (runtime) => {
     const accounts = await startAccounts(runtime, config, options);
+    const proxies = TrustedProxies.parse(config.TRUSTED_PROXIES);
     const service = await startOidc(runtime, config, {
       accounts: options.accountDirectory ?? userAccountDirectory(accounts.users),
       tenants: accounts.tenants,
       hasher: accounts.hasher,
+      proxies,
       clock: options.clock,
     });
     oidc = service;
@@ -36,7 +39,11 @@ export async function startIdentity(config: IdentityConfig, options: IdentityOpt
           identityV1.IdentityServiceService,
           identityGrpcHandlers(runtime.logger, accounts.deps, { ...accounts.deps, partnerApps: service.partnerApps }),
         ),
-      http: (app) => service.registerRoutes(app),
+      http: (app) => {
+        // First, on the root: no route and not the provider sees an untrusted peer's X-Forwarded-*.
+        honourTrustedProxiesOnly(app, proxies);
+        service.registerRoutes(app);
+      },
     };
   });
   if (!oidc) throw new Error('identity started without its OIDC provider');

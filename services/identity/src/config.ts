@@ -1,5 +1,6 @@
-import { loadConfig, serviceConfigProperties } from '@balai/platform';
+import { ConfigError, loadConfig, serviceConfigProperties } from '@balai/platform';
 import Type, { type Static } from 'typebox';
+import { trustedProxiesProblem } from './trusted-proxies.js';
 
 export const identityConfigSchema = Type.Object({
   ...serviceConfigProperties,
@@ -43,10 +44,37 @@ export const identityConfigSchema = Type.Object({
   /** Failed logins from one client address before it must wait; higher, since carrier NAT shares addresses. */
   LOGIN_THROTTLE_ADDRESS_FREE_FAILURES: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_THROTTLE_MAX_DELAY_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /*
+   * Abuse limits (abuse-limits.ts). A contact is an e-mail address or +62 number, counted across
+   * tenants (it is one inbox whichever tenant writes); a day is a UTC calendar day.
+   */
+  /** Least time between two messages of one kind (code, registration notice) to one contact. */
+  CONTACT_MESSAGE_INTERVAL_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** Messages of every kind one contact gets per day; more are dropped silently (the answer does not change). */
+  CONTACT_MESSAGES_PER_DAY: Type.Integer({ minimum: 1, default: 10 }),
+  /** One-time codes issued to one contact per day: with 5 guesses per code, at most 5× this many guesses. */
+  CONTACT_CODES_PER_DAY: Type.Integer({ minimum: 1, default: 5 }),
+  /**
+   * Codes one client address may ask for per day (a registration asks one per contact given, a
+   * resend one); beyond, TOO_MANY_ATTEMPTS. Higher than per contact: carrier NAT shares addresses.
+   */
+  ADDRESS_CODE_REQUESTS_PER_DAY: Type.Integer({ minimum: 1, default: 30 }),
+  /** Wrong or refused codes (verification, activation) one client address may send per day; beyond, TOO_MANY_ATTEMPTS. */
+  ADDRESS_FAILED_VERIFICATIONS_PER_DAY: Type.Integer({ minimum: 1, default: 100 }),
+  /**
+   * Peers whose X-Forwarded-For/-Proto/-Host identity's HTTP port believes: comma-separated
+   * addresses, CIDRs (`10.0.0.0/8`) or `loopback`, `linklocal`, `uniquelocal`. Anyone else's are
+   * removed. The default is the gateway beside it; in Kubernetes, the pod network (the gateway's
+   * pods). `none`: nobody's (identity reached directly).
+   */
+  TRUSTED_PROXIES: Type.String({ default: '127.0.0.1,::1' }),
 });
 
 export type IdentityConfig = Static<typeof identityConfigSchema>;
 
 export function loadIdentityConfig(env?: Record<string, string | undefined>): IdentityConfig {
-  return loadConfig(identityConfigSchema, env);
+  const config = loadConfig(identityConfigSchema, env);
+  const problem = trustedProxiesProblem(config.TRUSTED_PROXIES);
+  if (problem) throw new ConfigError([`TRUSTED_PROXIES: ${problem} (given ${JSON.stringify(config.TRUSTED_PROXIES)})`]);
+  return config;
 }

@@ -37,7 +37,6 @@ describe('createStaff', () => {
     expect(codes.issue).toHaveBeenCalledWith(
       expect.objectContaining({ channel: 'email', purpose: 'staff-activation' }),
       72 * 3_600_000,
-      { force: true },
     );
     expect(sent).toEqual([
       expect.objectContaining({
@@ -46,6 +45,21 @@ describe('createStaff', () => {
         params: expect.objectContaining({ hours: '72' }),
       }),
     ]);
+  });
+
+  it("should create the member even when the contact's budget is spent, and not count the admin's address", async () => {
+    const { deps, codes, limits, sent } = accountDeps();
+    limits.mayMessage.mockResolvedValue(false);
+    const user = await createStaff(deps, { ...admin, clientAddress: '203.0.113.7' }, input);
+    expect(user).toMatchObject({ status: 'pending', email: 'andi@serangkota.go.id' });
+    expect(limits.mayMessage).toHaveBeenCalledWith(
+      expect.objectContaining({ channel: 'email', to: 'andi@serangkota.go.id' }),
+      'staff-activation',
+      { code: true },
+    );
+    expect(codes.issue).not.toHaveBeenCalled();
+    expect(sent).toEqual([]);
+    expect(limits.requireCodeRequests).not.toHaveBeenCalled();
   });
 
   it('should let only a tenant admin or a platform admin create staff', async () => {

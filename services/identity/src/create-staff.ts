@@ -9,7 +9,7 @@ import {
   normaliseFullName,
   recordAudit,
   requireTenantAdmin,
-  sendQuietly,
+  sendCode,
   tenantWithSettings,
   userRegisteredEvent,
 } from './use-case-support.js';
@@ -88,19 +88,21 @@ export async function createStaff(deps: AccountDeps, context: CallContext, input
 
   const channel = email ? 'email' : 'sms';
   const to = email ?? phone;
-  const issued = await deps.codes.issue(
-    { tenantId, userId: id, channel, purpose: 'staff-activation' },
-    settings.staffActivationTtlHours * 3_600_000,
-    { force: true },
-  );
-  if (issued.issued && to) {
-    await sendQuietly(deps, {
-      channel,
-      to,
-      template: 'staff-activation',
-      locale: settings.defaultLocale,
-      params: { code: issued.code, hours: String(settings.staffActivationTtlHours), tenantName: tenant.name },
-    });
+  // Through the contact's budget like every code (no per-address count: the caller is an admin,
+  // who may add many staff from one office). Over budget, the member asks for it again (resend).
+  if (to) {
+    await sendCode(
+      deps,
+      { tenantId, userId: id, channel, purpose: 'staff-activation' },
+      settings.staffActivationTtlHours * 3_600_000,
+      {
+        channel,
+        to,
+        template: 'staff-activation',
+        locale: settings.defaultLocale,
+        params: { hours: String(settings.staffActivationTtlHours), tenantName: tenant.name },
+      },
+    );
   }
   return user;
 }

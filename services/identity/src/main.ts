@@ -2,4 +2,4 @@ import { runMain } from '@balai/platform';
 import { startIdentity } from './app.js';
 import { loadIdentityConfig } from './config.js';
 
-await runMain(() => startIdentity(loadIdentityConfig()));
+await runMain('identity', () => startIdentity(loadIdentityConfig()));

@@ -4,9 +4,6 @@ import type { CodeSlot, OtpRepository } from './otp-repository.js';
 /** Wrong guesses a code survives; the fifth kills it (10^6 codes, so 5 guesses ≈ 1 in 200 000). */
 export const maxCodeAttempts = 5;
 
-/** Least time between two codes for the same slot: a resend button cannot be used to spam. */
-const resendIntervalMs = 60_000;
-
 export function newCode(): string {
   // crypto.randomInt is uniform (no modulo bias) and from the CSPRNG.
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -15,8 +12,6 @@ export function newCode(): string {
 function hashCode(code: string, salt: string): string {
   return createHmac('sha256', Buffer.from(salt, 'base64')).update(code).digest('hex');
 }
-
-export type IssueResult = { issued: true; code: string } | { issued: false; reason: 'throttled' };
 
 /**
  * One-time codes for proving a contact or activating an account: 6 digits, stored only as a
@@ -29,17 +24,12 @@ export class OneTimeCodes {
   ) {}
 
   /**
-   * A new code for the slot (the previous one dies); refused within resendIntervalMs of the
-   * last one unless `force` (a first code right after registration or staff creation).
+   * A new code for the slot; the previous one dies. How often a contact may get one is not this
+   * class's business: every code goes out through the contact's budget (abuse-limits.ts,
+   * `sendCode` in use-case-support.ts), which is asked before a code is made.
    */
-  async issue(slot: CodeSlot, ttlMs: number, options: { force?: boolean } = {}): Promise<IssueResult> {
+  async issue(slot: CodeSlot, ttlMs: number): Promise<string> {
     const now = this.clock();
-    if (!options.force) {
-      const previous = await this.repository.find(slot);
-      if (previous && now.getTime() - new Date(previous.issuedAt).getTime() < resendIntervalMs) {
-        return { issued: false, reason: 'throttled' };
-      }
-    }
     const code = newCode();
     const salt = randomBytes(16).toString('base64');
     await this.repository.replace(slot, {
@@ -48,7 +38,7 @@ export class OneTimeCodes {
       issuedAt: now,
       expiresAt: new Date(now.getTime() + ttlMs),
     });
-    return { issued: true, code };
+    return code;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { encodePartnerApiKey } from '@balai/contracts';
-import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
+import { AppError, type CallContext, type ErrorDetail, textCharacterProblem } from '@balai/platform';
 import { normaliseEmail } from './login-identifier.js';
 import type { PartnerApp } from './oidc/oauth-client-repository.js';
 import { type AccountDeps, recordAudit, requireTenantAdmin, tenantWithSettings } from './use-case-support.js';
@@ -40,8 +40,14 @@ function checkRegistration(input: { name: unknown; contactEmail?: unknown }): {
   const problems: ErrorDetail[] = [];
   const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
   if (name.length < 3 || name.length > 100) problems.push({ field: '/name', message: 'must be 3 to 100 characters' });
-  // Admin pages and e-mails show the name: no control or invisible formatting characters.
-  else if (/[\p{Cc}\p{Cf}]/u.test(name)) problems.push({ field: '/name', message: 'must not hold control characters' });
+  // Admin pages and e-mails show the name: the platform's character rule, and no invisible
+  // formatting characters either (a right-to-left override would disguise it).
+  else {
+    const characters = textCharacterProblem(String(input.name), 'single');
+    if (characters) problems.push({ field: '/name', message: characters });
+    else if (/\p{Cf}/u.test(name))
+      problems.push({ field: '/name', message: 'must not hold invisible formatting characters' });
+  }
   const emailGiven = typeof input.contactEmail === 'string' && input.contactEmail !== '';
   const contactEmail = emailGiven ? normaliseEmail(input.contactEmail) : null;
   if (emailGiven && !contactEmail) problems.push({ field: '/contactEmail', message: 'is not an e-mail address' });

@@ -1,4 +1,4 @@
-import type { CallContext } from '@balai/platform';
+import { AppError, type CallContext } from '@balai/platform';
 import { describe, expect, it } from 'vitest';
 import { accountDeps, aUser } from './account-deps.fixture.js';
 import { registerCitizen } from './register-citizen.js';
@@ -49,7 +49,6 @@ describe('registerCitizen', () => {
     expect(codes.issue).toHaveBeenCalledWith(
       { tenantId: '36.73', userId: 'u-new', channel: 'email', purpose: 'verification' },
       15 * 60_000,
-      { force: true },
     );
     expect(sent.map((message) => [message.channel, message.to, message.template])).toEqual([
       ['email', 'siti@example.id', 'verification-code'],
@@ -84,6 +83,49 @@ describe('registerCitizen', () => {
         params: { tenantName: 'Kota Serang' },
       },
     ]);
+  });
+
+  it("should send every code and notice through the contact's budget, and nothing over it, with the same answer", async () => {
+    const { deps, users, codes, limits, sent } = accountDeps();
+    limits.mayMessage.mockResolvedValue(false);
+    expect(await registerCitizen(deps, anonymous, input)).toEqual({ channels: ['email', 'sms'] });
+    expect(limits.mayMessage.mock.calls).toEqual([
+      [expect.objectContaining({ channel: 'email', to: 'siti@example.id' }), 'verification-code', { code: true }],
+      [expect.objectContaining({ channel: 'sms', to: '+6281234567890' }), 'verification-code', { code: true }],
+    ]);
+    // No code is made over budget, so one the contact already holds stays valid.
+    expect(codes.issue).not.toHaveBeenCalled();
+    expect(users.insert).toHaveBeenCalled();
+
+    users.insert.mockResolvedValue({
+      inserted: false,
+      conflicts: [{ login: { kind: 'nik', value: input.nik }, userId: 'u-holder' }],
+    });
+    users.findManyByIds.mockResolvedValue([aUser({ _id: 'u-holder', email: 'holder@example.id' })]);
+    expect(await registerCitizen(deps, anonymous, input)).toEqual({ channels: ['email', 'sms'] });
+    expect(limits.mayMessage).toHaveBeenLastCalledWith(
+      expect.objectContaining({ channel: 'email', to: 'holder@example.id' }),
+      'registration-attempt',
+      { code: false },
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it("should count a code request per contact against the caller's address before looking anything up", async () => {
+    const { deps, users, hasher, limits } = accountDeps();
+    const fromAddress = { ...anonymous, clientAddress: '203.0.113.7' };
+    await registerCitizen(deps, fromAddress, input);
+    expect(limits.requireCodeRequests).toHaveBeenCalledWith('203.0.113.7', 2);
+    await registerCitizen(deps, fromAddress, { ...input, phone: '' });
+    expect(limits.requireCodeRequests).toHaveBeenLastCalledWith('203.0.113.7', 1);
+
+    // Past the address's day: refused the same whether the contacts are taken or not, with nothing done.
+    limits.requireCodeRequests.mockRejectedValue(new AppError('TOO_MANY_ATTEMPTS'));
+    users.insert.mockClear();
+    hasher.hash.mockClear();
+    await expect(registerCitizen(deps, fromAddress, input)).rejects.toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    expect(users.insert).not.toHaveBeenCalled();
+    expect(hasher.hash).not.toHaveBeenCalled();
   });
 
   it('should answer the same when sending fails, and keep the recipient out of the log', async () => {

@@ -9,7 +9,8 @@ import {
   normaliseFullName,
   recordAudit,
   requireTenant,
-  sendQuietly,
+  sendCode,
+  sendNotice,
   tenantWithSettings,
   userRegisteredEvent,
 } from './use-case-support.js';
@@ -63,7 +64,9 @@ function validate(input: RegisterCitizenInput, tenantId: string, today: Date): V
  * contact given. The caller is anonymous, so the answer never tells whether the NIK, e-mail or
  * phone was already registered: when one is, nothing is created, the holder gets a notice
  * ("someone tried to register with your details") instead, and the answer is the same. The
- * password is hashed either way so both paths take about as long.
+ * password is hashed either way so both paths take about as long. Codes and notices go through
+ * the contacts' budgets; the caller's address pays one code request per contact given
+ * (abuse-limits.ts).
  */
 export async function registerCitizen(
   deps: AccountDeps,
@@ -74,10 +77,13 @@ export async function registerCitizen(
   const { tenant, settings } = await tenantWithSettings(deps.tenants, tenantId);
   const now = deps.clock();
   const registration = validate(input, tenantId, now);
-  const passwordHash = await deps.hasher.hash(registration.password);
   const channels: Channel[] = [];
   if (registration.email) channels.push('email');
   if (registration.phone) channels.push('sms');
+  // A code per contact given, counted for the caller's address before anything is looked up: a
+  // taken contact counts the same, so TOO_MANY_ATTEMPTS says nothing about accounts.
+  await deps.limits.requireCodeRequests(context.clientAddress, channels.length);
+  const passwordHash = await deps.hasher.hash(registration.password);
 
   const id = newIdOf(deps);
   const user: User = {
@@ -106,7 +112,8 @@ export async function registerCitizen(
 
   if (!result.inserted) {
     // Tell each existing holder, at their own contact: never the address the caller typed
-    // unless it is theirs, so the notice cannot be aimed at a stranger.
+    // unless it is theirs, so the notice cannot be aimed at a stranger. Through the contact's
+    // budget like every message, so repeating the registration cannot flood the holder.
     const holders = [...new Set(result.conflicts.map((conflict) => conflict.userId))];
     for (const holder of await deps.users.findManyByIds(tenantId, holders)) {
       const to = holder.email
@@ -114,7 +121,7 @@ export async function registerCitizen(
         : holder.phone
           ? { channel: 'sms' as const, to: holder.phone }
           : null;
-      if (to) await sendQuietly(deps, { ...to, template: 'registration-attempt', locale, params: { tenantName } });
+      if (to) await sendNotice(deps, { ...to, template: 'registration-attempt', locale, params: { tenantName } });
     }
     return { channels };
   }
@@ -131,19 +138,17 @@ export async function registerCitizen(
   });
   const ttlMs = settings.otpTtlMinutes * 60_000;
   for (const channel of channels) {
-    const issued = await deps.codes.issue({ tenantId, userId: id, channel, purpose: 'verification' }, ttlMs, {
-      force: true,
-    });
     const to = channel === 'email' ? registration.email : registration.phone;
-    if (issued.issued && to) {
-      await sendQuietly(deps, {
-        channel,
-        to,
-        template: 'verification-code',
-        locale,
-        params: { code: issued.code, minutes: String(settings.otpTtlMinutes), tenantName },
-      });
-    }
+    if (!to) continue;
+    // Over the contact's budget the account still exists, without a code: the citizen asks
+    // again later (resend), and the answer stays the same.
+    await sendCode(deps, { tenantId, userId: id, channel, purpose: 'verification' }, ttlMs, {
+      channel,
+      to,
+      template: 'verification-code',
+      locale,
+      params: { minutes: String(settings.otpTtlMinutes), tenantName },
+    });
   }
   return { channels };
 }

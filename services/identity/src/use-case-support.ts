@@ -10,11 +10,13 @@ import {
   requireRole,
   tenantIdPattern,
 } from '@balai/platform';
+import type { AbuseLimits } from './abuse-limits.js';
 import type { AgencyRepository } from './agency-repository.js';
 import type { AuditLog } from './audit-log.js';
 import { normaliseEmail } from './login-identifier.js';
-import type { NotificationSender } from './notification-sender.js';
+import type { NotificationMessage, NotificationSender } from './notification-sender.js';
 import type { OneTimeCodes } from './one-time-codes.js';
+import type { CodeSlot } from './otp-repository.js';
 import type { TenantDocument } from './tenant.schema.js';
 import type { TenantRepository } from './tenant-repository.js';
 import { type Locale, locales, resolveTenantSettings, type TenantSettings } from './tenant-settings.js';
@@ -27,6 +29,8 @@ export interface AccountDeps {
   agencies: AgencyRepository;
   tenants: TenantRepository;
   codes: OneTimeCodes;
+  /** What anonymous callers may make identity send or check (issue 11); see abuse-limits.ts. */
+  limits: AbuseLimits;
   audit: AuditLog;
   sender: NotificationSender;
   hasher: { hash(password: string): Promise<string> };
@@ -183,10 +187,7 @@ export async function commitAdminChange(
 }
 
 /** Sends without letting a delivery failure change the caller's answer (it would reveal state). */
-export async function sendQuietly(
-  deps: Pick<AccountDeps, 'sender' | 'logger'>,
-  message: Parameters<NotificationSender['send']>[0],
-): Promise<void> {
+async function sendQuietly(deps: Pick<AccountDeps, 'sender' | 'logger'>, message: NotificationMessage): Promise<void> {
   try {
     await deps.sender.send(message);
   } catch (error) {
@@ -200,6 +201,46 @@ export async function sendQuietly(
       'notification could not be sent',
     );
   }
+}
+
+function logOverBudget(deps: Pick<AccountDeps, 'logger'>, message: Pick<NotificationMessage, 'template' | 'channel'>) {
+  // Template and channel only: the contact is personal data, and the counters know it by a hash.
+  deps.logger.info(
+    { code: 'CONTACT_BUDGET_SPENT', template: message.template, channel: message.channel },
+    "message not sent: over the contact's budget",
+  );
+}
+
+/**
+ * Sends a message without a code (a notice) if the contact's budget allows it; otherwise
+ * nothing, and the caller's answer is the same (abuse-limits.ts). The one way notices are sent.
+ */
+export async function sendNotice(
+  deps: Pick<AccountDeps, 'limits' | 'sender' | 'logger'>,
+  message: NotificationMessage,
+): Promise<void> {
+  if (await deps.limits.mayMessage(message, message.template, { code: false })) await sendQuietly(deps, message);
+  else logOverBudget(deps, message);
+}
+
+/**
+ * Makes a code for the slot and sends it (as `params.code`) if the contact's budget allows it;
+ * otherwise no code is made, so a code the contact already holds stays valid, and the caller's
+ * answer is the same. The one way codes are issued. True when one was sent.
+ */
+export async function sendCode(
+  deps: Pick<AccountDeps, 'limits' | 'codes' | 'sender' | 'logger'>,
+  slot: CodeSlot,
+  ttlMs: number,
+  message: NotificationMessage,
+): Promise<boolean> {
+  if (!(await deps.limits.mayMessage(message, message.template, { code: true }))) {
+    logOverBudget(deps, message);
+    return false;
+  }
+  const code = await deps.codes.issue(slot, ttlMs);
+  await sendQuietly(deps, { ...message, params: { ...message.params, code } });
+  return true;
 }
 
 /**

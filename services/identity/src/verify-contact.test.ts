@@ -1,4 +1,4 @@
-import type { CallContext } from '@balai/platform';
+import { AppError, type CallContext } from '@balai/platform';
 import { describe, expect, it } from 'vitest';
 import { accountDeps, aUser } from './account-deps.fixture.js';
 import { activateAccount } from './activate-account.js';
@@ -64,6 +64,26 @@ describe('verifyContact', () => {
     }
     expect(users.update).not.toHaveBeenCalled();
   });
+
+  it("should check the code counted against the caller's address, and stop at TOO_MANY_ATTEMPTS before looking up", async () => {
+    const { deps, users, codes, limits } = accountDeps();
+    const fromAddress = { ...anonymous, clientAddress: '203.0.113.7' };
+    users.findByLogin.mockResolvedValue(aUser());
+    codes.verify.mockResolvedValue(false);
+    await expect(verifyContact(deps, fromAddress, { login: 'siti@example.id', code: '000000' })).rejects.toMatchObject({
+      code: 'VERIFICATION_FAILED',
+    });
+    expect(limits.countFailedChecks).toHaveBeenCalledWith('203.0.113.7', expect.any(Function));
+
+    limits.countFailedChecks.mockRejectedValue(new AppError('TOO_MANY_ATTEMPTS'));
+    users.findByLogin.mockClear();
+    codes.verify.mockClear();
+    await expect(verifyContact(deps, fromAddress, { login: 'siti@example.id', code: '246810' })).rejects.toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    expect(users.findByLogin).not.toHaveBeenCalled();
+    expect(codes.verify).not.toHaveBeenCalled();
+  });
 });
 
 describe('resendCode', () => {
@@ -78,15 +98,38 @@ describe('resendCode', () => {
     expect(sent).toEqual([expect.objectContaining({ to: '+6281234567890', template: 'verification-code' })]);
   });
 
-  it('should send nothing for an unknown, proven or throttled contact, and answer the same', async () => {
-    const { deps, users, codes, sent } = accountDeps();
-    await resendCode(deps, anonymous, { login: 'nobody@example.id' });
+  it('should send nothing for an unknown, proven or over-budget contact, and answer the same', async () => {
+    const { deps, users, codes, limits, sent } = accountDeps();
+    expect(await resendCode(deps, anonymous, { login: 'nobody@example.id' })).toBeUndefined();
     users.findByLogin.mockResolvedValue(aUser({ emailVerified: true, status: 'active' }));
-    await resendCode(deps, anonymous, { login: 'siti@example.id' });
+    expect(await resendCode(deps, anonymous, { login: 'siti@example.id' })).toBeUndefined();
     users.findByLogin.mockResolvedValue(aUser());
-    codes.issue.mockResolvedValue({ issued: false, reason: 'throttled' });
-    await resendCode(deps, anonymous, { login: 'siti@example.id' });
+    limits.mayMessage.mockResolvedValue(false);
+    expect(await resendCode(deps, anonymous, { login: 'siti@example.id' })).toBeUndefined();
+    expect(limits.mayMessage).toHaveBeenCalledWith(
+      expect.objectContaining({ channel: 'email', to: 'siti@example.id' }),
+      'verification-code',
+      { code: true },
+    );
+    expect(codes.issue).not.toHaveBeenCalled();
     expect(sent).toEqual([]);
+  });
+
+  it("should count every request against the caller's address first, whatever the contact", async () => {
+    const { deps, users, limits } = accountDeps();
+    const fromAddress = { ...anonymous, clientAddress: '203.0.113.7' };
+    await resendCode(deps, fromAddress, { login: 'not a contact' });
+    await resendCode(deps, fromAddress, { login: 'nobody@example.id' });
+    expect(limits.requireCodeRequests.mock.calls).toEqual([
+      ['203.0.113.7', 1],
+      ['203.0.113.7', 1],
+    ]);
+    limits.requireCodeRequests.mockRejectedValue(new AppError('TOO_MANY_ATTEMPTS'));
+    users.findByLogin.mockClear();
+    await expect(resendCode(deps, fromAddress, { login: 'nobody@example.id' })).rejects.toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    expect(users.findByLogin).not.toHaveBeenCalled();
   });
 });
 
@@ -129,6 +172,18 @@ describe('activateAccount', () => {
     await expect(
       activateAccount(deps, anonymous, { login: 'siti@example.id', code: '246810', newPassword: 'siti-1234567' }),
     ).rejects.toMatchObject({ code: 'PASSWORD_REJECTED' });
+    expect(users.update).not.toHaveBeenCalled();
+  });
+
+  it("should check the code counted against the caller's address", async () => {
+    const { deps, users, limits } = accountDeps();
+    users.findByLogin.mockResolvedValue(staff);
+    limits.countFailedChecks.mockRejectedValue(new AppError('TOO_MANY_ATTEMPTS'));
+    const input = { login: 'siti@example.id', code: '246810', newPassword: 'meja kayu jati tua' };
+    await expect(activateAccount(deps, { ...anonymous, clientAddress: '203.0.113.7' }, input)).rejects.toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    expect(limits.countFailedChecks).toHaveBeenCalledWith('203.0.113.7', expect.any(Function));
     expect(users.update).not.toHaveBeenCalled();
   });
 });

@@ -5,7 +5,7 @@ import {
   type AccountDeps,
   recordAudit,
   requireTenant,
-  sendQuietly,
+  sendCode,
   tenantWithSettings,
   userEvent,
 } from './use-case-support.js';
@@ -74,7 +74,8 @@ export async function markVerified(
 /**
  * A citizen proves a contact with the code sent to it (public). Success activates a pending
  * account; any failure — unknown contact, wrong, expired or exhausted code, deactivated
- * account — is the same VERIFICATION_FAILED.
+ * account — is the same VERIFICATION_FAILED. Failures count against the caller's address:
+ * past the day's, TOO_MANY_ATTEMPTS before anything is looked up.
  */
 export async function verifyContact(
   deps: AccountDeps,
@@ -82,6 +83,15 @@ export async function verifyContact(
   input: { login: string; code: string },
 ): Promise<{ channel: Channel; status: User['status'] }> {
   const tenantId = requireTenant(context);
+  return deps.limits.countFailedChecks(context.clientAddress, () => proveContact(deps, context, tenantId, input));
+}
+
+async function proveContact(
+  deps: AccountDeps,
+  context: CallContext,
+  tenantId: string,
+  input: { login: string; code: string },
+): Promise<{ channel: Channel; status: User['status'] }> {
   const contact = contactOf(input.login);
   if (!contact || typeof input.code !== 'string') throw verificationFailed();
   const user = await deps.users.findByLogin(tenantId, contact.login.value);
@@ -104,10 +114,13 @@ export async function verifyContact(
 /**
  * Sends a new code to a contact still waiting for one (public): a verification code for a
  * citizen's unproven contact, an activation code for a pending staff member. Always the same
- * empty answer, whether the contact is unknown, already proven, or asked again too soon.
+ * empty answer, whether the contact is unknown, already proven, or over its budget (asked again
+ * too soon, or too often today). Every request counts against the caller's address first:
+ * past the day's, TOO_MANY_ATTEMPTS, whatever the contact.
  */
 export async function resendCode(deps: AccountDeps, context: CallContext, input: { login: string }): Promise<void> {
   const tenantId = requireTenant(context);
+  await deps.limits.requireCodeRequests(context.clientAddress, 1);
   const contact = contactOf(input.login);
   if (!contact) return;
   const user = await deps.users.findByLogin(tenantId, contact.login.value);
@@ -117,15 +130,12 @@ export async function resendCode(deps: AccountDeps, context: CallContext, input:
   const { tenant, settings } = await tenantWithSettings(deps.tenants, tenantId);
   const ttlMs =
     purpose === 'verification' ? settings.otpTtlMinutes * 60_000 : settings.staffActivationTtlHours * 3_600_000;
-  const issued = await deps.codes.issue({ tenantId, userId: user._id, channel: contact.channel, purpose }, ttlMs);
-  if (!issued.issued) return;
-  await sendQuietly(deps, {
+  await sendCode(deps, { tenantId, userId: user._id, channel: contact.channel, purpose }, ttlMs, {
     channel: contact.channel,
     to: contact.login.value,
     template: purpose === 'verification' ? 'verification-code' : 'staff-activation',
     locale: settings.defaultLocale,
     params: {
-      code: issued.code,
       tenantName: tenant.name,
       ...(purpose === 'verification'
         ? { minutes: String(settings.otpTtlMinutes) }

@@ -47,8 +47,15 @@ type Method<K extends Rpc> = Extract<
 export type RpcRequest<K extends Rpc> = Parameters<Method<K>>[0];
 export type RpcResponse<K extends Rpc> = Parameters<Parameters<Method<K>>[3]>[1];
 
-/** Identity started in-process on this file's database and topics, with a gRPC client. */
-export async function startIdentityFor(ns: TestNamespace, sender: NotificationSender = new CapturingSender()) {
+/**
+ * Identity started in-process on this file's database and topics, with a gRPC client; `env`
+ * adds or overrides variables, `clock` replaces the clock.
+ */
+export async function startIdentityFor(
+  ns: TestNamespace,
+  sender: NotificationSender = new CapturingSender(),
+  options: { env?: Record<string, string>; clock?: () => Date } = {},
+) {
   const { kafkaBrokers, mongoUrl } = infrastructureEndpoints();
   const service = await startIdentity(
     loadIdentityConfig({
@@ -61,8 +68,9 @@ export async function startIdentityFor(ns: TestNamespace, sender: NotificationSe
       KAFKA_TOPIC_PREFIX: ns.topicPrefix,
       OUTBOX_POLL_INTERVAL_MS: '200',
       SEED_DEMO_DATA: 'true',
+      ...options.env,
     }),
-    { notificationSender: sender },
+    { notificationSender: sender, ...(options.clock ? { clock: options.clock } : {}) },
   );
   const client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${service.grpcPort}`);
   const mongo = await MongoClient.connect(mongoUrl);

@@ -141,7 +141,15 @@ beforeAll(async () => {
     passwordHash,
   });
   const budi = user({ _id: 'user-budi', fullName: 'Budi', email: 'budi@example.id', passwordHash });
-  for (const account of [siti, budi]) expect(await users.insert(account, [])).toEqual({ inserted: true });
+  const wati = user({
+    _id: 'user-wati',
+    fullName: 'Wati',
+    email: 'wati@example.id',
+    nik: '3673015708950002',
+    phone: '+6281255556666',
+    passwordHash,
+  });
+  for (const account of [siti, budi, wati]) expect(await users.insert(account, [])).toEqual({ inserted: true });
   config = await oidc.discovery(new URL(issuer), 'balai-web', undefined, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   });
@@ -379,6 +387,52 @@ describe('login throttling', () => {
     });
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('Login atau kata sandi salah.');
+  });
+
+  it('should count failed logins with the e-mail, NIK and phone of one account on one counter', async () => {
+    const browser = new Browser();
+    const { response } = await startAuthorization(browser, { tenant: '36.73' });
+    const html = await response.text();
+    const action = formAction(html);
+    const csrf = formField(html, 'csrf');
+    const attempt = async (login: string) =>
+      (await browser.postForm(action, { csrf, tenant: '36.73', login, password: 'salah' })).status;
+    const statuses: number[] = [];
+    for (const login of [
+      'wati@example.id',
+      '3673015708950002',
+      '0812-5555-6666',
+      'WATI@example.id',
+      '+6281255556666',
+    ]) {
+      statuses.push(await attempt(login));
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    const throttle = connection.db?.collection<{ _id: string; failures: number }>('login_throttle');
+    expect(await throttle?.findOne({ _id: 'account:36.73:id:user-wati' })).toMatchObject({ failures: 5 });
+    // Five failures of the account however typed: the next attempt, by any identifier, waits.
+    expect(await attempt('3673015708950002')).toBe(429);
+  });
+
+  it("should key a trusted proxy's client by the address it forwards", async () => {
+    const browser = new Browser();
+    const { response } = await startAuthorization(browser, { tenant: '36.73' });
+    const html = await response.text();
+    const posted = await browser.request(formAction(html), {
+      method: 'POST',
+      // This test's loopback address is a trusted proxy by default (TRUSTED_PROXIES=127.0.0.1,::1).
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': 'forged, 198.51.100.23' },
+      body: new URLSearchParams({
+        csrf: formField(html, 'csrf'),
+        tenant: '36.73',
+        login: 'tamu@example.id',
+        password: 'salah',
+      }).toString(),
+    });
+    expect(posted.status).toBe(400);
+    const throttle = connection.db?.collection<{ _id: string; failures: number }>('login_throttle');
+    expect(await throttle?.findOne({ _id: 'ip:198.51.100.23' })).toMatchObject({ failures: 1 });
+    expect(await throttle?.countDocuments({ _id: 'ip:forged' })).toBe(0);
   });
 
   it('should refuse a login form without the interaction’s CSRF token', async () => {

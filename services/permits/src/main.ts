@@ -2,4 +2,4 @@ import { runMain } from '@balai/platform';
 import { startPermits } from './app.js';
 import { loadPermitsConfig } from './config.js';
 
-await runMain(() => startPermits(loadPermitsConfig()));
+await runMain('permits', () => startPermits(loadPermitsConfig()));

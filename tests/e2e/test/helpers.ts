@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { loadAnalyticsConfig, startAnalytics } from '@balai/analytics';
 import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
 import { identityV1 } from '@balai/contracts';
@@ -114,12 +114,35 @@ export async function startApiStack(ns: TestNamespace, targets: ServiceTargets =
 
 export type ApiStack = Awaited<ReturnType<typeof startApiStack>>;
 
+export const testRateLimits = [
+  'sign-in.address=100000/1m',
+  'token.address=100000/1m',
+  'registration.address=100000/1m',
+  'verification.address=100000/1m',
+  'open311-post.address=100000/1m',
+  'open311-post.caller=100000/1m',
+  'writes.address=100000/1m',
+  'writes.caller=100000/1m',
+  'reads.address=100000/1m',
+  'reads.caller=100000/1m',
+].join(',');
+
 /** The gateway's variables for services on these gRPC ports and, when given, this identity. */
 export function gatewayEnv(
   targets: Partial<Record<'identity' | 'complaints' | 'permits' | 'analytics', number>>,
   identity?: TestIdentity,
 ): Record<string, string> {
-  const env: Record<string, string> = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', HTTP_PORT: '0' };
+  const env: Record<string, string> = {
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    HTTP_PORT: '0',
+    OPS_HTTP_PORT: '0',
+    // The rate-limit windows: a database of this gateway's own, so no other test's counts meet its.
+    MONGO_URL: infrastructureEndpoints().mongoUrl,
+    MONGO_DB: `t_gateway_${randomBytes(6).toString('hex')}`,
+    // Every test's users come from 127.0.0.1: the limits stay on (the store is in every request's
+    // path), raised past what one test file does. abuse-limits.int.test.ts runs the defaults.
+    RATE_LIMITS: testRateLimits,
+  };
   for (const [service, port] of Object.entries(targets)) {
     env[`${service.toUpperCase()}_GRPC_TARGET`] = `127.0.0.1:${port}`;
   }
@@ -207,7 +230,7 @@ export async function signInNewStaff(
   gatewayUrl: string,
   identity: TestIdentity,
   staff: { tenant?: string; roles: string[]; agencyId?: string },
-): Promise<{ accessToken: string; userId: string }> {
+): Promise<{ accessToken: string; userId: string; signedIn: SignedIn }> {
   const tenant = staff.tenant ?? '36.73';
   const email = `staf.${randomInt(1e9)}@pemda.example`;
   const client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${identity.service.grpcPort}`);
@@ -231,7 +254,7 @@ export async function signInNewStaff(
       password,
       resource: apiResource,
     });
-    return { accessToken: signedIn.tokens.access_token, userId: user?.id ?? '' };
+    return { accessToken: signedIn.tokens.access_token, userId: user?.id ?? '', signedIn };
   } finally {
     client.close();
   }

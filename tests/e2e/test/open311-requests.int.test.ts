@@ -16,17 +16,17 @@ import { serviceEnv, signInNewStaff, startGatewayFor, startIdentityFor, type Tes
  * Open311 service requests as a partner app and the public meet them: a partner registered by
  * the tenant admin files requests with its api_key (form-encoded, JSON and XML answers), anyone
  * reads and searches them, and an officer's work shows in the service request updates. Every
- * JSON answer is checked against the community schemas (shared/open311), every XML answer read
- * with an XML parser.
+ * JSON answer is checked against the project's schemas (packages/testkit/open311-schemas), every
+ * XML answer read with an XML parser.
  */
 
 const ns = testNamespace(import.meta.filename);
 
 const schemas = {
   requests: 'requests.json',
-  // POST answers: swagger's RequestResponse (no schema file of its own), a list of them.
+  // POST answers: a list of created requests (created-requests.json), at least one.
   created: swaggerList('RequestResponse', 1),
-  // The specification's error list; swagger.json defines none.
+  // The specification's error list (errors.json).
   error: open311ErrorList,
 } as const;
 const expectValid = (schema: keyof typeof schemas, value: unknown) => expectOpen311Valid(schemas[schema], value);

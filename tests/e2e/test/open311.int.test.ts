@@ -6,7 +6,7 @@ import { startComplaintsFor, startGatewayFor, startIdentityFor, type TestIdentit
 
 const ns = testNamespace(import.meta.filename);
 
-// The community schemas live next to the checkout (../shared/open311 from the repository root).
+// The project's GeoReport v2 schemas, by file name (packages/testkit/open311-schemas).
 const schemas = { services: 'services.json', serviceDefinition: 'service-definition.json' } as const;
 const expectValid = (schema: keyof typeof schemas, value: unknown) => expectOpen311Valid(schemas[schema], value);
 

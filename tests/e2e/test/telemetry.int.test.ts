@@ -68,6 +68,7 @@ function attribute(span: OtlpSpan, key: string): string | undefined {
 }
 
 let collector: Awaited<ReturnType<typeof startCollector>>;
+const gatewayDatabase = ns.database('gateway');
 let complaints: ServiceProcess;
 let analytics: ServiceProcess;
 let gateway: ServiceProcess;
@@ -102,6 +103,7 @@ beforeAll(async () => {
     service: 'gateway',
     env: {
       ...gatewayEnv({ complaints: complaints.grpcPort, analytics: analytics.grpcPort }, identity),
+      MONGO_DB: gatewayDatabase,
       ...telemetry,
     },
     nodeArgs: instrumented,
@@ -142,12 +144,23 @@ describe('telemetry: one trace from the gateway request to the analytics consume
       { timeoutMs: 30_000, what: 'the analytics consumer span' },
     );
 
+    // Each service exports in its own batches: wait until the chain reaches the caller's span.
+    const chain = () => {
+      const byId = new Map(trace().map((span) => [span.spanId, span]));
+      const found: CollectedSpan[] = [];
+      for (let span: CollectedSpan | undefined = consumerSpan; span; span = byId.get(span.parentSpanId ?? '')) {
+        found.push(span);
+      }
+      return found;
+    };
+    const ancestry = await eventually(
+      async () => {
+        const found = chain();
+        return found.at(-1)?.parentSpanId === callerSpanId ? found : undefined;
+      },
+      { timeoutMs: 30_000, what: "the chain of spans up to the caller's" },
+    ).catch(() => chain());
     const spans = trace();
-    const byId = new Map(spans.map((span) => [span.spanId, span]));
-    const ancestry: CollectedSpan[] = [];
-    for (let span: CollectedSpan | undefined = consumerSpan; span; span = byId.get(span.parentSpanId ?? '')) {
-      ancestry.push(span);
-    }
     const path = ancestry.map((span) => `${span.service}:${span.kind}`);
     // consumer ← publish (relay) ← gRPC server (the write) ← gRPC client ← HTTP server ← the caller.
     expect(path).toEqual([
@@ -166,8 +179,17 @@ describe('telemetry: one trace from the gateway request to the analytics consume
     // The database work of the write and of the projection belongs to the same trace.
     const databaseSpans = spans.filter((span) => attribute(span, 'db.system.name') ?? attribute(span, 'db.system'));
     expect(new Set(databaseSpans.map((span) => span.service))).toEqual(
-      new Set(['balai-complaints', 'balai-analytics']),
+      new Set(['balai-gateway', 'balai-complaints', 'balai-analytics']),
     );
+    // The gateway's only database work is counting the request against its rate limits: one
+    // atomic increment per limit (the caller's address, then the signed-in citizen).
+    const gatewayOperations = databaseSpans
+      .filter((span) => span.service === 'balai-gateway')
+      .map((span) => [attribute(span, 'db.operation.name'), attribute(span, 'db.namespace')]);
+    expect(gatewayOperations).toEqual([
+      ['findAndModify', gatewayDatabase],
+      ['findAndModify', gatewayDatabase],
+    ]);
   });
 
   it('should write the trace id into the log lines of the request', () => {
@@ -181,7 +203,7 @@ describe('telemetry: one trace from the gateway request to the analytics consume
 
   it('should serve RED, outbox, lag and dead-letter metrics in the Prometheus format', async () => {
     const scrape = async (process: ServiceProcess) => {
-      const response = await fetch(`http://127.0.0.1:${process.httpPort}/metrics`);
+      const response = await fetch(`http://127.0.0.1:${process.opsPort}/metrics`);
       expect(response.status).toBe(200);
       return response.text();
     };

@@ -11,6 +11,7 @@ import {
   requirePortsFree,
   requireTool,
   runningPid,
+  runningSince,
   sleep,
   startDetached,
   stopByPidFile,
@@ -273,19 +274,41 @@ export async function infraDown(names: string[] = ['kafka', 'ferretdb']): Promis
   }
 }
 
+export interface InfraProcess {
+  name: 'kafka' | 'ferretdb';
+  pid: number | undefined;
+  ready: boolean;
+  endpoint: string;
+  since: Date | undefined;
+  logPath: string;
+}
+
+/** Kafka and FerretDB as `infra up` left them: their pids (from the pid files) and readiness. */
+export function infraProcesses(): Promise<InfraProcess[]> {
+  const probes = { kafka: [kafkaBrokers(), kafkaReady], ferretdb: [mongoUrl(), ferretdbReady] } as const;
+  return Promise.all(
+    (['kafka', 'ferretdb'] as const).map(async (name) => {
+      const [endpoint, ready] = probes[name];
+      const pid = runningPid(name);
+      return {
+        name,
+        pid,
+        ready: pid !== undefined && (await ready().catch(() => false)),
+        endpoint,
+        since: runningSince(name),
+        logPath: join(settings.logs, `${name}.log`),
+      };
+    }),
+  );
+}
+
 export async function infraStatus(): Promise<boolean> {
-  const rows: Array<[string, number | undefined, string, () => Promise<boolean>]> = [
-    ['kafka', runningPid('kafka'), kafkaBrokers(), kafkaReady],
-    ['ferretdb', runningPid('ferretdb'), mongoUrl(), ferretdbReady],
-  ];
-  let allReady = true;
-  for (const [name, pid, endpoint, ready] of rows) {
-    const isReady = pid !== undefined && (await ready().catch(() => false));
-    allReady &&= isReady;
-    const state = pid === undefined ? pc.dim('stopped') : isReady ? pc.green('ready') : pc.yellow('starting/unhealthy');
+  const processes = await infraProcesses();
+  for (const { name, pid, ready, endpoint } of processes) {
+    const state = pid === undefined ? pc.dim('stopped') : ready ? pc.green('ready') : pc.yellow('starting/unhealthy');
     console.log(`${name.padEnd(9)} ${state.padEnd(20)} ${pid ? `pid ${pid}`.padEnd(11) : ''.padEnd(11)} ${endpoint}`);
   }
-  return allReady;
+  return processes.every((entry) => entry.ready);
 }
 
 export async function infraReset(): Promise<void> {

@@ -2,10 +2,13 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
 import { demoAccessToken } from './demo-accounts.ts';
+import { fuzz } from './fuzz.ts';
 import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
 import { addPartnerApp, listPartnerApps, revokePartnerApp } from './partner-apps.ts';
 import { platformUp } from './platform.ts';
+import { platformStatus } from './platform-status.ts';
 import { CliError } from './processes.ts';
+import { ensureSchemathesis } from './schemathesis.ts';
 import { testAll } from './test-run.ts';
 
 const program = new Command('balai')
@@ -99,9 +102,38 @@ for (const [name, description, action] of [
 
 program
   .command('up')
-  .description('start infrastructure and all services with demo data; Ctrl-C stops everything')
+  .description('start infrastructure and all services with demo data, keep them up; Ctrl-C stops everything')
   .option('--no-build', 'skip building the services')
   .action((options: { build: boolean }) => platformUp(options));
+
+program
+  .command('status')
+  .description('show each process `up` runs: pid, state, restarts, uptime, log (exit 3 unless all are ready)')
+  .action(async () => {
+    process.exitCode = (await platformStatus()) ? 0 : 3;
+  });
+
+program
+  .command('fuzz')
+  .description(
+    'fuzz the API from its OpenAPI document with schemathesis, against the whole platform in-process ' +
+      '(the quick profile `test` runs; --long: at least 1,000 cases per operation)',
+  )
+  .option('--long', 'the long profile: 1,000 generated cases per operation, no time budget')
+  .option('--seed <number>', "schemathesis' seed, to repeat a run")
+  .option('--install-only', 'only install schemathesis (pinned, into .tools/schemathesis)')
+  .option('--keep-infra', 'leave the infrastructure running afterwards')
+  .action(async (options: { long?: boolean; seed?: string; installOnly?: boolean; keepInfra?: boolean }) => {
+    if (options.installOnly) {
+      await ensureSchemathesis();
+      return;
+    }
+    process.exitCode = await fuzz({
+      long: options.long === true,
+      seed: options.seed,
+      keepInfra: options.keepInfra === true,
+    });
+  });
 
 program
   .command('test')

@@ -1,17 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import ora from 'ora';
 import pc from 'picocolors';
 import { demoAccessToken, demoAccounts, demoPassword, demoPasswordFile } from './demo-accounts.ts';
 import { infraDown, infraUp } from './infra.ts';
-import { CliError, requirePortsFree, run, sleep } from './processes.ts';
+import { CliError, requirePortsFree, run } from './processes.ts';
 import { kafkaBrokers, mongoUrl, settings } from './settings.ts';
+import { type ProcessSpec, Supervisor } from './supervisor.ts';
 
 interface ServiceSpec {
   name: string;
   httpPort: number;
+  /** /readyz and /metrics, where not on httpPort (the gateway's public port answers /healthz alone). */
+  opsPort?: number;
   grpcPort?: number;
   env: Record<string, string>;
   color: (text: string) => string;
@@ -49,7 +49,15 @@ function serviceSpecs(): ServiceSpec[] {
     {
       name: 'gateway',
       httpPort: settings.ports.gateway,
-      env: { PUBLIC_URL: gatewayUrl, OIDC_ISSUER: `${gatewayUrl}/oidc`, IDENTITY_HTTP_URL: 'http://127.0.0.1:7101' },
+      opsPort: 7104,
+      // MongoDB holds the rate-limit windows, the gateway's only state.
+      env: {
+        MONGO_URL: mongoUrl(),
+        OPS_HTTP_PORT: '7104',
+        PUBLIC_URL: gatewayUrl,
+        OIDC_ISSUER: `${gatewayUrl}/oidc`,
+        IDENTITY_HTTP_URL: 'http://127.0.0.1:7101',
+      },
       color: pc.green,
     },
   ];
@@ -71,44 +79,24 @@ function formatLine(line: string): string {
   }
 }
 
-function startService(spec: ServiceSpec): ChildProcess {
-  mkdirSync(settings.logs, { recursive: true });
-  const file = createWriteStream(join(settings.logs, `${spec.name}.log`), { flags: 'a' });
+/** How the supervisor runs a service: from its build, output to its log and, prefixed, the console. */
+function processSpec(spec: ServiceSpec): ProcessSpec {
   const env: Record<string, string> = { ...spec.env, HTTP_PORT: String(spec.httpPort), LOG_LEVEL: 'info' };
   if (spec.grpcPort) env.GRPC_PORT = String(spec.grpcPort);
   // The telemetry bootstrap loads first, so HTTP, gRPC and MongoDB are instrumented.
   const instrument = join(settings.root, 'packages/platform/dist/telemetry/instrument.js');
   const main = join(settings.root, 'services', spec.name, 'dist/main.js');
-  const child = spawn(process.execPath, ['--import', instrument, main], {
+  const prefix = spec.color(`[${spec.name.padEnd(10)}]`);
+  return {
+    name: spec.name,
+    command: process.execPath,
+    args: ['--import', instrument, main],
     cwd: settings.root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const prefix = spec.color(`[${spec.name.padEnd(10)}]`);
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      file.write(`${line}\n`);
-      console.log(`${prefix} ${formatLine(line)}`);
-    });
-  }
-  child.once('exit', () => file.end());
-  return child;
-}
-
-async function waitReady(spec: ServiceSpec, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new CliError(`${spec.name} exited during start-up (see .data/logs/${spec.name}.log)`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${spec.httpPort}/readyz`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new CliError(`${spec.name} was not ready within ${timeoutMs / 1000} s (see .data/logs/${spec.name}.log)`);
+    opsPort: spec.opsPort ?? spec.httpPort,
+    logPath: join(settings.logs, `${spec.name}.log`),
+    onLine: (line) => console.log(`${prefix} ${formatLine(line)}`),
+  };
 }
 
 const demoComplaints = [
@@ -173,26 +161,16 @@ export async function platformUp(options: { build: boolean }): Promise<void> {
         number,
         string,
       ],
+      ...(spec.opsPort ? [[`${spec.name} ops HTTP`, spec.opsPort, '(fixed)'] as [string, number, string]] : []),
       ...(spec.grpcPort ? [[`${spec.name} gRPC`, spec.grpcPort, '(fixed)'] as [string, number, string]] : []),
     ]),
   );
   const startedInfra = await infraUp();
-  const children: Array<[ServiceSpec, ChildProcess]> = [];
-  let stopping = false;
+  const supervisor = new Supervisor({ stateFile: settings.platformState });
   const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
+    if (supervisor.stopping) return;
     console.log(pc.bold('\nstopping the platform ...'));
-    for (const [spec, child] of [...children].reverse()) {
-      if (child.exitCode !== null) continue;
-      child.kill('SIGTERM');
-      const exited = await Promise.race([
-        new Promise((resolve) => child.once('exit', resolve)),
-        sleep(15_000).then(() => false),
-      ]);
-      if (exited === false) child.kill('SIGKILL');
-      console.log(`${pc.green('✔')} ${spec.name} stopped`);
-    }
+    await supervisor.stop();
     await infraDown(startedInfra);
     process.exit(code);
   };
@@ -205,21 +183,23 @@ export async function platformUp(options: { build: boolean }): Promise<void> {
     }
     for (const spec of specs) {
       const spinner = ora(`${spec.name}: starting`).start();
-      const child = startService(spec);
-      children.push([spec, child]);
-      child.once('exit', (code, signal) => {
-        if (!stopping) {
-          console.error(pc.red(`${spec.name} exited unexpectedly (${signal ?? `exit ${code}`}); stopping everything`));
-          void stopAll(1);
-        }
-      });
-      await waitReady(spec, child);
-      spinner.succeed(`${spec.name} ready (http ${spec.httpPort}${spec.grpcPort ? `, grpc ${spec.grpcPort}` : ''})`);
+      try {
+        await supervisor.start(processSpec(spec));
+      } catch (error) {
+        spinner.fail(`${spec.name}: did not start`);
+        throw error;
+      }
+      const ports = [
+        `http ${spec.httpPort}`,
+        spec.opsPort && `ops ${spec.opsPort}`,
+        spec.grpcPort && `grpc ${spec.grpcPort}`,
+      ];
+      spinner.succeed(`${spec.name} ready (${ports.filter(Boolean).join(', ')})`);
     }
     const gateway = `http://127.0.0.1:${settings.ports.gateway}`;
     await seedDemoComplaints(gateway);
     console.log(`
-${pc.bold('Balai is up.')} Press Ctrl-C to stop everything.
+${pc.bold('Balai is up.')} A service that dies is restarted. Press Ctrl-C to stop everything.
 
   Gateway            ${gateway}
   OpenAPI document   ${gateway}/openapi.json
@@ -234,10 +214,14 @@ ${pc.bold('Balai is up.')} Press Ctrl-C to stop everything.
   Kafka              ${kafkaBrokers()}   (topic balai.complaints.v1)
   MongoDB (FerretDB) ${mongoUrl()}
   Logs               ${settings.logs}/<service>.log
+  Processes          ./balai status   (pids, restarts, readiness)
 `);
   } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    await stopAll(1);
+    // After Ctrl-C during start-up, the service being started exits too: that is no error.
+    if (!supervisor.stopping) {
+      console.error(pc.red(error instanceof Error ? error.message : String(error)));
+      await stopAll(1);
+    }
   }
   await new Promise(() => {});
 }

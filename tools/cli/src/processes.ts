@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { settings } from './settings.ts';
@@ -29,6 +29,16 @@ export function runningPid(name: string): number | undefined {
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return pid;
   rmSync(file, { force: true });
   return undefined;
+}
+
+/** When the process we started under this name started (its pid file is written then), if it still runs. */
+export function runningSince(name: string): Date | undefined {
+  if (runningPid(name) === undefined) return undefined;
+  try {
+    return statSync(pidFile(name)).mtime;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a long-running process in its own process group, logging to logs/<name>.log. */

@@ -21,6 +21,8 @@ export const settings = {
   data,
   logs: join(data, 'logs'),
   run: join(data, 'run'),
+  /** What `./balai up` supervises, for `./balai status`. */
+  platformState: join(data, 'run', 'platform.json'),
   reports: join(data, 'reports'),
   ci: process.env.CI === 'true',
   ports: {

@@ -15,6 +15,11 @@ export interface CallContext {
   /** The agency (OPD) of a staff caller. */
   agencyId?: string;
   roles: string[];
+  /**
+   * The end user's network address as the gateway saw it (its trusted proxies taken into
+   * account), for limits per client address. Absent on calls that did not come from a user.
+   */
+  clientAddress?: string;
   traceparent?: string;
 }
 
@@ -27,18 +32,30 @@ const keys = {
   agency: 'x-balai-agency',
   roles: 'x-balai-roles',
   requestId: 'x-request-id',
+  clientAddress: 'x-balai-client-address',
   traceparent: 'traceparent',
 } as const;
 
+/** What an ordinary (non-binary) metadata value may hold; grpc-js throws on anything else. */
+const legalMetadataValue = /^[ -~]*$/;
+/** W3C trace context: version-traceid-parentid-flags. */
+const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
 export function contextToMetadata(context: CallContext): Metadata {
   const metadata = new Metadata();
-  metadata.set(keys.tenant, context.tenantId);
-  metadata.set(keys.requestId, context.requestId);
-  if (context.subject) metadata.set(keys.subject, context.subject);
-  if (context.agencyId) metadata.set(keys.agency, context.agencyId);
-  if (context.roles.length > 0) metadata.set(keys.roles, context.roles.join(','));
+  // The gateway checked the tenant and request id already; a value that still could not travel
+  // is left out (the service then refuses the call), rather than failing inside grpc-js.
+  const set = (key: string, value: string | undefined) => {
+    if (value && legalMetadataValue.test(value)) metadata.set(key, value);
+  };
+  set(keys.tenant, context.tenantId);
+  set(keys.requestId, context.requestId);
+  set(keys.subject, context.subject);
+  set(keys.agency, context.agencyId);
+  if (context.roles.length > 0) set(keys.roles, context.roles.join(','));
+  set(keys.clientAddress, context.clientAddress);
   // With telemetry running, the gRPC instrumentation replaces this with the client span's context.
-  if (context.traceparent) metadata.set(keys.traceparent, context.traceparent);
+  if (context.traceparent && traceparentPattern.test(context.traceparent)) set(keys.traceparent, context.traceparent);
   return metadata;
 }
 
@@ -59,6 +76,8 @@ export function contextFromMetadata(metadata: Metadata): CallContext {
   if (subject) context.subject = subject;
   const agencyId = first(metadata, keys.agency);
   if (agencyId) context.agencyId = agencyId;
+  const clientAddress = first(metadata, keys.clientAddress);
+  if (clientAddress) context.clientAddress = clientAddress;
   // The call's own span when telemetry runs (so what it writes joins the trace), else the caller's.
   const traceparent = currentTraceparent() ?? first(metadata, keys.traceparent);
   if (traceparent) context.traceparent = traceparent;

@@ -5,14 +5,16 @@ import {
   ServerCredentials,
   type ServerUnaryCall,
   type ServiceDefinition,
+  type StatusObject,
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { recordGrpcServerCall } from '../telemetry/metrics.js';
 import { type CallContext, contextFromMetadata } from './context.js';
-import { toGrpcStatus } from './status.js';
+import { internalStatus, toGrpcStatus } from './status.js';
 
 export interface GrpcServer {
   readonly server: Server;
@@ -36,7 +38,7 @@ export function createGrpcServer(options: { host: string; port: number; logger: 
     server,
     health,
     add(definition, implementation) {
-      server.addService(definition, implementation);
+      server.addService(tolerantDecoding(definition), implementation);
     },
     start() {
       return new Promise((resolve, reject) => {
@@ -67,9 +69,39 @@ export function createGrpcServer(options: { host: string; port: number; logger: 
 }
 
 /**
+ * A request message that could not be decoded. grpc-js decodes before any handler runs and
+ * answers INTERNAL when the decoder throws; the request is the caller's mistake, so the decoder
+ * hands this on instead and `unaryHandler` answers INVALID_ARGUMENT.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+function tolerantDecoding<I extends UntypedServiceImplementation>(
+  definition: ServiceDefinition<I>,
+): ServiceDefinition<I> {
+  const methods = Object.entries(definition).map(([name, method]) => {
+    const decode = method.requestDeserialize;
+    const requestDeserialize = (bytes: Buffer) => {
+      try {
+        return decode(bytes);
+      } catch (error) {
+        return new UndecodableRequest(error instanceof Error ? error.message : String(error));
+      }
+    };
+    return [name, { ...method, requestDeserialize }];
+  });
+  return Object.fromEntries(methods) as ServiceDefinition<I>;
+}
+
+/**
  * Wraps a use-case call as a unary handler: decodes the caller context from metadata (the trace
  * context is the call's span when telemetry runs), maps AppErrors to gRPC status codes, logs
  * unexpected failures without sending them out, and records the call's duration and status.
+ *
+ * It cannot throw, and every call ends with exactly one answer: a failure anywhere (reading the
+ * metadata, the use case, mapping its error, even serialising the response) ends the call with a
+ * status, and one that happens while answering becomes INTERNAL, logged once.
  */
 export function unaryHandler<Req, Res>(
   logger: Logger,
@@ -78,19 +110,50 @@ export function unaryHandler<Req, Res>(
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const started = performance.now();
     const method = call.getPath();
-    const context = contextFromMetadata(call.metadata);
-    handle(call.request, context).then(
-      (response) => {
-        recordGrpcServerCall(method, GrpcStatus.OK, (performance.now() - started) / 1000);
-        callback(null, response);
-      },
-      (error: unknown) => {
-        const status = toGrpcStatus(error);
+    let answered = false;
+    let requestId: string | undefined;
+    const answer = (error: Partial<StatusObject> | null, response: Res | null, code: GrpcStatus) => {
+      if (answered) return;
+      answered = true;
+      try {
+        callback(error, response);
+      } catch (failure) {
+        logger.error({ err: failure, path: method, requestId }, 'gRPC answer could not be sent; answering INTERNAL');
+        code = GrpcStatus.INTERNAL;
+        try {
+          callback(internalStatus, null);
+        } catch {
+          // The call is gone (cancelled, or grpc-js already ended it): nothing is left to answer.
+        }
+      }
+      recordGrpcServerCall(method, code, (performance.now() - started) / 1000);
+    };
+    const fail = (error: unknown) => {
+      let status: ReturnType<typeof toGrpcStatus>;
+      try {
+        status = toGrpcStatus(error);
         if (status.code === GrpcStatus.INTERNAL)
-          logger.error({ err: error, path: method, requestId: context.requestId }, 'gRPC call failed');
-        recordGrpcServerCall(method, status.code ?? GrpcStatus.UNKNOWN, (performance.now() - started) / 1000);
-        callback(status, null);
-      },
-    );
+          logger.error({ err: error, path: method, requestId }, 'gRPC call failed');
+      } catch (failure) {
+        logger.error({ err: failure, cause: error, path: method, requestId }, 'gRPC error could not be mapped');
+        status = internalStatus;
+      }
+      answer(status, null, status.code);
+    };
+    try {
+      const context = contextFromMetadata(call.metadata);
+      requestId = context.requestId;
+      if ((call.request as unknown) instanceof UndecodableRequest) {
+        fail(new AppError('VALIDATION_FAILED', 'The request message is not a valid protobuf encoding of its type'));
+        return;
+      }
+      // Promise.resolve().then: a handler that throws before its first await fails the same way.
+      Promise.resolve()
+        .then(() => handle(call.request, context))
+        .then((response) => answer(null, response, GrpcStatus.OK), fail)
+        .catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   };
 }

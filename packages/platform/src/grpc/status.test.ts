@@ -32,5 +32,35 @@ describe('gRPC error mapping', () => {
     expect(fromGrpcError(bare(status.UNAVAILABLE)).code).toBe('UPSTREAM_UNAVAILABLE');
     expect(fromGrpcError(bare(status.DEADLINE_EXCEEDED)).code).toBe('UPSTREAM_TIMEOUT');
     expect(fromGrpcError(bare(status.DATA_LOSS)).code).toBe('INTERNAL');
+    // grpc-js's own refusal to encode a request: the input was out of its field's range.
+    const unencodable = asServiceError({
+      code: status.INTERNAL,
+      details: 'Request message serialization failure: value out of range',
+      metadata: new Metadata(),
+    });
+    expect(fromGrpcError(unencodable).code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('gRPC error mapping with any text', () => {
+  it('should carry non-ASCII details in binary metadata that grpc-js accepts', () => {
+    const sent = toGrpcStatus(
+      new AppError('VALIDATION_FAILED', 'NIK tidak valid', [{ field: 'nik', message: 'digits 7–12 are no date 🚫' }]),
+    );
+    const received = fromGrpcError(asServiceError(sent));
+    expect(received.details).toEqual([{ field: 'nik', message: 'digits 7–12 are no date 🚫' }]);
+  });
+
+  it('should read a peer that sent details that are no list of details as sending none', () => {
+    const metadata = new Metadata();
+    metadata.set('x-balai-error-code', 'VALIDATION_FAILED');
+    metadata.set('x-balai-error-details-bin', Buffer.from('{not json'));
+    expect(fromGrpcError(asServiceError({ code: status.INVALID_ARGUMENT, details: 'x', metadata })).details).toEqual(
+      [],
+    );
+    metadata.set('x-balai-error-details-bin', Buffer.from('[{"message":1},{"field":"a","message":"b"},null]'));
+    expect(fromGrpcError(asServiceError({ code: status.INVALID_ARGUMENT, details: 'x', metadata })).details).toEqual([
+      { field: 'a', message: 'b' },
+    ]);
   });
 });

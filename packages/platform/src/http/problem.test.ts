@@ -37,4 +37,12 @@ describe('toProblem', () => {
       'detail',
     );
   });
+
+  it('should answer at most 20 details and a count, however many the error holds', () => {
+    const details = Array.from({ length: 200_000 }, (_, index) => ({ field: `/mediaUrls/${index}`, message: 'x' }));
+    const problem = toProblem(new AppError('VALIDATION_FAILED', 'y'.repeat(50_000), details));
+    expect(problem.errors).toHaveLength(21);
+    expect(problem.errors?.at(-1)).toEqual({ message: 'and 199980 more' });
+    expect(JSON.stringify(problem).length).toBeLessThan(4000);
+  });
 });

@@ -1,4 +1,4 @@
-import { AppError, type ErrorDetail, errorKind, isAppError } from '../errors.js';
+import { AppError, boundedErrorText, type ErrorDetail, errorKind, isAppError } from '../errors.js';
 
 /** RFC 9457 problem details, with the stable error code as an extension member. */
 export interface Problem {
@@ -21,6 +21,7 @@ export function problemType(code: string): string {
 export function toProblem(error: unknown, instance?: string): Problem {
   const appError = isAppError(error) ? error : new AppError('INTERNAL');
   const kind = errorKind(appError.code);
+  const { message, details } = boundedErrorText(appError);
   const problem: Problem = {
     type: problemType(appError.code),
     title: kind.title,
@@ -28,8 +29,8 @@ export function toProblem(error: unknown, instance?: string): Problem {
     code: appError.code,
   };
   // 5xx answers never carry the internal message; the log has it.
-  if (kind.http < 500 && appError.message !== kind.title) problem.detail = appError.message;
+  if (kind.http < 500 && message !== kind.title) problem.detail = message;
   if (instance) problem.instance = instance;
-  if (appError.details.length > 0) problem.errors = appError.details;
+  if (details.length > 0) problem.errors = details;
   return problem;
 }

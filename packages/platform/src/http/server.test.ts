@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +93,48 @@ describe('createHttpServer', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
     expect(response.headers['x-request-id']).toBe('req-42');
+  });
+});
+
+describe('createHttpServer on the wire', () => {
+  it('should answer a header with a NUL byte with problem+json, and keep serving', async () => {
+    const server = app();
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write('GET /conflict HTTP/1.1\r\nHost: x\r\nX-Probe: a\u0000b\r\n\r\n');
+        });
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString('latin1');
+        });
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1.1 400 Bad Request/);
+      expect(raw).toContain('Content-Type: application/problem+json');
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        status: 400,
+        code: 'MALFORMED_REQUEST',
+      });
+      const after = await fetch(`http://127.0.0.1:${port}/conflict`);
+      expect(after.status).toBe(409);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('should answer an over-long path parameter and a bad percent-encoding with problem+json', async () => {
+    const server = app();
+    server.get('/things/:id', async () => ({}));
+    const long = await server.inject({ method: 'GET', url: `/things/${'x'.repeat(300)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.headers['content-type']).toContain('application/problem+json');
+    expect(long.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const bad = await server.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'MALFORMED_REQUEST' });
   });
 });

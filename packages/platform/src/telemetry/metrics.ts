@@ -1,4 +1,11 @@
-import { type Attributes, type Histogram, type Meter, metrics, type ObservableGauge } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  metrics,
+  type ObservableGauge,
+} from '@opentelemetry/api';
 import type { Admin } from 'kafkajs';
 
 /*
@@ -22,6 +29,17 @@ export function recordGrpcServerCall(method: string, statusCode: number, seconds
     description: 'Duration of gRPC calls served, by method and status code',
   });
   grpcDuration.record(seconds, { 'rpc.system': 'grpc', 'rpc.method': method, 'rpc.grpc.status_code': statusCode });
+}
+
+let unexpectedErrors: Counter | undefined;
+
+/** An error nothing handled (an unhandled rejection or an uncaught exception) that the process survived. */
+export function recordUnexpectedError(kind: 'unhandled_rejection' | 'uncaught_exception'): void {
+  unexpectedErrors ??= meter().createCounter('balai.process.unexpected_errors', {
+    unit: '{error}',
+    description: 'Errors no handler caught, by kind; the process logged each and kept serving',
+  });
+  unexpectedErrors.add(1, { 'balai.error.kind': kind });
 }
 
 type Observation = Array<[ObservableGauge, number, Attributes]>;

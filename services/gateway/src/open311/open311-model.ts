@@ -3,7 +3,7 @@
  * holds them before rendering: datetimes are `Date`s (rendered in the tenant's time zone by
  * open311-render.ts), absent optional fields are `null` or left out (rendered as JSON `null` and
  * as an empty XML element, as the specification's examples do). The wire shapes themselves are
- * the community JSON Schemas in shared/open311 (checked by the unit tests).
+ * the project's JSON Schemas in packages/testkit/open311-schemas (checked by the unit tests).
  */
 
 /** The two formats of every GeoReport v2 endpoint (`/services.json`, `/services.xml`, ...). */

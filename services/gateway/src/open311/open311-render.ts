@@ -14,12 +14,11 @@ import type {
 } from './open311-model.js';
 
 /**
- * Open311 GeoReport v2 bodies in JSON and XML. JSON follows the community JSON Schemas
- * (shared/open311): where a resource has its own schema file (service, service definition,
- * request) an absent optional field is `null`, as in the specification's examples; where the
- * Swagger definitions are the only schema (POST response, token) it is left out, since they do
- * not allow null. XML uses the specification's element names, an absent field being an empty
- * element (`<status_notes/>`).
+ * Open311 GeoReport v2 bodies in JSON and XML. JSON follows the project's schemas of the
+ * specification (packages/testkit/open311-schemas): an absent field of a service, service
+ * definition or request is `null`, as in the specification's examples; an absent field of a POST
+ * response or token answer is left out, which those schemas allow as well. XML uses the
+ * specification's element names, an absent field being an empty element (`<status_notes/>`).
  */
 
 export interface Open311RenderOptions {
@@ -128,7 +127,7 @@ export function serviceRequestJson(request: Open311ServiceRequest, options: Open
   };
 }
 
-/** Swagger's RequestResponse: absent fields are left out (the definition allows no null). */
+/** A created request: absent fields are left out rather than null (both are valid GeoReport v2). */
 export function createdRequestJson(created: Open311CreatedRequest): JsonObject {
   const json: JsonObject = {};
   if (created.service_request_id !== undefined) json.service_request_id = created.service_request_id;

@@ -101,8 +101,48 @@ describe('parseCreateRequestForm', () => {
       'A location is required: lat and long, address_string or address_id',
       'email is not valid',
       'phone is not valid',
-      'media_url must be an http or https URL',
+      'media_url must be an https URL',
     ]);
+  });
+
+  it.each([
+    'https://cdn.example.org/a.jpg',
+    'HTTPS://CDN.example.org/a.jpg',
+    'https://例え.jp/x.png',
+    'https://media.example.id/@warga/foto%201.jpg?w=200#top',
+  ])('should pass media_url %s on for complaints to check its host', (mediaUrl) => {
+    expect(parsed(`${base}&media_url=${encodeURIComponent(mediaUrl)}`).mediaUrl).toBe(mediaUrl);
+  });
+
+  it.each([
+    ['http://cdn.example.org/a.jpg', 'media_url must be an https URL'],
+    ['javascript:alert(1)', 'media_url must be an https URL'],
+    ['data:image/png;base64,iVBORw0KGgo=', 'media_url must be an https URL'],
+    ['https:cdn.example.org/a.jpg', 'media_url must be an https URL'],
+    ['https:///a.jpg', 'media_url must be an https URL'],
+    ['https://user:pw@x.org/a.jpg', 'media_url must not contain credentials (user:password@)'],
+    [
+      'https://x.org/<script>',
+      'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes',
+    ],
+    [
+      'https://x.org/a.jpg"onerror=x',
+      'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes',
+    ],
+    ["https://x.org/a'b", 'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes'],
+    [
+      'https://x.org\\@evil.example/',
+      'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes',
+    ],
+    [
+      'https://x.org/a b.jpg',
+      'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes',
+    ],
+    ['https://x.org/a\u0000.jpg', 'media_url contains control characters'],
+    ['https://x.org/a\u0085.jpg', 'media_url contains control characters'],
+    ['https://x.org/a\n.jpg', 'media_url contains control characters'],
+  ])('should refuse media_url %j: %s', (mediaUrl, error) => {
+    expect(errorsOf(`${base}&media_url=${encodeURIComponent(mediaUrl)}`)).toEqual([error]);
   });
 
   it('should keep operator and prototype keys out: ignored as names, or refused as attribute codes', () => {
@@ -146,6 +186,10 @@ describe('parseCreateRequestForm', () => {
   it('should refuse control characters, and line breaks outside multi-line fields', () => {
     expect(errorsOf(`${base}&first_name=Siti%00`)).toEqual(['first_name contains control characters']);
     expect(errorsOf(`${base}&first_name=Siti%0AAminah`)).toEqual(['first_name contains control characters']);
+    expect(errorsOf(`${base}&description=Lubang%C2%9Bbesar`)).toEqual(['description contains control characters']);
+    expect(parsed(`${base}&description=Lubang+besar+%F0%9F%98%A1+di+depan+Caf%C3%A9`).description).toBe(
+      'Lubang besar 😡 di depan Café',
+    );
     expect(parsed(`${base}&description=baris+1%0D%0Abaris+2`).description).toBe('baris 1\r\nbaris 2');
   });
 });

@@ -1,3 +1,4 @@
+import { mediaUrlPattern } from '../routes/complaint-schemas.js';
 import { DEFAULT_OPEN311_TIME_ZONE, parseOpen311Datetime } from './open311-datetime.js';
 import type { Open311Error, Open311Result, Open311Status } from './open311-model.js';
 
@@ -70,9 +71,12 @@ const attributeKey = /^attribute\[([^[\]]*)\](\[\])?$/;
 const attributeCode = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 /** Kept in a Map here, but refused anyway: a later `Object.fromEntries` must not meet them. */
 const reservedCodes = new Set(['__proto__', 'constructor', 'prototype']);
-/** Control characters other than tab and line breaks: never part of legitimate text. */
+/**
+ * C0 controls other than tab and line breaks, DEL and C1 controls: never part of legitimate text.
+ * Complaints refuses them too, and lone carriage returns, unpaired surrogates and non-characters.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const lineBreaks = /[\n\r\t]/;
 const coordinate = /^-?\d{1,3}(\.\d{1,15})?$/;
 const emailAddress = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
@@ -99,13 +103,20 @@ function parseCoordinate(name: 'lat' | 'long', value: string, problems: Open311E
   return number;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-  } catch {
-    return false;
+/**
+ * Why media_url is not a URL complaints would take, as far as its shape tells (the gateway's
+ * `mediaUrlPattern`); complaints also refuses private and internal hosts, and its refusal comes
+ * back naming media_url. Control characters are left to checkText, which reports them.
+ */
+function mediaUrlProblem(value: string): string | null {
+  if (mediaUrlPattern.test(value) || controlCharacters.test(value) || lineBreaks.test(value)) return null;
+  if (/[\s<>"'`\\]/u.test(value)) {
+    return 'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes';
   }
+  const authority = /^https:\/\/([^/?#]*)/i.exec(value)?.[1] ?? '';
+  return authority.includes('@')
+    ? 'media_url must not contain credentials (user:password@)'
+    : 'media_url must be an https URL';
 }
 
 /**
@@ -208,9 +219,8 @@ export function parseCreateRequestForm(body: string | URLSearchParams): Open311R
   }
   if (result.email !== null && !emailAddress.test(result.email)) problems.push(badRequest('email is not valid'));
   if (result.phone !== null && !phoneNumber.test(result.phone)) problems.push(badRequest('phone is not valid'));
-  if (result.mediaUrl !== null && !isHttpUrl(result.mediaUrl)) {
-    problems.push(badRequest('media_url must be an http or https URL'));
-  }
+  const mediaProblem = result.mediaUrl === null ? null : mediaUrlProblem(result.mediaUrl);
+  if (mediaProblem) problems.push(badRequest(mediaProblem));
 
   if (problems.length > 0) return { ok: false, errors: problems };
   return { ok: true, value: { ...result, attributes } };

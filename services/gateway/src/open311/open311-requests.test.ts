@@ -164,7 +164,6 @@ describe('toSubmitComplaintRequest', () => {
         service_code: 'roads.pothole',
         address_id: 'A-1',
         description: 'pendek',
-        media_url: 'http://img.example/a.jpg',
         address_string: 'x'.repeat(301),
       }),
       undefined,
@@ -173,7 +172,6 @@ describe('toSubmitComplaintRequest', () => {
       'lat and long are required: this jurisdiction cannot locate address_string or address_id alone',
       'description must be at least 10 characters',
       'address_string is longer than 300 characters',
-      'media_url must be an https URL',
     ]);
   });
 });
@@ -182,14 +180,16 @@ describe('submitRefusalErrors', () => {
   it('should name Open311 fields and leave other errors to the general mapping', () => {
     const error = new AppError('VALIDATION_FAILED', 'The complaint is not valid', [
       { field: '/latitude', message: 'must be between -90 and 90' },
-      { field: '/mediaUrls/0', message: 'must be an https URL' },
+      { field: '/mediaUrls/0', message: 'must not point to a private, loopback, link-local or reserved address' },
+      { field: '/description', message: 'must not contain control characters (found U+000D)' },
       { field: '/attributes', message: 'must be at most 20' },
       { field: '/reporterContact/deviceId', message: 'must be at most 200 characters' },
       { field: '/idempotencyKey', message: 'must be 1 to 200 visible ASCII characters' },
     ]);
     expect(submitRefusalErrors(error)?.map((each) => each.description)).toEqual([
       'lat must be between -90 and 90',
-      'media_url must be an https URL',
+      'media_url must not point to a private, loopback, link-local or reserved address',
+      'description must not contain control characters (found U+000D)',
       'attribute must be at most 20',
       'device_id must be at most 200 characters',
       'Idempotency-Key must be 1 to 200 visible ASCII characters',

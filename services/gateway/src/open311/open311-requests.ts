@@ -143,8 +143,8 @@ function badRequest(description: string): Open311Error {
 /**
  * The partner's form as a SubmitComplaint request. What complaints requires beyond the
  * specification is refused here with the Open311 field names: a point (lat/long; Balai does not
- * geocode address_string or address_id), a description of 10 to 4000 characters and an https
- * media_url.
+ * geocode address_string or address_id) and a description of 10 to 4000 characters. The form
+ * parser has already refused a media_url that is not an https URL; complaints checks its host.
  */
 export function toSubmitComplaintRequest(
   form: Open311NewRequest,
@@ -163,9 +163,6 @@ export function toSubmitComplaintRequest(
   }
   if (form.addressString !== null && form.addressString.length > addressLength) {
     problems.push(badRequest(`address_string is longer than ${addressLength} characters`));
-  }
-  if (form.mediaUrl !== null && !form.mediaUrl.startsWith('https://')) {
-    problems.push(badRequest('media_url must be an https URL'));
   }
   if (problems.length > 0) return { ok: false, errors: problems };
   return {

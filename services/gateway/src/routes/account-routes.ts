@@ -5,7 +5,7 @@ import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
 import { ContactLogin, Email, FullName, MobilePhone, OneTimeCode, Password } from './account-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, TenantHeader } from './schemas.js';
 
 const RegistrationBody = Type.Object(
   {
@@ -28,7 +28,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
   app.post(
     '/v1/citizens/registrations',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'registration' },
       schema: {
         summary: 'Register as a citizen',
         description:
@@ -37,7 +37,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
         tags: ['accounts'],
         headers: TenantHeader,
         body: RegistrationBody,
-        response: { 202: Type.Object({ channels: Type.Array(Type.String()) }), ...ProblemResponses },
+        response: { 202: Type.Object({ channels: Type.Array(Type.String()) }), ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -56,14 +56,14 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
   app.post(
     '/v1/accounts/verification',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'verification' },
       schema: {
         summary: 'Prove a contact with the code sent to it',
         description: 'Activates a pending citizen account. Any failure is VERIFICATION_FAILED.',
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin, code: OneTimeCode }, { additionalProperties: false }),
-        response: { 200: Type.Object({ channel: Type.String(), status: Type.String() }), ...ProblemResponses },
+        response: { 200: Type.Object({ channel: Type.String(), status: Type.String() }), ...BodyProblemResponses },
       },
     },
     async (request) =>
@@ -73,14 +73,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
   app.post(
     '/v1/accounts/verification/resend',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'verification' },
       schema: {
         summary: 'Send a new code to a contact waiting for one',
-        description: 'At most one code a minute per contact; the answer is the same whether or not one was sent.',
+        description:
+          'At most one code a minute and five a day per contact, and a daily number per client address; the answer is the same whether or not one was sent (429 TOO_MANY_ATTEMPTS past the address cap).',
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin }, { additionalProperties: false }),
-        response: { 202: Type.Object({}), ...ProblemResponses },
+        response: { 202: Type.Object({}), ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -93,7 +94,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
   app.post(
     '/v1/accounts/activation',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'verification' },
       schema: {
         summary: 'Activate a staff account and set its password',
         tags: ['accounts'],
@@ -102,7 +103,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> 
           { login: ContactLogin, code: OneTimeCode, newPassword: Password },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ status: Type.String() }), ...ProblemResponses },
+        response: { 200: Type.Object({ status: Type.String() }), ...BodyProblemResponses },
       },
     },
     async (request) =>

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
 const ComplaintSummarySchema = Type.Object({
   tenantId: Type.String(),
@@ -22,7 +22,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
         summary: 'Complaint counts of the tenant',
         tags: ['analytics'],
         headers: TenantHeader,
-        response: { 200: ComplaintSummarySchema, '4xx': ProblemSchema, '5xx': ProblemSchema },
+        response: { 200: ComplaintSummarySchema, ...ProblemResponses },
       },
     },
     async (request) =>

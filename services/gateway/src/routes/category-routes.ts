@@ -6,7 +6,7 @@ import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
 import { CategoryBody, CategoryCode, CategorySchema, toCategoryJson } from './complaint-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, ProblemResponses, TenantHeader } from './schemas.js';
 
 const CodeParams = Type.Object({ code: CategoryCode });
 
@@ -73,7 +73,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }>
         headers: TenantHeader,
         params: CodeParams,
         body: CategoryBody,
-        response: { 200: CategorySchema, 201: CategorySchema, ...ProblemResponses },
+        response: { 200: CategorySchema, 201: CategorySchema, ...BodyProblemResponses },
       },
     },
     async (request, reply) => {

@@ -10,9 +10,10 @@ import {
   CategoryCode,
   ComplaintSchema,
   idempotencyKeyPattern,
+  MediaUrl,
   toComplaintJson,
 } from './complaint-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, int32Maximum, ProblemResponses, TenantHeader } from './schemas.js';
 
 export { ComplaintSchema } from './complaint-schemas.js';
 
@@ -29,7 +30,7 @@ const SubmitComplaintBody = Type.Object(
     ),
     address: Type.Optional(Type.String({ maxLength: 300 })),
     mediaUrls: Type.Optional(
-      Type.Array(Type.String({ pattern: '^https://', maxLength: 2048 }), {
+      Type.Array(MediaUrl, {
         maxItems: 5,
         description: 'https URLs of photos or videos already uploaded',
       }),
@@ -44,7 +45,18 @@ const SubmitComplaintBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        categoryCode: 'roads.pothole',
+        description: 'Jalan berlubang di depan sekolah dasar',
+        latitude: -6.1204,
+        longitude: 106.1503,
+        attributes: [{ code: 'road_type', values: ['city'] }],
+      },
+    ],
+  },
 );
 
 const SubmitHeaders = Type.Object({
@@ -66,7 +78,11 @@ const SubmittedComplaintSchema = Type.Object({
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const ExpectedVersion = Type.Integer({ minimum: 1, description: 'The version last read; a changed complaint is 409' });
+const ExpectedVersion = Type.Integer({
+  minimum: 1,
+  maximum: int32Maximum,
+  description: 'The version last read; a changed complaint is 409',
+});
 const Reason = Type.String({ minLength: 3, maxLength: 2000 });
 
 /** One workflow transition as a route: its path under /v1/complaints/:id, roles, body and gRPC method. */
@@ -184,7 +200,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
         tags: ['complaints'],
         headers: SubmitHeaders,
         body: SubmitComplaintBody,
-        response: { 201: SubmittedComplaintSchema, 200: SubmittedComplaintSchema, ...ProblemResponses },
+        response: { 201: SubmittedComplaintSchema, 200: SubmittedComplaintSchema, ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -239,7 +255,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }
           headers: TenantHeader,
           params: IdParams,
           body: Type.Object({ expectedVersion: ExpectedVersion, ...transition.body }, { additionalProperties: false }),
-          response: { 200: ComplaintSchema, ...ProblemResponses },
+          response: { 200: ComplaintSchema, ...BodyProblemResponses },
         },
       },
       async (request) => {

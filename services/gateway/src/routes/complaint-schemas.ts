@@ -1,5 +1,6 @@
 import type { complaintsV1 } from '@balai/contracts';
 import Type from 'typebox';
+import { int32Maximum } from './schemas.js';
 
 const iso = (date: Date | undefined) => (date ?? new Date(0)).toISOString();
 const orNull = (value: string) => (value === '' ? null : value);
@@ -9,6 +10,23 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const categoryCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 /** An Idempotency-Key as complaints takes it: 1 to 200 visible ASCII characters. */
 export const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+/**
+ * A media URL's shape as complaints takes it, for an early refusal: `https://` (any case), no
+ * credentials (`@` before the path), no whitespace, control characters, quotes, angle brackets,
+ * backticks or backslashes. Complaints also refuses private, loopback, link-local and internal
+ * hosts and stores the URL parser's form (services/complaints media-url.ts). Not `format: uri`:
+ * that is RFC 3986, ASCII only, and would refuse the internationalised names complaints accepts.
+ */
+export const mediaUrlPattern =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  /^[Hh][Tt][Tt][Pp][Ss]:\/\/[^\s\u0000-\u001F\u007F-\u009F<>"'`\\@/?#]+([/?#][^\s\u0000-\u001F\u007F-\u009F<>"'`\\]*)?$/u;
+export const MediaUrl = Type.String({
+  pattern: mediaUrlPattern.source,
+  maxLength: 2048,
+  description: 'https URL of a photo or video already uploaded, on a public host; stored normalised',
+  examples: ['https://media.example.id/foto/1.jpg'],
+});
+
 export const CategoryCode = Type.String({
   pattern: categoryCodePattern.source,
   maxLength: 64,
@@ -203,6 +221,8 @@ export const CategoryBody = Type.Object(
     active: Type.Optional(Type.Boolean({ default: true })),
     expectedVersion: Type.Integer({
       minimum: 0,
+      // The gRPC field is an int32: a larger number cannot be sent on at all.
+      maximum: int32Maximum,
       description: '0 creates the category; otherwise the version last read',
     }),
   },

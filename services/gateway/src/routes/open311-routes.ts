@@ -1,5 +1,5 @@
 import { complaintsV1 } from '@balai/contracts';
-import { AppError, type CallContext, callUnary, isAppError } from '@balai/platform';
+import { AppError, type CallContext, callUnary, isAppError, RateLimitedError } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -48,6 +48,14 @@ import {
 } from '../open311/open311-requests.js';
 import type { Upstreams } from '../upstreams.js';
 import { categoryCodePattern, idempotencyKeyPattern } from './complaint-schemas.js';
+import {
+  Open311Answers,
+  Open311Body,
+  Open311BodyErrorResponses,
+  Open311ErrorResponses,
+  Open311SearchQuery,
+  Open311UpdatesQuery,
+} from './open311-schemas.js';
 import '../upstream-errors.js';
 
 /**
@@ -125,7 +133,10 @@ function formatOf(value: string): Open311Format {
   return value;
 }
 
-const FormatParams = Type.Object({ format: Type.String({ description: 'json or xml' }) });
+// Not an enum: any other format is the Open311 404 ("Unknown format"), not a validation 400.
+const FormatParams = Type.Object({
+  format: Type.String({ description: 'json or xml (any other is 404)', examples: ['json', 'xml'] }),
+});
 const ServiceQuery = Type.Object({
   jurisdiction_id: Type.Optional(
     Type.String({ maxLength: 300, description: 'A configured host name, or the region code (36.73)' }),
@@ -235,6 +246,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
   // Encapsulated: only the Open311 routes answer errors as Open311 error arrays.
   app.setErrorHandler((error, request, reply) => {
     const response = error instanceof Open311Refusal ? error.response : open311ErrorResponse(error);
+    if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendErrors(reply, requestedFormat(request), response);
   });
@@ -246,7 +258,12 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     '/discovery.:format',
     {
       config: { access: 'public' },
-      schema: { summary: 'Open311 GeoReport v2 discovery', tags: ['open311'], params: FormatParams },
+      schema: {
+        summary: 'Open311 GeoReport v2 discovery',
+        tags: ['open311'],
+        params: FormatParams,
+        response: { 200: Open311Answers.discovery, ...Open311ErrorResponses },
+      },
     },
     async (request, reply) => {
       const format = formatOf(request.params.format);
@@ -276,6 +293,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
         tags: ['open311'],
         params: FormatParams,
         querystring: ServiceQuery,
+        response: { 200: Open311Answers.services, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {
@@ -307,6 +325,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
         tags: ['open311'],
         params: Type.Object({ file: Type.String({ description: '{service_code}.json or {service_code}.xml' }) }),
         querystring: ServiceQuery,
+        response: { 200: Open311Answers.serviceDefinition, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {
@@ -389,7 +408,10 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     '/requests.:format',
     {
       // Public at the token layer: the api_key travels in the form and is checked below.
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'open311-post' },
+      // The body schema documents the form; parseCreateRequestForm reads and checks it (Open311
+      // errors naming each field), so a schema violation is left to it rather than refused here.
+      attachValidation: true,
       schema: {
         summary: 'Open311 GeoReport v2: a partner app files a service request (a complaint) with its api_key',
         tags: ['open311'],
@@ -399,6 +421,8 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
             Type.String({ description: 'A retry with the same key returns the service request first created' }),
           ),
         }),
+        body: Open311Body,
+        response: { 200: Open311Answers.created, ...Open311BodyErrorResponses },
       },
     },
     async (request, reply) => {
@@ -413,6 +437,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
       const authentication = await options.partnerKeys.authenticate(form.apiKey);
       if (!authentication.ok) refuse(403, 'Invalid api_key');
       const { partner } = authentication;
+      await request.limitCaller(partner.clientId);
       // Without a jurisdiction_id the key's own tenant; with one, it must be the key's.
       const jurisdiction = orRefuse(jurisdictions.resolve(form.jurisdictionId ?? undefined, partner.tenantId));
       if (jurisdiction.tenantId !== partner.tenantId) {
@@ -456,6 +481,8 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
           'default 1000), jurisdiction_id, locale.',
         tags: ['open311'],
         params: FormatParams,
+        querystring: Open311SearchQuery,
+        response: { 200: Open311Answers.requests, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {
@@ -497,6 +524,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
         tags: ['open311'],
         params: Type.Object({ file: Type.String({ description: '{service_request_id}.json or .xml' }) }),
         querystring: ServiceQuery,
+        response: { 200: Open311Answers.requests, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {
@@ -521,6 +549,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
         tags: ['open311'],
         params: Type.Object({ file: Type.String({ description: '{token}.json or .xml' }) }),
         querystring: ServiceQuery,
+        response: { 200: Open311Answers.token, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {
@@ -548,6 +577,8 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
           'jurisdiction_id; api_key accepted and not needed.',
         tags: ['open311'],
         params: FormatParams,
+        querystring: Open311UpdatesQuery,
+        response: { 200: Open311Answers.updates, ...Open311ErrorResponses },
       },
     },
     async (request, reply) => {

@@ -6,7 +6,7 @@ import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
 import '../upstream-errors.js';
 import { Email } from './account-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, ProblemResponses, TenantHeader } from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
 
@@ -74,7 +74,7 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams 
             apiKey: Type.String({ description: 'Shown once; keep it secret' }),
             partnerApp: PartnerAppSchema,
           }),
-          ...ProblemResponses,
+          ...BodyProblemResponses,
         },
       },
     },

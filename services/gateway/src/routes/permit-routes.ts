@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../caller-context.js';
 import type { Upstreams } from '../upstreams.js';
-import { ProblemSchema, TenantHeader } from './schemas.js';
+import { ProblemResponses, TenantHeader } from './schemas.js';
 
 export const permitRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = async (app, { upstreams }) => {
   app.get(
@@ -16,8 +16,7 @@ export const permitRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> =
         headers: TenantHeader,
         response: {
           200: Type.Object({ permitTypes: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
-          '4xx': ProblemSchema,
-          '5xx': ProblemSchema,
+          ...ProblemResponses,
         },
       },
     },

@@ -16,7 +16,7 @@ import {
   UserId,
   UserSchema,
 } from './account-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, int32Maximum, ProblemResponses, TenantHeader } from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
 function toUser(user: identityV1.User | undefined) {
@@ -121,7 +121,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 201: AgencySchema, ...ProblemResponses },
+        response: { 201: AgencySchema, ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -175,7 +175,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 201: UserSchema, ...ProblemResponses },
+        response: { 201: UserSchema, ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -214,11 +214,11 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
             supervisorId: Type.Optional(
               Type.Union([SupervisorId, Type.Null()], { description: 'null: reports to nobody; absent: unchanged' }),
             ),
-            version: Type.Integer({ minimum: 1 }),
+            version: Type.Integer({ minimum: 1, maximum: int32Maximum }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSchema, ...ProblemResponses },
+        response: { 200: UserSchema, ...BodyProblemResponses },
       },
     },
     async (request) => {
@@ -255,9 +255,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         headers: TenantHeader,
         params: Type.Object({ id: UserId }),
         body: Type.Optional(
-          Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+          Type.Object(
+            { version: Type.Optional(Type.Integer({ minimum: 1, maximum: int32Maximum })) },
+            { additionalProperties: false },
+          ),
         ),
-        response: { 200: UserSchema, ...ProblemResponses },
+        response: { 200: UserSchema, ...BodyProblemResponses },
       },
     },
     async (request) => {
@@ -303,7 +306,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> = 
         tags: ['tenants'],
         params: TenantParams,
         body: SettingsPatch,
-        response: { 200: TenantSettingsSchema, ...ProblemResponses },
+        response: { 200: TenantSettingsSchema, ...BodyProblemResponses },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import { callUnary } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Upstreams } from '../upstreams.js';
-import { ProblemSchema } from './schemas.js';
+import { ProblemResponses } from './schemas.js';
 
 const TenantSchema = Type.Object({
   id: Type.String({ description: 'Region code, for example 36.73' }),
@@ -20,7 +20,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<{ upstreams: Upstreams }> =
       schema: {
         summary: 'List tenants (provinces, cities, regencies)',
         tags: ['tenants'],
-        response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }), '5xx': ProblemSchema },
+        response: { 200: Type.Object({ tenants: Type.Array(TenantSchema) }), ...ProblemResponses },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction, InteractionResults } from 'oidc-provider';
 import Type, { type Static } from 'typebox';
 import type { PasswordHasher } from '../password-hasher.js';
+import type { TrustedProxies } from '../trusted-proxies.js';
 import type { AccountDirectory, TenantChoices } from './account-directory.js';
 import {
   type Locale,
@@ -25,6 +26,8 @@ export interface InteractionRouteDependencies {
   tenants: TenantChoices;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
+  /** Whose X-Forwarded-For names the client (TRUSTED_PROXIES); anyone else is known by their socket address. */
+  proxies: TrustedProxies;
 }
 
 const uidParams = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
@@ -40,18 +43,6 @@ const confirmBody = Type.Object({
   csrf: Type.String({ maxLength: 128 }),
   lang: Type.Optional(Type.String({ maxLength: 16 })),
 });
-
-/**
- * The client address as the gateway reports it: the last X-Forwarded-For entry is the one the
- * gateway added (earlier entries come from the client and can be forged); direct callers
- * (tests, probes) are taken by their socket address.
- */
-function clientAddress(request: FastifyRequest): string {
-  const forwarded = request.headers['x-forwarded-for'];
-  const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
-  const last = value?.split(',').at(-1)?.trim();
-  return last || request.socket.remoteAddress || 'unknown';
-}
 
 /**
  * The hosted login and consent pages the provider sends users to. The interaction itself is
@@ -235,13 +226,15 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
       const t = messagesFor(locale);
       const { tenant, login, password } = request.body;
       const form = { tenant, login };
-      const keys = throttleKeys(tenant, login, clientAddress(request));
+      // The account first, so its counter is the same whichever of its identifiers was typed.
+      const account = await deps.accounts.findForLogin(tenant, login);
+      const address = deps.proxies.clientAddress(request.raw.socket.remoteAddress, request.headers['x-forwarded-for']);
+      const keys = throttleKeys(tenant, login, account?.id ?? null, address);
       const wait = await deps.throttle.secondsToWait(keys);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         return loginPage(reply, interaction, locale, 429, { ...form, error: t.throttled(wait) });
       }
-      const account = await deps.accounts.findForLogin(tenant, login);
       const hash = account?.passwordHash ?? (await decoyHash);
       const verified = (await deps.hasher.verify(hash, password)) && account?.passwordHash !== undefined;
       if (!account || !verified) {

@@ -35,16 +35,39 @@ describe('secondsUntilAllowed', () => {
 });
 
 describe('throttleKeys', () => {
-  it('should count one account however its login is typed', () => {
-    const a = throttleKeys('36.73', ' Siti@Example.ID ', '10.0.0.1');
-    const b = throttleKeys('36.73', 'siti@example.id', '10.0.0.2');
+  it('should count an account by its id, whichever of its identifiers was typed', () => {
+    const byEmail = throttleKeys('36.73', 'siti@example.id', 'u-1', '10.0.0.1');
+    const byNik = throttleKeys('36.73', '3673011708900001', 'u-1', '10.0.0.1');
+    const byPhone = throttleKeys('36.73', '0812-3456-7890', 'u-1', '10.0.0.1');
+    expect(new Set([byEmail.account, byNik.account, byPhone.account]).size).toBe(1);
+    expect(byEmail.account).not.toBe(throttleKeys('36.73', 'siti@example.id', 'u-2', '10.0.0.1').account);
+  });
+
+  it('should count a login no account holds by the login, normalised the way logins are stored', () => {
+    const a = throttleKeys('36.73', ' Siti@Example.ID ', null, '10.0.0.1');
+    const b = throttleKeys('36.73', 'siti@example.id', null, '10.0.0.2');
     expect(a.account).toBe(b.account);
-    expect(a.address).toBe('ip:10.0.0.1');
+    expect(throttleKeys('36.73', '0812 3456 7890', null, 'x').account).toBe(
+      throttleKeys('36.73', '+6281234567890', null, 'x').account,
+    );
+    // An unknown login cannot share (and so reset or fill) a known account's counter.
+    expect(a.account).not.toBe(throttleKeys('36.73', 'siti@example.id', 'siti@example.id', '10.0.0.1').account);
+  });
+
+  it('should key the client address, an IPv6 client by its /64', () => {
+    expect(throttleKeys('36.73', 'x@example.id', null, '10.0.0.1').address).toBe('ip:10.0.0.1');
+    expect(throttleKeys('36.73', 'x@example.id', null, '::ffff:10.0.0.1').address).toBe('ip:10.0.0.1');
+    expect(throttleKeys('36.73', 'x@example.id', null, '2001:db8:1:2:aaaa::1').address).toBe(
+      throttleKeys('36.73', 'x@example.id', null, '2001:db8:1:2:bbbb::2').address,
+    );
   });
 
   it('should keep the tenants apart', () => {
-    expect(throttleKeys('36', 'x@example.id', 'a').account).not.toBe(
-      throttleKeys('36.73', 'x@example.id', 'a').account,
+    expect(throttleKeys('36', 'x@example.id', null, 'a').account).not.toBe(
+      throttleKeys('36.73', 'x@example.id', null, 'a').account,
+    );
+    expect(throttleKeys('36', 'x@example.id', 'u-1', 'a').account).not.toBe(
+      throttleKeys('36.73', 'x@example.id', 'u-1', 'a').account,
     );
   });
 });

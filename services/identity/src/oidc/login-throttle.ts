@@ -1,3 +1,4 @@
+import { addressSubject } from '../client-address.js';
 import { parseLogin } from '../login-identifier.js';
 import type { LoginThrottleDocument, LoginThrottleModel } from './oidc.schema.js';
 
@@ -33,11 +34,18 @@ export interface ThrottleKeys {
   address: string;
 }
 
-/** Keys of the two counters: the account as typed (normalised the way logins are stored) and the client address. */
-export function throttleKeys(tenantId: string, login: string, address: string): ThrottleKeys {
+/**
+ * Keys of the two counters. The account's is its id, whichever identifier (e-mail, phone, NIK)
+ * was typed, so each does not bring its own free failures; a login no account holds gets a
+ * counter of its own (normalised the way logins are stored), throttled by the same policy, so an
+ * unknown login costs what a known one does. The address is counted as abuse limits count it
+ * (an IPv6 client by its /64).
+ */
+export function throttleKeys(tenantId: string, login: string, accountId: string | null, address: string): ThrottleKeys {
   const parsed = parseLogin(login);
   const normalised = parsed ? `${parsed.kind}:${parsed.value}` : login.trim().toLowerCase();
-  return { account: `account:${tenantId}:${normalised}`, address: `ip:${address}` };
+  const account = accountId ? `account:${tenantId}:id:${accountId}` : `account:${tenantId}:login:${normalised}`;
+  return { account, address: `ip:${addressSubject(address)}` };
 }
 
 /** The only code that touches `login_throttle`. */

@@ -2,6 +2,7 @@ import type { Logger, ServiceRuntime } from '@balai/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityConfig } from '../config.js';
 import type { PasswordHasher } from '../password-hasher.js';
+import type { TrustedProxies } from '../trusted-proxies.js';
 import type { AccountDirectory, TenantChoices } from './account-directory.js';
 import {
   balaiWebClient,
@@ -25,6 +26,8 @@ export interface OidcDependencies {
   accounts: AccountDirectory;
   tenants: TenantChoices;
   hasher: PasswordHasher;
+  /** TRUSTED_PROXIES: whose forwarding headers the login page and the provider believe. */
+  proxies: TrustedProxies;
   clock?: () => Date;
 }
 
@@ -109,6 +112,7 @@ export async function startOidc(
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     idTokenTtlSeconds: config.ID_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    trustForwardedHeaders: deps.proxies.any,
   };
   const adapter = oidcAdapterFactory(payloads, clients);
   const providers = await OidcProviders.start(
@@ -156,6 +160,7 @@ export async function startOidc(
           tenants: deps.tenants,
           hasher: deps.hasher,
           throttle,
+          proxies: deps.proxies,
         });
       });
       app.register(async (scope) => {

@@ -137,7 +137,7 @@ export type SigningKeyModel = Model<SigningKeyDocument>;
 
 /** Failed logins of one account or one client address. */
 export interface LoginThrottleDocument {
-  /** `account:<tenant>:<normalised login>` or `ip:<address>`. */
+  /** `account:<tenant>:id:<user id>`, `account:<tenant>:login:<normalised login>` (no such account) or `ip:<address>`. */
   _id: string;
   failures: number;
   lastFailureAt: Date;

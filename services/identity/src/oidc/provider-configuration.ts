@@ -20,6 +20,12 @@ export interface ProviderSettings {
   accessTokenTtlSeconds: number;
   idTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /**
+   * Whether X-Forwarded-Proto/-Host/-For are believed (some TRUSTED_PROXIES are configured).
+   * They only ever arrive from a trusted proxy: identity's HTTP server removes anyone else's
+   * (trusted-proxies.ts, `honourTrustedProxiesOnly`).
+   */
+  trustForwardedHeaders: boolean;
 }
 
 export interface ProviderDependencies {
@@ -270,7 +276,8 @@ function providerConfiguration(deps: ProviderDependencies): Configuration {
 export function createProvider(deps: ProviderDependencies): Provider {
   const provider = new Provider(deps.settings.issuer, providerConfiguration(deps));
   // X-Forwarded-Proto/-Host from the gateway: endpoint URLs come out with the public origin.
-  provider.proxy = true;
+  // Anyone else's were removed before the provider sees the request (honourTrustedProxiesOnly).
+  provider.proxy = deps.settings.trustForwardedHeaders;
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: Client, actual: string) {
     return clientSecretMatches(this.clientSecret, actual);
   };
