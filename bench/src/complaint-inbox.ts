@@ -10,13 +10,7 @@
  * (MONGO_URL overrides the default). Seeds a fresh database and drops it at the end.
  */
 
-import {
-  type Complaint,
-  ComplaintRepository,
-  type ComplaintStatus,
-  complaintModel,
-  type TimelineEntry,
-} from '@balai/complaints';
+import { type Complaint, ComplaintRepository, type ComplaintStatus, complaintModel } from '@balai/complaints';
 import { type CallContext, connectMongo } from '@balai/platform';
 import { type Document, type Filter, MongoClient, type Sort } from 'mongodb';
 import { pino } from 'pino';
@@ -26,7 +20,7 @@ import {
   listComplaints,
   parseListRequest,
 } from '../../services/complaints/src/complaint-queries.js';
-import { aComplaint } from '../../services/complaints/src/complaint-test-factories.fixture.js';
+import { random, type SeedSpread, seedComplaint, workedInboxStatuses } from './complaint-seed.js';
 
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
@@ -57,100 +51,7 @@ const officer: CallContext = {
   agencyId: 'dpupr',
 };
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same spread. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Open ones most, as in an inbox that is worked on: 35 % submitted, 25 % in progress. */
-const statusWeights: [ComplaintStatus, number][] = [
-  ['submitted', 0.35],
-  ['in_progress', 0.25],
-  ['resolved', 0.15],
-  ['closed', 0.15],
-  ['rejected', 0.05],
-  ['duplicate', 0.03],
-  ['cancelled', 0.02],
-];
-
-function pick<T>(values: readonly T[], next: () => number): T {
-  return values[Math.floor(next() * values.length)] as T;
-}
-
-function statusOf(next: () => number): ComplaintStatus {
-  let left = next();
-  for (const [status, weight] of statusWeights) {
-    left -= weight;
-    if (left < 0) return status;
-  }
-  return 'submitted';
-}
-
-/** A stored complaint as the service writes it: a submitted entry, maybe an assignment, no pending events. */
-function seedComplaint(index: number, tenant: string, next: () => number) {
-  const submittedAt = new Date(now.getTime() - Math.floor(next() * 30 * 24 * hour));
-  const status = statusOf(next);
-  const assigned = status !== 'submitted' || next() < 0.3;
-  const officerId = assigned ? pick(officers, next) : '';
-  const updatedAt = new Date(submittedAt.getTime() + Math.floor(next() * 48 * hour));
-  const timeline: TimelineEntry[] = [
-    {
-      id: `t-${index}-1`,
-      action: 'submitted',
-      at: submittedAt,
-      actorRole: 'citizen',
-      actorId: `citizen-${index % 700}`,
-      visibility: 'public' as const,
-      fromStatus: '' as const,
-      toStatus: 'submitted' as const,
-      note: '',
-      details: {},
-    },
-    ...(assigned
-      ? [
-          {
-            id: `t-${index}-2`,
-            action: 'assign',
-            at: updatedAt,
-            actorRole: 'supervisor',
-            actorId: 'supervisor-1',
-            visibility: 'internal' as const,
-            fromStatus: 'submitted' as const,
-            toStatus: 'in_progress' as const,
-            note: 'Mohon segera ditindaklanjuti, lokasi dekat sekolah.',
-            details: { officerId },
-          },
-        ]
-      : []),
-  ];
-  return {
-    ...aComplaint({
-      _id: `${run}-${tenant}-${index.toString().padStart(6, '0')}`,
-      tenantId: tenant,
-      agencyId: pick(agencies, next),
-      description: `Keluhan nomor ${index}: lubang besar di jalan, membahayakan pengendara motor pada malam hari.`,
-      location: { latitude: -6.1 - next() / 10, longitude: 106.1 + next() / 10 },
-      address: `Jl. Ahmad Yani No. ${index % 300}, Kota Serang`,
-      reporterId: `citizen-${index % 700}`,
-      status,
-      version: timeline.length,
-      submittedAt,
-      updatedAt,
-      slaDueAt: new Date(submittedAt.getTime() + (24 + Math.floor(next() * 7 * 24)) * hour),
-      assignedOfficerId: officerId,
-      assignedAt: assigned ? updatedAt : null,
-      timeline,
-    }),
-    outbox: [],
-  };
-}
+const spread: SeedSpread = { idPrefix: run, now, days: 30, agencies, officers, statuses: workedInboxStatuses };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -261,8 +162,8 @@ async function main() {
     const seedStarted = Date.now();
     const next = random(36_73);
     const seed = [
-      ...Array.from({ length: tenantComplaints }, (_, index) => seedComplaint(index, tenantId, next)),
-      ...Array.from({ length: otherComplaints }, (_, index) => seedComplaint(index, '36.71', next)),
+      ...Array.from({ length: tenantComplaints }, (_, index) => seedComplaint(spread, index, tenantId, next)),
+      ...Array.from({ length: otherComplaints }, (_, index) => seedComplaint(spread, index, '36.71', next)),
     ];
     for (let start = 0; start < seed.length; start += 500) {
       await collection.insertMany(seed.slice(start, start + 500) as unknown as StoredComplaint[], { ordered: false });

@@ -12,16 +12,12 @@
 #
 # So: go.mod/go.sum in this directory pin the FerretDB version and every dependency hash (`tool` directive);
 # this script downloads that exact module (checksum-verified), copies it to a scratch dir, adds
-# build/version/version.txt = the pinned version, applies atomic-writes.patch, and builds ./cmd/ferretdb.
-#
-# atomic-writes.patch: FerretDB 1.x updates (update, findAndModify) read the matching documents,
-# apply the operators in Go and write them back with nothing held in between, so two concurrent
-# updates of one document silently lose one another's changes (measured: 2 × 100 `$inc` on one
-# document left 114; version-guarded updates both "succeeded"). The patch serialises those
-# commands per collection in the FerretDB process, which gives the single-document atomicity MongoDB guarantees
-# and the outbox and optimistic concurrency rely on. It also closes each statement's query of a
-# bulk update when the statement is done (upstream keeps all open until the command ends, and a
-# bulk of 100 statements took every SQLite connection and hung). See docs/decisions.md.
+# build/version/version.txt = the pinned version, applies patches/*.patch in name order, and builds
+# ./cmd/ferretdb. Each patch starts with why it exists, its upstream issue and the test that covers it:
+#   01-atomic-writes          single-document atomicity for update and findAndModify
+#   02-sqlite-id-index        `_id` lookups written as the `_id` index is, so SQLite uses it
+#   03-sqlite-filter-pushdown `_id` with other fields, `_id $in`, and indexed string equalities in SQLite
+# See docs/decisions.md ("FerretDB 1.24, patched at build time").
 set -euo pipefail
 
 OUT="${1:?usage: build.sh OUTPUT_PATH}"
@@ -42,7 +38,9 @@ cp -R "$DIR/." "$SRC/"
 chmod -R u+w "$SRC"
 echo "$VERSION" > "$SRC/build/version/version.txt"
 echo "balai-source-build" > "$SRC/build/version/package.txt"
-patch --quiet --directory="$SRC" -p1 < "$HERE/atomic-writes.patch"
+for PATCH in "$HERE"/patches/*.patch; do
+  patch --quiet --forward --directory="$SRC" -p1 < "$PATCH" || { echo "patch $(basename "$PATCH") does not apply to $MOD $VERSION" >&2; exit 1; }
+done
 
 # Build inside the copied module: its own go.mod/go.sum are the upstream ones (same graph as ours).
 # -trimpath keeps the scratch path out of the binary and the build cache warm across runs.

@@ -173,15 +173,20 @@ const complaintSchema = new Schema<ComplaintDocument>(
 );
 
 // ListComplaints and FindNearbyComplaints (complaint-list-query.ts). Each name says the query it
-// serves; the trailing _id matches the tie-break of the keyset pagination. FerretDB 1.24 hardly
-// uses secondary indexes for filters; production MongoDB does.
+// serves; the trailing _id matches the tie-break of the keyset pagination. The local FerretDB
+// uses them too, through the build's patches (docs/decisions.md).
 // The officer inbox of an agency: agency + status (open ones), SLA deadline first ("due").
 complaintSchema.index(
   { tenantId: 1, agencyId: 1, status: 1, slaDueAt: 1, _id: 1 },
   { name: 'inbox_agency_status_due' },
 );
-// An officer's own queue (assignee = me / an officer / "none"), SLA deadline first.
-complaintSchema.index({ tenantId: 1, assignedOfficerId: 1, slaDueAt: 1, _id: 1 }, { name: 'inbox_assignee_due' });
+// An officer's own queue (assignee = me / an officer / "none") of some statuses (the open ones),
+// SLA deadline first. The status before the deadline, as in the agency inbox: read in deadline
+// order, the officer's closed history (the oldest deadlines) would come first.
+complaintSchema.index(
+  { tenantId: 1, assignedOfficerId: 1, status: 1, slaDueAt: 1, _id: 1 },
+  { name: 'inbox_assignee_status_due' },
+);
 // A citizen's own complaints (mine), newest first.
 complaintSchema.index({ tenantId: 1, reporterId: 1, submittedAt: -1, _id: -1 }, { name: 'mine_reporter_submitted' });
 // Public search and Open311 GET requests: the tenant's complaints, newest first or by date range.

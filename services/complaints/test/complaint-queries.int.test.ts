@@ -141,7 +141,7 @@ describe('complaint queries on the real server', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'inbox_agency_status_due',
-        'inbox_assignee_due',
+        'inbox_assignee_status_due',
         'mine_reporter_submitted',
         'search_submitted',
         'sync_updated',

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import ora, { type Ora } from 'ora';
@@ -180,12 +180,13 @@ function ferretdbVersion(): string {
   return version;
 }
 
-/** Named by version and patch, so a changed patch builds a new binary. */
+/** Named by version and patch set, so a changed, added or removed patch builds a new binary. */
 function ferretdbBinary(): string {
-  const patch = createHash('sha256')
-    .update(readFileSync(join(ferretDir, 'atomic-writes.patch')))
-    .digest('hex')
-    .slice(0, 8);
+  const hash = createHash('sha256');
+  for (const name of readdirSync(join(ferretDir, 'patches')).sort()) {
+    if (name.endsWith('.patch')) hash.update(name).update(readFileSync(join(ferretDir, 'patches', name)));
+  }
+  const patch = hash.digest('hex').slice(0, 8);
   return join(settings.tools, 'ferretdb', `ferretdb-${ferretdbVersion()}-${patch}`);
 }
 
