@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '@balai/platform';
+import { type OutboxEntry, outboxMarkFor } from '@balai/platform';
 import { type ComplaintDocument, type ComplaintModel, openStatuses, type TimelineEntry } from './complaint.schema.js';
 import {
   type ComplaintListFilter,
@@ -8,7 +8,7 @@ import {
   type SortPosition,
 } from './complaint-list-query.js';
 
-export type Complaint = Omit<ComplaintDocument, 'outbox'>;
+export type Complaint = Omit<ComplaintDocument, 'outbox' | 'outboxPending'>;
 
 /** Fields a transition may change; the repository adds the version and updatedAt. */
 export type ComplaintChanges = Partial<
@@ -36,7 +36,7 @@ export type UpdateComplaintResult =
   | { outcome: 'not_found' }
   | { outcome: 'stale' };
 
-const projection = { outbox: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
+const projection = { outbox: 0, outboxPending: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
@@ -52,7 +52,7 @@ export class ComplaintRepository {
    */
   async insert(complaint: ComplaintDocument): Promise<boolean> {
     try {
-      await this.model.create(complaint);
+      await this.model.create({ ...complaint, ...outboxMarkFor(complaint.outbox) });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -80,7 +80,7 @@ export class ComplaintRepository {
       .updateOne(
         { _id: String(id), tenantId: String(tenantId), version: Number(expectedVersion) },
         {
-          $set: { ...change.set, updatedAt: change.at },
+          $set: { ...change.set, updatedAt: change.at, ...outboxMarkFor(change.events) },
           $inc: { version: 1 },
           $push: {
             timeline: { $each: change.timeline },

@@ -1,4 +1,4 @@
-import { type OutboxEntry, outboxEntrySchema } from '@balai/platform';
+import { type OutboxEntry, outboxEntrySchema, outboxPlugin } from '@balai/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 import type { AttributeValue } from './category-attributes.js';
 
@@ -95,6 +95,8 @@ export interface ComplaintDocument {
   timeline: TimelineEntry[];
   /** Events committed with this state and not yet published (see the outbox relay). */
   outbox: OutboxEntry[];
+  /** True while `outbox` holds events (outboxPendingMark), for the relay to find them. */
+  outboxPending?: boolean;
 }
 
 const timelineEntrySchema = new Schema<TimelineEntry>(
@@ -172,6 +174,8 @@ const complaintSchema = new Schema<ComplaintDocument>(
   { collection: 'complaints', versionKey: false, strict: 'throw' },
 );
 
+complaintSchema.plugin(outboxPlugin);
+
 // ListComplaints and FindNearbyComplaints (complaint-list-query.ts). Each name says the query it
 // serves; the trailing _id matches the tie-break of the keyset pagination. The local FerretDB
 // uses them too, through the build's patches (docs/decisions.md).
@@ -193,8 +197,14 @@ complaintSchema.index({ tenantId: 1, reporterId: 1, submittedAt: -1, _id: -1 }, 
 complaintSchema.index({ tenantId: 1, submittedAt: -1, _id: -1 }, { name: 'search_submitted' });
 // Syncing (order "updated", Open311 servicerequestupdates): changed since, oldest change first.
 complaintSchema.index({ tenantId: 1, updatedAt: 1, _id: 1 }, { name: 'sync_updated' });
-// Nearby duplicates: open complaints of one category whose geohash starts with a cell prefix.
-complaintSchema.index({ tenantId: 1, categoryCode: 1, geohash: 1 }, { name: 'nearby_category_geohash' });
+// Nearby duplicates: open complaints of one category submitted within the look-back window,
+// newest first; the geohash cells and the distance narrow them after. Read in this order, the
+// window bounds the read whatever the category's history (a geohash-first index would read every
+// complaint ever filed in those cells).
+complaintSchema.index(
+  { tenantId: 1, categoryCode: 1, submittedAt: -1, _id: -1 },
+  { name: 'nearby_category_submitted' },
+);
 // The SLA scheduler (sla-scheduler.ts), across tenants: open complaints whose next escalation is due, oldest first.
 complaintSchema.index({ status: 1, nextEscalationAt: 1, _id: 1 }, { name: 'sla_escalation_due' });
 // The SLA scheduler's auto-close, across tenants: resolved complaints whose reopen window has passed.

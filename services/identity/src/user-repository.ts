@@ -1,9 +1,9 @@
-import type { OutboxEntry } from '@balai/platform';
+import { type OutboxEntry, outboxMarkFor } from '@balai/platform';
 import { type LoginIdentifier, loginNameKey, parseLogin } from './login-identifier.js';
 import type { LoginNameDocument, LoginNameModel, UserDocument, UserModel } from './user.schema.js';
 
 /** A user as the domain sees it: the document without its pending events. */
-export type User = Omit<UserDocument, 'outbox'>;
+export type User = Omit<UserDocument, 'outbox' | 'outboxPending'>;
 
 /** A login identifier a new user asked for that another user already holds. */
 export interface LoginConflict {
@@ -20,7 +20,7 @@ export type UserChanges = Partial<
 
 export type UpdateUserResult = { outcome: 'updated'; user: User } | { outcome: 'not_found' } | { outcome: 'stale' };
 
-const userProjection = { outbox: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
+const userProjection = { outbox: 0, outboxPending: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
 
 /** Most users one findManyByIds reads; callers page beyond it. */
 export const maxUsersPerRead = 100;
@@ -67,7 +67,7 @@ export class UserRepository {
     }
     if (conflicts.length === 0) {
       try {
-        await this.users.create({ ...user, outbox });
+        await this.users.create({ ...user, outbox, ...outboxMarkFor(outbox) });
         return { inserted: true };
       } catch (error) {
         await this.release(reserved, user._id);
@@ -180,7 +180,7 @@ export class UserRepository {
       .updateOne(
         { _id: String(id), tenantId: String(tenantId), version: Number(expectedVersion) },
         {
-          $set: { ...changes, updatedAt: now },
+          $set: { ...changes, updatedAt: now, ...outboxMarkFor(events) },
           $inc: { version: 1 },
           ...(events.length > 0 ? { $push: { outbox: { $each: events } } } : {}),
         },

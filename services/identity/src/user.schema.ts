@@ -1,4 +1,4 @@
-import { type OutboxEntry, outboxEntrySchema, type Role } from '@balai/platform';
+import { type OutboxEntry, outboxEntrySchema, outboxPlugin, type Role } from '@balai/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 export type UserKind = 'citizen' | 'staff';
@@ -30,6 +30,8 @@ export interface UserDocument {
   updatedAt: Date;
   /** Events committed with this state and not yet published (see the outbox relay). */
   outbox: OutboxEntry[];
+  /** True while `outbox` holds events (outboxPendingMark), for the relay to find them. */
+  outboxPending?: boolean;
 }
 
 const userSchema = new Schema<UserDocument>(
@@ -57,6 +59,7 @@ const userSchema = new Schema<UserDocument>(
 );
 
 // Serves the staff list of a tenant (optionally one agency's) and an agency's officers.
+userSchema.plugin(outboxPlugin);
 userSchema.index({ tenantId: 1, kind: 1, agencyId: 1 });
 
 export type UserModel = Model<UserDocument>;

@@ -5,7 +5,7 @@ import {
   complaintModel,
   submitComplaint,
 } from '@balai/complaints';
-import { connectMongo, createLogger } from '@balai/platform';
+import { connectMongo, createLogger, outboxPendingMark } from '@balai/platform';
 import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } from '@balai/testkit';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,7 +209,7 @@ describe('a crash between the database write and the Kafka publish', () => {
     // restarted relay publishes the same event (same id) again.
     await complaintsDb
       .collection('complaints')
-      .updateOne({ _id: committed._id as never }, { $push: { outbox: stored?.outbox[0] } });
+      .updateOne({ _id: committed._id as never }, { $push: { outbox: stored?.outbox[0] }, $set: outboxPendingMark });
     await connection.close();
 
     await new Promise((resolve) => setTimeout(resolve, 500));

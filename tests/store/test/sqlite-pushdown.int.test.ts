@@ -134,6 +134,8 @@ describe('the local store serves the services’ queries from indexes', () => {
       await planOf({ status: { $in: ['submitted', 'assigned'] }, n: { $ne: null, $lte: 100 } }),
       'by_status',
     );
+    // The outbox relay's pending mark.
+    expectIndexOnly(await planOf({ status: true, $or: [{ n: { $exists: false } }, { n: { $lt: 5 } }] }), 'by_status');
   });
 
   it('should leave to the handler what it cannot push down', async (context) => {
@@ -160,6 +162,8 @@ describe('pushing a filter down never changes what it finds', () => {
     ['the inbox filter', { tenantId: '36.73', agencyId: 'dpupr', status: { $in: ['submitted', 'assigned'] } }, -1],
     ['an equality with a range beside it', { tenantId: '36.73', n: { $gte: 10, $lt: 200 } }, -1],
     ['an empty string', { status: '' }, 1],
+    ['a boolean', { status: true }, 1],
+    ['a boolean in $in', { status: { $in: [false, true] } }, 1],
     ['case and trailing space differ', { status: 'Submitted ' }, 0],
     ['a string that needs an escape', { tenantId: 'quote"d' }, -1],
     ['a whole array', { tenantId: ['36.73'] }, 1],

@@ -11,8 +11,31 @@ import { type OutboxEntry, toKafkaRecord, topicOf } from './envelope.js';
 /** The fields an aggregate document carries for the outbox pattern. */
 export interface OutboxFields {
   outbox: OutboxEntry[];
+  /** Set with every write that appends to `outbox`, unset by the relay once it is empty. */
+  outboxPending?: boolean;
   outboxLeaseOwner?: string;
   outboxLeaseUntil?: Date;
+}
+
+/**
+ * What a write that appends events to an aggregate's outbox also `$set`s (or an insert with
+ * events carries): the mark the relay finds pending aggregates by. An indexed top-level field,
+ * because a filter on the array itself (`outbox.0` exists) reads every aggregate on the local
+ * store, twice a second. Set in the same single-document write as the events, so it is never
+ * missing while events wait; the relay unsets it only where the outbox is empty (see
+ * `clearPending`), so it is never lost to an append that races the relay.
+ */
+export const outboxPendingMark = { outboxPending: true } as const;
+
+/** The mark, when a write appends events; nothing when it does not. */
+export function outboxMarkFor(events: readonly unknown[]): { outboxPending?: true } {
+  return events.length > 0 ? outboxPendingMark : {};
+}
+
+/** Adds the relay's pending mark and its index to an aggregate schema that has an `outbox`. */
+export function outboxPlugin(schema: Schema): void {
+  schema.add({ outboxPending: { type: Boolean } });
+  schema.index({ outboxPending: 1 }, { name: 'outbox_pending' });
 }
 
 export interface OutboxRelayOptions {
@@ -173,7 +196,47 @@ export class OutboxRelay {
       },
     }));
     await collection.bulkWrite(removals, { ordered: false });
+    await this.clearPending(claimed.map((doc) => doc._id));
     return claimed.reduce((total, doc) => total + doc.outbox.length, 0);
+  }
+
+  /**
+   * Unsets the pending mark of the aggregates whose outbox is empty now. Each is one atomic
+   * single-document update on that condition: an append that came after the removal left an
+   * entry (and set the mark itself), so the mark stays with it.
+   */
+  private async clearPending(ids: unknown[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.options.collection.bulkWrite(
+      ids.map((id) => ({
+        updateOne: {
+          filter: { _id: id, 'outbox.0': { $exists: false } } as Filter<Document>,
+          update: { $unset: { outboxPending: '' } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * Marks the aggregates written before the mark existed that still hold events (once per
+   * start; on the local store it reads every aggregate, as every round used to).
+   */
+  private async markUnmarked(): Promise<void> {
+    const unmarked = await this.options.collection
+      .find({ 'outbox.0': { $exists: true }, outboxPending: { $ne: true } }, { projection: { _id: 1 } })
+      .toArray();
+    if (unmarked.length === 0) return;
+    await this.options.collection.bulkWrite(
+      unmarked.map((doc) => ({
+        updateOne: {
+          filter: { _id: doc._id, 'outbox.0': { $exists: true } } as Filter<Document>,
+          update: { $set: outboxPendingMark },
+        },
+      })),
+      { ordered: false },
+    );
+    this.options.logger.info({ aggregates: unmarked.length }, 'outbox relay marked aggregates with pending events');
   }
 
   /**
@@ -200,18 +263,39 @@ export class OutboxRelay {
       { ordered: false },
     );
     const ids = candidates.map((candidate) => candidate._id);
-    const won = await collection.find({ _id: { $in: ids }, outboxLeaseOwner: token }).toArray();
-    const claimed = (won as unknown as Array<{ _id: unknown } & OutboxFields>).filter((doc) => doc.outbox.length > 0);
+    const won = (await collection.find({ _id: { $in: ids }, outboxLeaseOwner: token }).toArray()) as unknown as Array<
+      { _id: unknown } & OutboxFields
+    >;
+    const claimed = won.filter((doc) => doc.outbox.length > 0);
+    // Marked but empty (a relay stopped between removing and unmarking): unmark and let go.
+    const empty = won.filter((doc) => doc.outbox.length === 0).map((doc) => doc._id);
+    if (empty.length > 0) {
+      await this.clearPending(empty);
+      await collection.bulkWrite(
+        empty.map((id) => ({
+          updateOne: {
+            filter: { _id: id, outboxLeaseOwner: token } as Filter<Document>,
+            update: { $unset: { outboxLeaseOwner: '', outboxLeaseUntil: '' } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
     return { token, claimed };
   }
 
   private async run(): Promise<void> {
     const { logger } = this.options;
     let failures = 0;
+    let marked = false;
     while (this.running) {
       this.woken = false;
       let published = 0;
       try {
+        if (!marked) {
+          await this.markUnmarked();
+          marked = true;
+        }
         published = await this.publishPending();
         failures = 0;
       } catch (error) {
@@ -249,9 +333,9 @@ function producerStateLost(error: unknown): boolean {
   return false;
 }
 
-/** Aggregates with at least one pending event. */
+/** Aggregates with at least one pending event (see outboxPendingMark). */
 function pendingFilter(): Document {
-  return { 'outbox.0': { $exists: true } };
+  return { ...outboxPendingMark };
 }
 
 /** The mongoose shape of an outbox entry, for the `outbox` array of an aggregate's schema. */
