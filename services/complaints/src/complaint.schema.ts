@@ -199,11 +199,11 @@ complaintSchema.index({ tenantId: 1, submittedAt: -1, _id: -1 }, { name: 'search
 complaintSchema.index({ tenantId: 1, updatedAt: 1, _id: 1 }, { name: 'sync_updated' });
 // Nearby duplicates: open complaints of one category submitted within the look-back window,
 // newest first; the geohash cells and the distance narrow them after. Read in this order, the
-// window bounds the read whatever the category's history (a geohash-first index would read every
-// complaint ever filed in those cells).
+// open ones of the window bound the read whatever the category's history (a geohash-first index
+// would read every complaint ever filed in those cells).
 complaintSchema.index(
-  { tenantId: 1, categoryCode: 1, submittedAt: -1, _id: -1 },
-  { name: 'nearby_category_submitted' },
+  { tenantId: 1, categoryCode: 1, status: 1, submittedAt: -1, _id: -1 },
+  { name: 'nearby_category_status_submitted' },
 );
 // The SLA scheduler (sla-scheduler.ts), across tenants: open complaints whose next escalation is due, oldest first.
 complaintSchema.index({ status: 1, nextEscalationAt: 1, _id: 1 }, { name: 'sla_escalation_due' });

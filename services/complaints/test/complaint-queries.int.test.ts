@@ -145,7 +145,7 @@ describe('complaint queries on the real server', () => {
         'mine_reporter_submitted',
         'search_submitted',
         'sync_updated',
-        'nearby_category_submitted',
+        'nearby_category_status_submitted',
       ]),
     );
     expect(names).not.toContain('tenantId_1_submittedAt_-1');
