@@ -81,6 +81,8 @@ export class OutboxRelay {
     this.producer = await this.connectProducer();
     this.running = true;
     this.loop = this.run();
+    // Not awaited by stop(): a read of every aggregate must not hold up a shutdown.
+    void this.markUnmarkedInBackground();
     this.unobserve = observeOutbox(this.options.collection.collectionName, () => this.backlog());
   }
 
@@ -219,9 +221,26 @@ export class OutboxRelay {
   }
 
   /**
-   * Marks the aggregates written before the mark existed that still hold events (once per
-   * start; on the local store it reads every aggregate, as every round used to).
+   * Marks the aggregates written before the mark existed that still hold events (events that
+   * were not yet published when the service was upgraded). It reads every aggregate: on MongoDB
+   * a collection scan, on the local store about 0.3-0.5 ms an aggregate, past the connection's
+   * 30 s socket timeout beyond some 60,000. So it runs once per start beside the publishing
+   * rounds, never before them, and a failure is logged, not retried: a retry loop would read the
+   * whole collection every minute.
    */
+  private async markUnmarkedInBackground(): Promise<void> {
+    try {
+      await this.markUnmarked();
+    } catch (error) {
+      if (this.running) {
+        this.options.logger.warn(
+          { err: error },
+          'outbox relay could not look for aggregates written before the pending mark; events they hold wait for the next start',
+        );
+      }
+    }
+  }
+
   private async markUnmarked(): Promise<void> {
     const unmarked = await this.options.collection
       .find({ 'outbox.0': { $exists: true }, outboxPending: { $ne: true } }, { projection: { _id: 1 } })
@@ -287,15 +306,10 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const { logger } = this.options;
     let failures = 0;
-    let marked = false;
     while (this.running) {
       this.woken = false;
       let published = 0;
       try {
-        if (!marked) {
-          await this.markUnmarked();
-          marked = true;
-        }
         published = await this.publishPending();
         failures = 0;
       } catch (error) {
