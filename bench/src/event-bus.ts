@@ -9,7 +9,6 @@ import {
   createKafka,
   createProducer,
   ensureTopics,
-  newEvent,
   type OutboxEntry,
   startEventConsumer,
   toKafkaRecord,
@@ -17,6 +16,7 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
+import { aSubmittedEvent } from '../../packages/platform/test/fixtures/submitted-event.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
@@ -32,21 +32,8 @@ const run = `bench_${Date.now().toString(36)}`;
 function events(count: number): OutboxEntry[] {
   return Array.from({ length: count }, () => {
     const id = randomUUID();
-    return newEvent({
-      type: 'id.balai.complaints.complaint.submitted.v1',
+    return aSubmittedEvent(id, {
       source: '/bench',
-      subject: id,
-      tenantId: '36.73',
-      data: {
-        complaintId: id,
-        tenantId: '36.73',
-        categoryCode: 'roads.pothole',
-        submittedAt: new Date(),
-        agencyId: '',
-        slaDueAt: undefined,
-        filedOnBehalf: false,
-        anonymous: false,
-      },
       traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
     });
   });

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.js';
 import { startEventConsumer } from '../src/events/consumer.js';
 import { readDeadLetters, replayDeadLetters, replayPendingDeadLetters } from '../src/events/dead-letters.js';
-import { newEvent, toKafkaRecord, topicOf } from '../src/events/envelope.js';
+import { toKafkaRecord, topicOf } from '../src/events/envelope.js';
 import { createKafka, createProducer, ensureTopics } from '../src/kafka.js';
+import { aSubmittedEvent } from './fixtures/submitted-event.js';
 
 const ns = testNamespace(import.meta.filename);
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -27,22 +28,7 @@ const applyOrder: string[] = [];
 let brokenCategory: string | undefined = 'roads.pothole';
 
 function submitted(complaintId: string, categoryCode: string) {
-  return newEvent({
-    type: 'id.balai.complaints.complaint.submitted.v1',
-    source: '/test',
-    subject: complaintId,
-    tenantId: '36.73',
-    data: {
-      complaintId,
-      tenantId: '36.73',
-      categoryCode,
-      submittedAt: new Date(),
-      agencyId: '',
-      slaDueAt: undefined,
-      filedOnBehalf: false,
-      anonymous: false,
-    },
-  });
+  return aSubmittedEvent(complaintId, { source: '/test', categoryCode });
 }
 
 async function publish(...records: ReturnType<typeof toKafkaRecord>[]) {

@@ -2,10 +2,11 @@ import { eventually, infrastructureEndpoints, readTopicRecords, testNamespace } 
 import { type Collection, MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { newEvent, type OutboxEntry, topicOf } from '../src/events/envelope.js';
+import { type OutboxEntry, topicOf } from '../src/events/envelope.js';
 import { OutboxRelay, outboxPendingMark } from '../src/events/outbox-relay.js';
 import { createKafka, ensureTopics } from '../src/kafka.js';
 import { streamTopics } from '../src/runtime.js';
+import { aSubmittedEvent } from './fixtures/submitted-event.js';
 
 /*
  * The relay finds aggregates with events by their pending mark (an indexed field), not by reading
@@ -30,22 +31,7 @@ let aggregates: Collection<AggregateDoc>;
 const kafka = createKafka({ clientId: 'outbox-pending-mark-test', brokers: brokers.split(','), logger });
 
 function event(aggregate: string): OutboxEntry {
-  return newEvent({
-    type,
-    source: '/test/outbox-pending-mark',
-    subject: aggregate,
-    tenantId: '36.73',
-    data: {
-      complaintId: aggregate,
-      tenantId: '36.73',
-      categoryCode: 'roads.pothole',
-      submittedAt: new Date(),
-      agencyId: '',
-      slaDueAt: undefined,
-      filedOnBehalf: false,
-      anonymous: false,
-    },
-  });
+  return aSubmittedEvent(aggregate, { source: '/test/outbox-pending-mark' });
 }
 
 function relay() {
