@@ -16,12 +16,11 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { complaintModel } from '@balai/complaints';
 import { connectMongo } from '@balai/platform';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { type Collection, MongoClient } from 'mongodb';
 import pc from 'picocolors';
 import { pino } from 'pino';
@@ -59,46 +58,16 @@ import {
   type PhaseReport,
   type RunReport,
 } from './lifecycle/report.js';
+import {
+  dataDir,
+  loadTestRateLimits,
+  nonNegativeInteger,
+  positiveInteger,
+  positiveNumber,
+  tenant,
+} from './lifecycle/run-settings.js';
 import { type StoredComplaint, seedIdPrefix, seedToTarget } from './lifecycle/seed-complaints.js';
 import { type CursorTotals, cursorsPerLifecycle, readCursorTotals } from './lifecycle/storage-metrics.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Where `./balai up` keeps its state: the same rule as tools/cli/src/settings.ts. */
-const dataDir = process.env.BALAI_DATA_DIR ? resolve(process.env.BALAI_DATA_DIR) : join(root, '.data');
-const tenant = '36.73';
-
-/**
- * The gateway's abuse limits (services/gateway/src/rate-limits.ts) stop one client within
- * seconds: 60 writes a minute per caller. `./balai up` passes its environment to the services,
- * so a load test raises them there, keeping the limits (and their store, which every request
- * consults) in the path. tests/e2e raise them the same way.
- */
-const loadTestRateLimits = [
-  'sign-in.address=100000/1m',
-  'token.address=100000/1m',
-  'writes.address=10000000/1m',
-  'writes.caller=10000000/1m',
-  'reads.address=10000000/1m',
-  'reads.caller=10000000/1m',
-].join(',');
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a whole number above 0');
-  return parsed;
-}
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
-  return parsed;
-}
-
-function positiveNumber(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a number above 0');
-  return parsed;
-}
 
 interface Settings {
   loop: 'closed' | 'open';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection } from 'mongodb';
-import { type LifecycleResult, mayHaveApplied } from './complaint-lifecycle.js';
+import { type LifecycleResult, mayHaveApplied, nextStep, statusAfter } from './complaint-lifecycle.js';
 import type { Step } from './measurements.js';
 
 /** What the gateway's analytics route answers (GET /v1/analytics/complaints/summary). */
@@ -161,16 +161,6 @@ export function eventLag(closedAt: number[], baselineClosed: number, readings: R
     readingMs: percentile(latencies, 0.5),
   };
 }
-
-/** The status analytics must show for a complaint whose lifecycle ended after `lastStep`. */
-const statusAfter: Record<Step, string> = {
-  submit: 'submitted',
-  assign: 'in_progress',
-  resolve: 'resolved',
-  rate: 'closed',
-  inbox: 'closed',
-};
-const nextStep: Partial<Record<Step, Step>> = { submit: 'assign', assign: 'resolve', resolve: 'rate' };
 
 export interface RowCheck {
   complaints: number;

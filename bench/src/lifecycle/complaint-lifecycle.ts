@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { random } from '../complaint-seed.js';
 import { type Failure, type Measurements, type Step, StepFailed } from './measurements.js';
 
@@ -26,6 +27,8 @@ export interface LifecyclePlan {
   categoryCode: string;
   /** An answer slower than this counts as `timeout`. */
   requestTimeoutMs: number;
+  /** Retry as a client should (the fault runs); absent, the first failure stops the lifecycle (the benchmark). */
+  retry?: RetryPolicy;
 }
 
 /** How far a lifecycle got: its complaint, the last step that succeeded, when rating answered. */
@@ -67,6 +70,18 @@ function callApi(
   });
 }
 
+/** The status a complaint is in once its lifecycle got past `step`. */
+export const statusAfter: Record<Step, string> = {
+  submit: 'submitted',
+  assign: 'in_progress',
+  resolve: 'resolved',
+  rate: 'closed',
+  inbox: 'closed',
+};
+
+/** The step after each command: a command whose answer was lost may have taken the complaint there. */
+export const nextStep: Partial<Record<Step, Step>> = { submit: 'assign', assign: 'resolve', resolve: 'rate' };
+
 /**
  * Whether a failed call may have been applied all the same: no answer (timeout, connection
  * lost) or a 5xx (the gateway's deadline can pass while complaints still writes).
@@ -80,42 +95,108 @@ function failureOf(error: unknown): Failure {
 }
 
 /**
- * One timed call: the latency covers the whole answer, body read and parsed, as an app waits
- * for it. A status other than `expected`, a refused connection or a timeout is recorded by kind
- * and stops the lifecycle.
+ * How a client retries (docs/RELIABILITY.md, "How a client retries"): a call that got no answer,
+ * a 429 or a 5xx is sent again after a growing, jittered wait (a 429's `Retry-After` when it
+ * gives one), until `budgetMs` has passed since the first attempt.
  */
-async function timed<T>(
-  measurements: Measurements,
-  step: Step,
-  expected: readonly number[],
-  request: () => Promise<Response>,
-): Promise<T> {
-  const started = performance.now();
+export interface RetryPolicy {
+  budgetMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Failures a client sends again: no answer, a rate limit, or the platform saying it could not do it now. */
+export function isRetryable(failure: Failure): boolean {
+  return (
+    failure === 'network' ||
+    failure === 'timeout' ||
+    (typeof failure === 'number' && (failure === 429 || failure >= 500))
+  );
+}
+
+type Attempt<T> = { ok: true; body: T } | { ok: false; failure: Failure; detail: string; retryAfterMs: number | null };
+
+async function attempt<T>(request: () => Promise<Response>, accepted: readonly number[]): Promise<Attempt<T>> {
   let response: Response;
   let text: string;
   try {
     response = await request();
     text = await response.text();
   } catch (error) {
-    const failure = failureOf(error);
     const detail =
       error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
-    measurements.recordFailure(step, failure, detail);
-    throw new StepFailed(step, failure, detail);
+    return { ok: false, failure: failureOf(error), detail, retryAfterMs: null };
   }
-  if (!expected.includes(response.status)) {
-    measurements.recordFailure(step, response.status, text);
-    throw new StepFailed(step, response.status, text.slice(0, 300));
+  if (!accepted.includes(response.status)) {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return {
+      ok: false,
+      failure: response.status,
+      detail: text,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1_000 : null,
+    };
   }
-  let body: T;
   try {
-    body = JSON.parse(text) as T;
+    return { ok: true, body: JSON.parse(text) as T };
   } catch {
-    measurements.recordFailure(step, 'invalid-body', text);
-    throw new StepFailed(step, 'invalid-body', text.slice(0, 300));
+    return { ok: false, failure: 'invalid-body', detail: text, retryAfterMs: null };
   }
-  measurements.recordLatency(step, performance.now() - started);
-  return body;
+}
+
+/** What a retried call may also take as success. */
+interface RetryHandling<T> {
+  policy: RetryPolicy;
+  /** Statuses a replay answers (an Idempotency-Key's replay: 200). */
+  replayStatuses?: readonly number[];
+  /**
+   * A 409 after an attempt that may have been applied: the previous attempt's change may be the
+   * one the version check now refuses. Reads the resource; its state when the change is there.
+   */
+  confirm?: () => Promise<T | null>;
+}
+
+/**
+ * One timed call: the latency covers the whole answer, body read and parsed, as an app waits
+ * for it, retries included. A status other than `expected`, a refused connection or a timeout
+ * (once retries, if any, are spent) is recorded by kind and stops the lifecycle.
+ */
+async function timed<T>(
+  measurements: Measurements,
+  step: Step,
+  expected: readonly number[],
+  request: () => Promise<Response>,
+  retry?: RetryHandling<T>,
+): Promise<T> {
+  const started = performance.now();
+  let uncertain = false;
+  for (let attempts = 1; ; attempts += 1) {
+    const attemptedAt = Date.now();
+    const accepted = attempts > 1 ? [...expected, ...(retry?.replayStatuses ?? [])] : expected;
+    const outcome = await attempt<T>(request, accepted);
+    if (outcome.ok) {
+      measurements.recordLatency(step, performance.now() - started);
+      return outcome.body;
+    }
+    if (retry?.confirm && uncertain && outcome.failure === 409) {
+      const confirmed = await retry.confirm().catch(() => null);
+      if (confirmed) {
+        measurements.recordLatency(step, performance.now() - started);
+        return confirmed;
+      }
+    }
+    if (retry && isRetryable(outcome.failure)) {
+      const backoff = Math.min(retry.policy.firstDelayMs * 2 ** (attempts - 1), retry.policy.maxDelayMs);
+      const delay = outcome.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);
+      if (performance.now() - started + delay < retry.policy.budgetMs) {
+        uncertain ||= mayHaveApplied(outcome.failure);
+        measurements.recordRetry(step, outcome.failure, attemptedAt, outcome.detail);
+        await sleep(delay);
+        continue;
+      }
+    }
+    measurements.recordFailure(step, outcome.failure, outcome.detail);
+    throw new StepFailed(step, outcome.failure, outcome.detail.slice(0, 300));
+  }
 }
 
 /**
@@ -133,44 +214,60 @@ export async function runLifecycle(
   const next = random(index + 1);
   const result: LifecycleResult = { complaintId: null, lastStep: null, closedAt: null, ok: false, failure: null };
   const timeoutMs = plan.requestTimeoutMs;
-  const transition = (step: Step, actor: Actor, path: string, body: Record<string, unknown>) =>
-    timed<ComplaintAnswer>(measurements, step, [200], () =>
-      callApi(target, actor, 'POST', `/v1/complaints/${encodeURIComponent(result.complaintId ?? '')}/${path}`, {
-        body,
-        timeoutMs,
-      }),
+  const complaintPath = () => `/v1/complaints/${encodeURIComponent(result.complaintId ?? '')}`;
+  /** The complaint as `actor` reads it, when it is in `status` (a retried transition that was applied). */
+  const readIn = (actor: Actor, status: string) => async (): Promise<ComplaintAnswer | null> => {
+    const response = await callApi(target, actor, 'GET', complaintPath(), { timeoutMs });
+    if (response.status !== 200) return null;
+    const complaint = (await response.json()) as ComplaintAnswer;
+    return complaint.status === status ? complaint : null;
+  };
+  const transition = (step: Step, actor: Actor, path: string, leadsTo: string, body: Record<string, unknown>) =>
+    timed<ComplaintAnswer>(
+      measurements,
+      step,
+      [200],
+      () => callApi(target, actor, 'POST', `${complaintPath()}/${path}`, { body, timeoutMs }),
+      plan.retry && { policy: plan.retry, confirm: readIn(actor, leadsTo) },
     );
   try {
     // Spread over Kota Serang (about 10 x 10 km), so nearby-duplicate lookups see a realistic few.
-    const submitted = await timed<ComplaintAnswer>(measurements, 'submit', [201], () =>
-      callApi(target, 'citizen', 'POST', '/v1/complaints', {
-        body: {
-          categoryCode: plan.categoryCode,
-          description: `Jalan berlubang di depan rumah nomor ${index}, membahayakan pengendara motor (${plan.runId})`,
-          latitude: -6.08 - next() * 0.09,
-          longitude: 106.1 + next() * 0.09,
-          address: `Jl. Ahmad Yani No. ${1 + (index % 300)}, Kota Serang`,
-        },
-        // Apps send one so a retry cannot file twice; the service then derives the id from it.
-        headers: { 'idempotency-key': `bench-${plan.runId}-${index}` },
-        timeoutMs,
-      }),
+    // Made once: a retry sends the same body with the same key (another body is 422 IDEMPOTENCY_KEY_REUSED).
+    const complaint = {
+      categoryCode: plan.categoryCode,
+      description: `Jalan berlubang di depan rumah nomor ${index}, membahayakan pengendara motor (${plan.runId})`,
+      latitude: -6.08 - next() * 0.09,
+      longitude: 106.1 + next() * 0.09,
+      address: `Jl. Ahmad Yani No. ${1 + (index % 300)}, Kota Serang`,
+    };
+    const submitted = await timed<ComplaintAnswer>(
+      measurements,
+      'submit',
+      [201],
+      () =>
+        callApi(target, 'citizen', 'POST', '/v1/complaints', {
+          body: complaint,
+          // Apps send one so a retry cannot file twice; the service then derives the id from it.
+          headers: { 'idempotency-key': `bench-${plan.runId}-${index}` },
+          timeoutMs,
+        }),
+      plan.retry && { policy: plan.retry, replayStatuses: [200] },
     );
     result.complaintId = submitted.id;
     result.lastStep = 'submit';
-    const assigned = await transition('assign', 'supervisor', 'assignment', {
+    const assigned = await transition('assign', 'supervisor', 'assignment', 'in_progress', {
       expectedVersion: submitted.version,
       agencyId: plan.agencyId,
       officerId: plan.officerId,
       note: 'Mohon segera ditindaklanjuti.',
     });
     result.lastStep = 'assign';
-    const resolved = await transition('resolve', 'officer', 'resolution', {
+    const resolved = await transition('resolve', 'officer', 'resolution', 'resolved', {
       expectedVersion: assigned.version,
       note: 'Lubang sudah ditambal dan diaspal ulang.',
     });
     result.lastStep = 'resolve';
-    await transition('rate', 'citizen', 'rating', {
+    await transition('rate', 'citizen', 'rating', 'closed', {
       expectedVersion: resolved.version,
       score: 1 + Math.floor(next() * 5),
       outcome: 'fixed',
@@ -178,8 +275,12 @@ export async function runLifecycle(
     result.closedAt = Date.now();
     result.lastStep = 'rate';
     const query = new URLSearchParams({ agencyId: plan.agencyId, status: 'submitted,in_progress', pageSize: '20' });
-    await timed(measurements, 'inbox', [200], () =>
-      callApi(target, 'officer', 'GET', `/v1/complaints?${query}`, { timeoutMs }),
+    await timed(
+      measurements,
+      'inbox',
+      [200],
+      () => callApi(target, 'officer', 'GET', `/v1/complaints?${query}`, { timeoutMs }),
+      plan.retry && { policy: plan.retry },
     );
     result.lastStep = 'inbox';
     result.ok = true;

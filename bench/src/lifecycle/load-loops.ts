@@ -40,7 +40,8 @@ export function describeShape(shape: LoadShape): string {
 }
 
 /**
- * Runs lifecycles in the given shape, each recording its steps into the phase's measurements.
+ * Runs lifecycles in the given shape, each recording its steps into the phase's measurements,
+ * until the shape's bound or `stop`.
  * Indexes run from `firstIndex` up, so a warm-up and the measured phase never share an
  * idempotency key.
  */
@@ -49,6 +50,8 @@ export async function runLoad(
   shape: LoadShape,
   lifecycle: (index: number, measurements: Measurements) => Promise<LifecycleResult>,
   firstIndex = 0,
+  /** Ends the load early: no lifecycle starts after it fires, running ones finish. */
+  stop?: AbortSignal,
 ): Promise<PhaseResult> {
   const measurements = new Measurements();
   const results: LifecycleResult[] = [];
@@ -76,7 +79,7 @@ export async function runLoad(
     if (shape.kind === 'closed') {
       let next = 0;
       const worker = async () => {
-        while (next < limit && performance.now() < deadline) {
+        while (next < limit && performance.now() < deadline && !stop?.aborted) {
           const index = firstIndex + next;
           next += 1;
           inFlight += 1;
@@ -95,7 +98,7 @@ export async function runLoad(
         // Measured from when it was due, not when it started: a loop that falls behind must not
         // hide the wait (coordinated omission).
         const due = started + arrival * interval;
-        if (due >= deadline) break;
+        if (due >= deadline || stop?.aborted) break;
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
         if (inFlight >= shape.maxInFlight) {

@@ -49,8 +49,11 @@ function newHistogram(): Histogram {
 export class Measurements {
   readonly #latencies = new Map<Measured, Histogram>();
   readonly #errors = new Map<Measured, Map<string, number>>();
+  readonly #retries = new Map<string, number>();
   /** Sample messages of the first failures of each kind, to say what went wrong without a log. */
   readonly firstFailures: string[] = [];
+  /** When each call or lifecycle succeeded (epoch ms) and how long it took: for windows and gaps. */
+  readonly done: Array<{ at: number; name: Measured; ms: number }> = [];
 
   constructor() {
     for (const name of [...steps, 'lifecycle'] as const) {
@@ -61,6 +64,23 @@ export class Measurements {
 
   recordLatency(name: Measured, ms: number): void {
     this.#latencies.get(name)?.recordValue(Math.max(1, Math.round(ms * 1_000)));
+    this.done.push({ at: Date.now(), name, ms });
+  }
+
+  /** Attempts that failed and were sent again: when each began and ended (epoch ms). */
+  readonly retried: Array<{ step: Step; failure: Failure; startedAt: number; at: number }> = [];
+
+  /** A call that failed in a way a client retries (`submit:503`), and was sent again. */
+  recordRetry(step: Step, failure: Failure, startedAt: number, detail = ''): void {
+    this.retried.push({ step, failure, startedAt, at: Date.now() });
+    const key = `${step}:${failure}`;
+    this.#retries.set(key, (this.#retries.get(key) ?? 0) + 1);
+    if (this.firstFailures.length < 20 && detail) this.firstFailures.push(`retried ${key}: ${detail.slice(0, 300)}`);
+  }
+
+  /** Retries by step and cause. */
+  retries(): Record<string, number> {
+    return Object.fromEntries(this.#retries);
   }
 
   /** A lifecycle's failure is keyed by its step as well: `assign:409`. */

@@ -17,6 +17,8 @@
 #   01-atomic-writes          single-document atomicity for update and findAndModify
 #   02-sqlite-id-index        `_id` lookups written as the `_id` index is, so SQLite uses it
 #   03-sqlite-filter-pushdown `_id` with other fields, `_id $in`, and indexed string equalities in SQLite
+#   04-sqlite-sort-pushdown   sorted finds read a MongoDB-ordered index in order and stop after the page
+#   05-sqlite-delete-many     a deleteMany matching more than 32,766 documents (SQLite's variable limit)
 # See docs/decisions.md ("FerretDB 1.24, patched at build time").
 set -euo pipefail
 

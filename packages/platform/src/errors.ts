@@ -121,6 +121,31 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
+/**
+ * The MongoDB driver's errors for a store it cannot reach (a restart, a lost connection), by
+ * name: mongoose may carry its own copy of the driver, so `instanceof` would miss its errors.
+ */
+const storeUnreachable = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+
+/**
+ * Any thrown value as the AppError a caller is answered with: an AppError as it is; the store
+ * out of reach as UPSTREAM_UNAVAILABLE (503, retryable: the same call will work once it is
+ * back, as the fault runs in docs/RELIABILITY.md showed); anything else as INTERNAL, which
+ * leaks nothing.
+ */
+export function asAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (error instanceof Error && storeUnreachable.has(error.name)) return new AppError('UPSTREAM_UNAVAILABLE');
+  return new AppError('INTERNAL');
+}
+
 /** A 429: the caller may try again after `retryAfterSeconds` (HTTP sends it as Retry-After). */
 export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {

@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger.js';
 
@@ -29,6 +30,14 @@ export async function connectMongo(options: { url: string; dbName: string; logge
   return connection;
 }
 
+/** MongoDB's code for a write that would break a unique index (FerretDB answers the same). */
+export const duplicateKeyCode = 11000;
+
+/** Whether a write failed on a unique index: an insert that races another, an id already taken. */
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === duplicateKeyCode;
+}
+
 export async function pingMongo(connection: Connection): Promise<boolean> {
   try {
     await connection.db?.admin().ping();
@@ -36,6 +45,67 @@ export async function pingMongo(connection: Connection): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Whether a new client, of its own, reaches the store and gets an answer to a ping within a few seconds. */
+export async function storeReachable(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 3_000, connectTimeoutMS: 3_000 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/**
+ * Notices a service's MongoDB connection that stays broken while the store itself answers,
+ * and calls `onWedged` once. Found by the fault benchmark (docs/RELIABILITY.md, "Faults under
+ * load"): after FerretDB restarted, one complaints process's driver failed every operation for
+ * minutes with the error of the restart ("connection 2 to 127.0.0.1:27017 closed"), its server
+ * "Unknown" and its monitor opening no connection, while every other service had reconnected
+ * within seconds. A readiness that stays false does not heal that; a new process does. So, when
+ * pings have failed for `afterMs` and a new client reaches the store, the process is told to
+ * stop (runMain: gracefully) and its supervisor (`./balai up`, the kubelet) starts it again. A
+ * store that is down for everyone is not this: nothing is restarted for it.
+ */
+export function watchStoreConnection(options: {
+  ping: () => Promise<boolean>;
+  reachable: () => Promise<boolean>;
+  onWedged: () => void;
+  logger: Logger;
+  afterMs?: number;
+  everyMs?: number;
+}): { stop(): void } {
+  const afterMs = options.afterMs ?? 60_000;
+  let lastOk = Date.now();
+  let checking = false;
+  let told = false;
+  const timer = setInterval(async () => {
+    if (checking || told) return;
+    checking = true;
+    try {
+      if (await options.ping()) {
+        lastOk = Date.now();
+        return;
+      }
+      const failingForMs = Date.now() - lastOk;
+      if (failingForMs < afterMs || !(await options.reachable())) return;
+      told = true;
+      options.logger.error(
+        { failingForMs },
+        'the store answers a new connection but not this process: stopping so that it is started again',
+      );
+      options.onWedged();
+    } finally {
+      checking = false;
+    }
+  }, options.everyMs ?? 5_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 function redactUrl(url: string): string {

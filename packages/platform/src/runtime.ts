@@ -9,7 +9,7 @@ import { createHttpServer } from './http/server.js';
 import { createKafka, createProducer, ensureTopics, type TopicSpec } from './kafka.js';
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
-import { type Connection, connectMongo, pingMongo } from './mongo.js';
+import { type Connection, connectMongo, pingMongo, storeReachable, watchStoreConnection } from './mongo.js';
 import { observeConsumerGroup, recordUnexpectedError } from './telemetry/metrics.js';
 import { stopTelemetry } from './telemetry/sdk.js';
 
@@ -53,6 +53,13 @@ export async function startRuntime(
   try {
     const mongo = await connectMongo({ url: config.MONGO_URL, dbName: config.MONGO_DB, logger: log });
     lifecycle.onStop('mongodb', () => mongo.close());
+    const watchdog = watchStoreConnection({
+      ping: () => pingMongo(mongo),
+      reachable: () => storeReachable(config.MONGO_URL),
+      onWedged: () => wedgedHandler?.(),
+      logger: log.child({ component: 'store-watchdog' }),
+    });
+    lifecycle.onStop('store watchdog', async () => watchdog.stop());
     const kafka = createKafka({ clientId: `balai-${service}`, brokers: config.KAFKA_BROKERS.split(','), logger: log });
     const admin = kafka.admin();
     await admin.connect();
@@ -193,6 +200,12 @@ export async function startService(
 }
 
 /**
+ * What a process does when its store connection is wedged (watchStoreConnection): set by
+ * runMain, which owns the process; a service started in a test's process only logs it.
+ */
+let wedgedHandler: (() => void) | undefined;
+
+/**
  * The whole of a service's main.ts: start it, stop it gracefully on SIGTERM/SIGINT, and exit
  * with a clear message (not a stack) when the configuration is wrong. While it runs, an error
  * nothing caught is logged, counted and survived (see `guardProcess`).
@@ -201,13 +214,17 @@ export async function runMain(service: string, start: () => Promise<{ stop(): Pr
   guardProcess(createLogger({ service, level: process.env.LOG_LEVEL ?? 'info' }).child({ component: 'process' }));
   try {
     const running = await start();
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        // Telemetry last: spans of the shutdown itself are flushed too.
-        const exit = (code: number) => () => stopTelemetry().finally(() => process.exit(code));
-        running.stop().then(exit(0), exit(1));
-      });
-    }
+    let stopping = false;
+    const stop = (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      // Telemetry last: spans of the shutdown itself are flushed too.
+      const exit = (status: number) => () => stopTelemetry().finally(() => process.exit(status));
+      running.stop().then(exit(code), exit(1));
+    };
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop(0));
+    // Exit 1: the supervisor or the kubelet counts it as a crash and starts the service again.
+    wedgedHandler = () => stop(1);
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);

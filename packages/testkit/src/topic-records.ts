@@ -9,17 +9,33 @@ export interface TopicRecord {
   headers: Record<string, string>;
 }
 
+function readerKafka(brokers: string): Kafka {
+  return new Kafka({ clientId: 'balai-testkit-reader', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+/** Where each partition of a topic ends now (its next offset): pass it later as `from` to read only what came since. */
+export async function topicEndOffsets(options: { brokers: string; topic: string }): Promise<Map<number, number>> {
+  const admin = readerKafka(options.brokers).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(options.topic);
+    return new Map(ends.map((end) => [end.partition, Number(end.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Every record a topic holds right now, duplicates included, in offset order per partition
- * (records of one key keep the order they were written in). Read with a throwaway consumer
- * group up to the end offsets taken at the start.
+ * (records of one key keep the order they were written in), or only those from the offsets in
+ * `from` on. Read with a throwaway consumer group up to the end offsets taken at the start.
  */
-export async function readTopicRecords(options: { brokers: string; topic: string }): Promise<TopicRecord[]> {
-  const kafka = new Kafka({
-    clientId: 'balai-testkit-reader',
-    brokers: options.brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
+export async function readTopicRecords(options: {
+  brokers: string;
+  topic: string;
+  from?: Map<number, number>;
+}): Promise<TopicRecord[]> {
+  const kafka = readerKafka(options.brokers);
   const admin = kafka.admin();
   await admin.connect();
   let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
@@ -28,8 +44,11 @@ export async function readTopicRecords(options: { brokers: string; topic: string
   } finally {
     await admin.disconnect();
   }
+  const first = (partition: number, low: number) => Math.max(low, options.from?.get(partition) ?? 0);
   const remaining = new Map(
-    ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high) - 1]),
+    ends
+      .filter((end) => Number(end.high) > first(end.partition, Number(end.low)))
+      .map((end) => [end.partition, Number(end.high) - 1]),
   );
   const records: TopicRecord[] = [];
   if (remaining.size === 0) return records;
@@ -43,7 +62,7 @@ export async function readTopicRecords(options: { brokers: string; topic: string
           eachMessage: async ({ partition, message }) => {
             const last = remaining.get(partition);
             const offset = Number(message.offset);
-            if (last === undefined || offset > last) return;
+            if (last === undefined || offset > last || offset < (options.from?.get(partition) ?? 0)) return;
             records.push({
               partition,
               offset,
@@ -56,6 +75,12 @@ export async function readTopicRecords(options: { brokers: string; topic: string
             if (offset === last) remaining.delete(partition);
             if (remaining.size === 0) resolve();
           },
+        })
+        .then(() => {
+          // Queued by kafkajs until the partitions are assigned; no seek reads from the beginning.
+          for (const [partition, offset] of options.from ?? []) {
+            if (remaining.has(partition)) consumer.seek({ topic: options.topic, partition, offset: String(offset) });
+          }
         })
         .catch(reject);
     });

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '@balai/platform';
 import type { CategoryDocument, CategoryHistoryEntry, CategoryModel } from './category.schema.js';
 
 /** A category as the domain sees it: the document without its id key and history. */
@@ -13,10 +14,6 @@ export type UpdateCategoryResult =
 
 const keyOf = (tenantId: string, code: string) => `${String(tenantId)}|${String(code)}`;
 const projection = { _id: 0, history: 0 } as const;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** The only code that touches the categories collection; every method is scoped to a tenant. */
 export class CategoryRepository {

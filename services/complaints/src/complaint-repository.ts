@@ -1,4 +1,4 @@
-import { type OutboxEntry, outboxMarkFor } from '@balai/platform';
+import { isDuplicateKey, type OutboxEntry, outboxMarkFor } from '@balai/platform';
 import { type ComplaintDocument, type ComplaintModel, openStatuses, type TimelineEntry } from './complaint.schema.js';
 import {
   type ComplaintListFilter,
@@ -37,10 +37,6 @@ export type UpdateComplaintResult =
   | { outcome: 'stale' };
 
 const projection = { outbox: 0, outboxPending: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** The only code that touches the complaints collection; every read and write takes the tenant. */
 export class ComplaintRepository {

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '@balai/platform';
 import type { AgencyDocument, AgencyModel } from './agency.schema.js';
 
 /** An agency as the domain sees it. */
@@ -20,10 +21,6 @@ function toAgency(document: AgencyDocument): Agency {
 }
 
 const keyOf = (tenantId: string, agencyId: string) => `${String(tenantId)}|${String(agencyId)}`;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** The only code that touches the agencies collection; every method is scoped to a tenant. */
 export class AgencyRepository {

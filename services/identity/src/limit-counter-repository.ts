@@ -1,8 +1,5 @@
+import { isDuplicateKey } from '@balai/platform';
 import type { LimitCounterDocument, LimitCounterModel } from './limit-counter.schema.js';
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 11000;
-}
 
 /**
  * The only code that touches `limit_counters`. Every change is one atomic write of one document

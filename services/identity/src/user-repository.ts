@@ -1,4 +1,4 @@
-import { type OutboxEntry, outboxMarkFor } from '@balai/platform';
+import { isDuplicateKey, type OutboxEntry, outboxMarkFor } from '@balai/platform';
 import { type LoginIdentifier, loginNameKey, parseLogin } from './login-identifier.js';
 import type { LoginNameDocument, LoginNameModel, UserDocument, UserModel } from './user.schema.js';
 
@@ -24,10 +24,6 @@ const userProjection = { outbox: 0, outboxPending: 0, outboxLeaseOwner: 0, outbo
 
 /** Most users one findManyByIds reads; callers page beyond it. */
 export const maxUsersPerRead = 100;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** The login identifiers a user holds. */
 function loginsOf(user: Pick<User, 'email' | 'phone' | 'nik'>): LoginIdentifier[] {

@@ -275,6 +275,14 @@ export async function infraDown(names: string[] = ['kafka', 'ferretdb']): Promis
   }
 }
 
+/** Stops Kafka or FerretDB (SIGTERM, as in `down`) and starts it again: the fault benchmark's broker and store restarts. */
+export async function infraRestart(name: string): Promise<void> {
+  if (name !== 'kafka' && name !== 'ferretdb')
+    throw new CliError(`infra restart: "${name}" is neither kafka nor ferretdb`);
+  await infraDown([name]);
+  await infraUp();
+}
+
 export interface InfraProcess {
   name: 'kafka' | 'ferretdb';
   pid: number | undefined;

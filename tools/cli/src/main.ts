@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
 import { demoAccessToken } from './demo-accounts.ts';
 import { fuzz } from './fuzz.ts';
-import { infraDown, infraEnv, infraLogs, infraReset, infraStatus, infraUp } from './infra.ts';
+import { infraDown, infraEnv, infraLogs, infraReset, infraRestart, infraStatus, infraUp } from './infra.ts';
 import { addPartnerApp, listPartnerApps, revokePartnerApp } from './partner-apps.ts';
 import { platformUp } from './platform.ts';
 import { platformStatus } from './platform-status.ts';
@@ -26,6 +26,11 @@ infra
   .command('down')
   .description('stop the processes `infra up` started')
   .action(() => infraDown());
+infra
+  .command('restart')
+  .argument('<name>', 'kafka or ferretdb')
+  .description('stop one of them and start it again; running services reconnect by themselves')
+  .action((name: string) => infraRestart(name));
 infra
   .command('status')
   .description('show what runs and whether it is ready')

@@ -4,6 +4,7 @@ import { type Collection, MongoBulkWriteError } from 'mongodb';
 import { errorKind, isAppError } from '../errors.js';
 import { ensureTopics } from '../kafka.js';
 import type { Logger } from '../logger.js';
+import { duplicateKeyCode } from '../mongo.js';
 import { inConsumerSpan } from '../telemetry/tracing.js';
 import { EnvelopeError, type EventEnvelope, fromKafkaMessage } from './envelope.js';
 
@@ -43,13 +44,11 @@ function isRetryable(error: unknown): boolean {
   return true;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /** Only duplicate keys: another instance or an earlier, unresolved try already recorded those ids. */
 function onlyDuplicateKeys(error: unknown): boolean {
   if (!(error instanceof MongoBulkWriteError)) return false;
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
+  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === duplicateKeyCode);
 }
 
 type Handler = (event: EventEnvelope) => Promise<void>;

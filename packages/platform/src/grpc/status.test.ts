@@ -1,4 +1,11 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNetworkTimeoutError,
+  MongoNotConnectedError,
+  MongoServerError,
+} from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { fromGrpcError, toGrpcStatus } from './status.js';
@@ -25,6 +32,27 @@ describe('gRPC error mapping', () => {
   it('should answer INTERNAL without the internal message for an unexpected error', () => {
     const sent = toGrpcStatus(new TypeError('cannot read properties of undefined'));
     expect(sent).toMatchObject({ code: status.INTERNAL, details: 'Internal error' });
+  });
+
+  it('should answer UNAVAILABLE, for a retry, while the store cannot be reached', async () => {
+    // A real one: nothing listens on port 1.
+    const selection = await new MongoClient('mongodb://127.0.0.1:1/', { serverSelectionTimeoutMS: 100 }).connect().then(
+      () => new Error('connected'),
+      (error: Error) => error,
+    );
+    expect(selection.name).toBe('MongoServerSelectionError');
+    for (const error of [
+      selection,
+      new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed'),
+      new MongoNetworkTimeoutError('connection 4 to 127.0.0.1:27017 timed out'),
+      new MongoNotConnectedError('Client must be connected before running operations'),
+    ]) {
+      expect(toGrpcStatus(error), error.name).toMatchObject({ code: status.UNAVAILABLE });
+    }
+    // A server that answered (a duplicate key, a bad query) is no outage: INTERNAL, as any other bug.
+    expect(toGrpcStatus(new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }))).toMatchObject({
+      code: status.INTERNAL,
+    });
   });
 
   it('should turn an unreachable service into UPSTREAM_UNAVAILABLE and a timeout into UPSTREAM_TIMEOUT', () => {

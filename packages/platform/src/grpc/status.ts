@@ -1,5 +1,5 @@
 import { status as GrpcStatus, Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { AppError, boundedErrorText, type ErrorDetail, errorKind, isAppError } from '../errors.js';
+import { AppError, asAppError, boundedErrorText, type ErrorDetail, errorKind } from '../errors.js';
 
 const codeKey = 'x-balai-error-code';
 /*
@@ -16,7 +16,7 @@ const errorCodePattern = /^[A-Z][A-Z0-9_]{0,63}$/;
  * the error carries (any Unicode, lone surrogates included), the status is legal to send.
  */
 export function toGrpcStatus(error: unknown): Partial<StatusObject> & Pick<StatusObject, 'code' | 'details'> {
-  const given = isAppError(error) ? error : new AppError('INTERNAL');
+  const given = asAppError(error);
   const appError = errorCodePattern.test(given.code) ? given : new AppError('INTERNAL');
   const kind = errorKind(appError.code);
   const { message, details } = boundedErrorText(appError);

@@ -1,3 +1,4 @@
+import { MongoNetworkError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { AppError, defineErrors } from '../errors.js';
 import { toProblem } from './problem.js';
@@ -30,6 +31,12 @@ describe('toProblem', () => {
       status: 500,
       code: 'INTERNAL',
     });
+  });
+
+  it('should answer 503 UPSTREAM_UNAVAILABLE while the store cannot be reached', () => {
+    const problem = toProblem(new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed'));
+    expect(problem).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+    expect(JSON.stringify(problem)).not.toContain('27017');
   });
 
   it('should not show the detail of a 5xx domain error', () => {

@@ -1,4 +1,4 @@
-import { AppError, boundedErrorText, type ErrorDetail, errorKind, isAppError } from '../errors.js';
+import { asAppError, boundedErrorText, type ErrorDetail, errorKind } from '../errors.js';
 
 /** RFC 9457 problem details, with the stable error code as an extension member. */
 export interface Problem {
@@ -17,9 +17,9 @@ export function problemType(code: string): string {
   return `https://balai.id/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
-/** Turns any thrown value into a problem. Unknown errors become a 500 that leaks nothing. */
+/** Turns any thrown value into a problem. Unknown errors become a 500 that leaks nothing (asAppError). */
 export function toProblem(error: unknown, instance?: string): Problem {
-  const appError = isAppError(error) ? error : new AppError('INTERNAL');
+  const appError = asAppError(error);
   const kind = errorKind(appError.code);
   const { message, details } = boundedErrorText(appError);
   const problem: Problem = {

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { Logger } from '../logger.js';
+import { isDuplicateKey } from '../mongo.js';
 
 /** One counting window of one key: `<key>|<window start in ms>`. */
 interface WindowDocument {
@@ -52,7 +53,7 @@ export class MongoRateLimitStore {
     }
     const updated = await this.incrementOnce(_id, new Date(start + windowMs)).catch((error: unknown) => {
       // Two first requests of a window raced to insert it; the loser's increment goes to the winner's.
-      if (isDuplicateKeyError(error)) return this.incrementOnce(_id, new Date(start + windowMs));
+      if (isDuplicateKey(error)) return this.incrementOnce(_id, new Date(start + windowMs));
       throw error;
     });
     return { current: updated?.count ?? 1, ttl };
@@ -77,10 +78,6 @@ export class MongoRateLimitStore {
 export function windowOf(now: number, windowMs: number): { start: number; ttl: number } {
   const start = Math.floor(now / windowMs) * windowMs;
   return { start, ttl: start + windowMs - now };
-}
-
-function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
 /**

@@ -6,6 +6,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -107,7 +108,7 @@ function otlpMetricReader(protocol: NonNullable<ExportPlan['metrics']>): MetricR
 }
 
 /**
- * Starts the OpenTelemetry NodeSDK: HTTP, gRPC and MongoDB instrumentation, W3C trace context,
+ * Starts the OpenTelemetry NodeSDK: HTTP, gRPC, MongoDB and Node runtime instrumentation, W3C trace context,
  * spans always created (so logs and events carry trace ids) but exported only when configured,
  * metrics served for Prometheus on the ops port and pushed over OTLP when configured.
  */
@@ -125,6 +126,8 @@ export function startTelemetry(env: Record<string, string | undefined> = process
       }),
       new GrpcInstrumentation({ ignoreGrpcMethods: [/^Check$/, /^Watch$/] }),
       new MongoDBInstrumentation(),
+      // Event-loop delay (p50/p90/p99/max) and utilisation, heap and GC: what a soak watches.
+      new RuntimeNodeInstrumentation({ monitoringPrecision: 10 }),
     ],
     ...(plan.traces ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
     metricReaders: plan.metrics ? [prometheus, otlpMetricReader(plan.metrics)] : [prometheus],

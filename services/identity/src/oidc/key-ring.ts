@@ -1,6 +1,6 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Logger } from '@balai/platform';
+import { isDuplicateKey, type Logger } from '@balai/platform';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { type KeyTimeline, planKeys, type RotationPolicy, selectKeys } from './key-rotation.js';
 import type { SigningKeyDocument, SigningKeyModel, SigningKeyUse } from './oidc.schema.js';
@@ -22,7 +22,7 @@ export class SigningKeyRepository {
       await this.model.create(key);
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

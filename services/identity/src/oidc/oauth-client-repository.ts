@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isDuplicateKey } from '@balai/platform';
 import type { ClientMetadata } from 'oidc-provider';
 import type { OAuthClientDocument, OAuthClientModel, PartnerAppFields } from './oidc.schema.js';
 
@@ -80,7 +81,7 @@ export class OAuthClientRepository {
       });
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }
