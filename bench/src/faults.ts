@@ -14,11 +14,11 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readTopicRecords, topicEndOffsets } from '@balai/testkit';
+import { eventually, readTopicRecords, topicEndOffsets } from '@balai/testkit';
 import { Command, Option } from 'commander';
 import { type Collection, MongoClient } from 'mongodb';
 import pc from 'picocolors';
-import { eventLag, type Reading, readCounts, SummarySampler } from './lifecycle/analytics-check.js';
+import { eventLag, percentile, type Reading, readCounts, SummarySampler } from './lifecycle/analytics-check.js';
 import { type ApiTarget, type LifecyclePlan, runLifecycle } from './lifecycle/complaint-lifecycle.js';
 import { DemoSessions, demoOfficerId } from './lifecycle/demo-sessions.js';
 import {
@@ -147,17 +147,13 @@ then, from another shell:
   return { ...options, faults };
 }
 
-/** Retries a read until it answers (analytics may be the part that is down), for at most `timeoutMs`. */
-async function answered<T>(read: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await read();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(1_000);
-    }
-  }
+/** The summary's closed count, read until it answers: analytics may be the part that is down. */
+function closedCount(context: Context): Promise<number> {
+  return eventually(async () => (await context.read()).closed, {
+    timeoutMs: 120_000,
+    intervalMs: 1_000,
+    what: "analytics' summary",
+  });
 }
 
 interface Context {
@@ -225,7 +221,7 @@ async function converge(
   const { settings } = context;
   const deadline = phase.endedAt + settings.convergeTimeout * 1_000;
   for (;;) {
-    const closedAfter = (await answered(context.read)).closed;
+    const closedAfter = await closedCount(context);
     const records = await readTopicRecords({ brokers: settings.kafka, topic: settings.complaintsTopic, from });
     const reconciliation = await reconcile({
       results: phase.results,
@@ -245,7 +241,7 @@ async function runScenario(context: Context, fault: Fault, firstIndex: number): 
   const { settings } = context;
   const name = faultName(fault);
   // Settled: the previous scenario's events are all counted before this one's baseline.
-  const closedBefore = (await answered(context.read)).closed;
+  const closedBefore = await closedCount(context);
   const from = await topicEndOffsets({ brokers: settings.kafka, topic: settings.complaintsTopic });
   const plan = retryingPlan(settings, 'faults');
   const stop = new AbortController();
@@ -357,11 +353,6 @@ async function sampleResources(): Promise<ResourceSample> {
   return { at: Date.now(), rssMb, eventLoopP99Ms: eventLoop, consumerLag, outboxOldestS };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-}
-
 function maxBy(samples: ResourceSample[], pick: (sample: ResourceSample) => Record<string, number>) {
   const out: Record<string, number> = {};
   for (const sample of samples) {
@@ -372,7 +363,7 @@ function maxBy(samples: ResourceSample[], pick: (sample: ResourceSample) => Reco
 
 async function runSoak(context: Context, firstIndex: number): Promise<SoakReport> {
   const { settings } = context;
-  const closedBefore = (await answered(context.read)).closed;
+  const closedBefore = await closedCount(context);
   const from = await topicEndOffsets({ brokers: settings.kafka, topic: settings.complaintsTopic });
   const plan = retryingPlan(settings, 'soak');
   const sampler = new SummarySampler(context.read, 1_000);
@@ -415,13 +406,15 @@ async function runSoak(context: Context, firstIndex: number): Promise<SoakReport
     windows.push({
       fromMinute: Math.round((start - phase.startedAt) / 60_000),
       lifecyclesPerSecond: (inWindow.length / (Math.min(end, phase.endedAt) - start)) * 1_000,
-      lifecycleP95Ms: durations[Math.floor(0.95 * (durations.length - 1))] ?? 0,
+      lifecycleP95Ms: percentile(durations, 0.95),
       lagP50Ms: lag.p50Ms,
       lagP95Ms: lag.p95Ms,
-      summaryReadingMs: median(
+      summaryReadingMs: percentile(
         sampler.readings
           .filter((reading) => reading.at >= start && reading.at < end)
-          .map((reading) => reading.latencyMs),
+          .map((reading) => reading.latencyMs)
+          .sort((a, b) => a - b),
+        0.5,
       ),
       consumerLagMax: Math.max(0, ...samples.map((sample) => sample.consumerLag)),
       outboxOldestMaxS: Math.max(0, ...samples.map((sample) => sample.outboxOldestS)),

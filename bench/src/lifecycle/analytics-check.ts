@@ -117,7 +117,8 @@ export interface LagSummary {
   readingMs: number;
 }
 
-function percentile(sorted: number[], fraction: number): number {
+/** The value at `fraction` of an ascending list (0 for none). */
+export function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
 }
@@ -162,6 +163,22 @@ export function eventLag(closedAt: number[], baselineClosed: number, readings: R
   };
 }
 
+/** Documents by `_id`, read in batches of 500 (an `_id $in`, which both stores serve from the `_id` index). */
+export async function readByIds<T extends { _id: string }>(
+  collection: Collection<T>,
+  ids: string[],
+  projection: Record<string, 1>,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const batch = ids.slice(start, start + 500);
+    // biome-ignore lint/suspicious/noExplicitAny: the driver's Filter<T> does not narrow a generic _id
+    const rows = (await collection.find({ _id: { $in: batch } } as any, { projection }).toArray()) as T[];
+    for (const row of rows) found.set(row._id, row);
+  }
+  return found;
+}
+
 export interface RowCheck {
   complaints: number;
   /** Complaints with no row in analytics' read model. */
@@ -186,16 +203,14 @@ export async function checkRows(
     (result): result is LifecycleResult & { complaintId: string; lastStep: Step } =>
       result.complaintId !== null && result.lastStep !== null,
   );
-  const found = new Map<string, string>();
-  // FerretDB scans the collection for every $in: a few large batches, not one per complaint.
-  for (let start = 0; start < filed.length; start += 2_000) {
-    const ids = filed.slice(start, start + 2_000).map((result) => result.complaintId);
-    const rows = await views.find({ _id: { $in: ids } }, { projection: { status: 1 } }).toArray();
-    for (const row of rows) found.set(row._id, row.status);
-  }
+  const rows = await readByIds(
+    views,
+    filed.map((result) => result.complaintId),
+    { status: 1 },
+  );
   const check: RowCheck = { complaints: filed.length, missing: [], wrongStatus: [], closedRows: 0 };
   for (const result of filed) {
-    const status = found.get(result.complaintId);
+    const status = rows.get(result.complaintId)?.status;
     if (status === undefined) {
       check.missing.push(result.complaintId);
       continue;

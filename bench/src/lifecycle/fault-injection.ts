@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type SupervisedProcess, supervisedProcesses } from './platform-processes.js';
 
 /** The five services `./balai up` supervises. */
 export const services = ['identity', 'complaints', 'permits', 'analytics', 'gateway'] as const;
@@ -50,23 +50,9 @@ export const allFaults: string[] = [
   ...services.map((service) => `term:${service}`),
 ];
 
-interface ServiceRecord {
-  name: string;
-  pid: number | null;
-  state: string;
-  opsPort: number;
-}
-
-/** The supervisor's record of a service (tools/cli/src/supervisor.ts writes `.data/run/platform.json`). */
-export function serviceRecord(dataDir: string, name: string): ServiceRecord | undefined {
-  const file = join(dataDir, 'run', 'platform.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const state = JSON.parse(readFileSync(file, 'utf8')) as { processes: Record<string, ServiceRecord> };
-    return Object.values(state.processes).find((record) => record.name === name);
-  } catch {
-    return undefined; // written whole and renamed, but a reader may still race a rename
-  }
+/** The supervisor's record of a service, if `./balai up` runs it. */
+export function serviceRecord(dataDir: string, name: string): SupervisedProcess | undefined {
+  return supervisedProcesses(dataDir).find((record) => record.name === name);
 }
 
 /** Waits until the supervisor reports the service ready again under another pid; epoch ms then. */

@@ -1,5 +1,6 @@
 import type { TopicRecord } from '@balai/testkit';
 import type { Collection } from 'mongodb';
+import { readByIds } from './analytics-check.js';
 import { type LifecycleResult, mayHaveApplied, nextStep, statusAfter } from './complaint-lifecycle.js';
 import type { Step } from './measurements.js';
 
@@ -79,21 +80,6 @@ export interface Reconciliation {
   problems: string[];
 }
 
-async function byIds<T extends { _id: string }>(
-  collection: Collection<T>,
-  ids: string[],
-  projection: Record<string, 1>,
-): Promise<Map<string, T>> {
-  const found = new Map<string, T>();
-  for (let start = 0; start < ids.length; start += 500) {
-    const batch = ids.slice(start, start + 500);
-    // biome-ignore lint/suspicious/noExplicitAny: the driver's Filter<T> does not narrow a generic _id
-    const rows = (await collection.find({ _id: { $in: batch } } as any, { projection }).toArray()) as T[];
-    for (const row of rows) found.set(row._id, row);
-  }
-  return found;
-}
-
 /**
  * Reconciles a fault run end to end: what the client was told, what the complaints store holds,
  * what reached the topic, what analytics applied. A confirmed command must be in the store, its
@@ -112,8 +98,8 @@ export async function reconcile(options: {
   const { results } = options;
   const filed = results.filter((result) => result.complaintId !== null);
   const ids = filed.map((result) => result.complaintId as string);
-  const stored = await byIds(options.complaints, ids, { status: 1, version: 1, 'timeline.action': 1, outbox: 1 });
-  const views = await byIds(options.views, ids, { status: 1, version: 1 });
+  const stored = await readByIds(options.complaints, ids, { status: 1, version: 1, 'timeline.action': 1, outbox: 1 });
+  const views = await readByIds(options.views, ids, { status: 1, version: 1 });
   const problems: string[] = [];
   const note = (kind: string, id: string, detail: string) => {
     if (problems.length < 20) problems.push(`${kind} ${id}: ${detail}`);

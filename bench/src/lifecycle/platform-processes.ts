@@ -43,6 +43,32 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A service as `./balai up`'s supervisor records it (tools/cli/src/supervisor.ts, `ProcessRecord`). */
+export interface SupervisedProcess {
+  name: string;
+  pid: number | null;
+  state: string;
+  opsPort: number;
+}
+
+/**
+ * The services `./balai up` runs, from its state file (`.data/run/platform.json`); none when the
+ * file is missing, half-written or from another version, or its supervisor is gone.
+ */
+export function supervisedProcesses(dataDir: string): SupervisedProcess[] {
+  const stateFile = join(dataDir, 'run', 'platform.json');
+  if (!existsSync(stateFile)) return [];
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      supervisorPid: number;
+      processes: Record<string, SupervisedProcess>;
+    };
+    return isAlive(state.supervisorPid) ? Object.values(state.processes) : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The platform's processes as `./balai up` records them: the services from the supervisor's
  * state file (tools/cli/src/supervisor.ts, `.data/run/platform.json`), Kafka and FerretDB from
@@ -58,21 +84,8 @@ export function platformProcesses(dataDir: string): WatchedProcess[] {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) found.push({ name, pid });
   }
-  const stateFile = join(dataDir, 'run', 'platform.json');
-  if (existsSync(stateFile)) {
-    try {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
-        supervisorPid: number;
-        processes: Record<string, { name: string; pid: number | null }>;
-      };
-      if (isAlive(state.supervisorPid)) {
-        for (const record of Object.values(state.processes)) {
-          if (record.pid !== null && isAlive(record.pid)) found.push({ name: record.name, pid: record.pid });
-        }
-      }
-    } catch {
-      // Half-written or from another version: the run goes on without per-process figures.
-    }
+  for (const record of supervisedProcesses(dataDir)) {
+    if (record.pid !== null && isAlive(record.pid)) found.push({ name: record.name, pid: record.pid });
   }
   return found;
 }
