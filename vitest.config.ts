@@ -27,6 +27,7 @@ export default defineConfig({
             'tests/*/test/**/*.int.test.ts',
           ],
           globalSetup: ['packages/testkit/src/vitest-global-setup.ts'],
+          setupFiles: ['packages/testkit/src/traffic-record-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

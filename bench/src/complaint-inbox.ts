@@ -14,12 +14,12 @@ import { type Complaint, ComplaintRepository, type ComplaintStatus, complaintMod
 import { type CallContext, connectMongo } from '@balai/platform';
 import { type Document, type Filter, MongoClient, type Sort } from 'mongodb';
 import { pino } from 'pino';
-import { listQuery } from '../../services/complaints/src/complaint-list-query.js';
+import { listQuery } from '../../services/complaints/src/data/complaint-list-query.js';
 import {
   type ListComplaintsInput,
   listComplaints,
   parseListRequest,
-} from '../../services/complaints/src/complaint-queries.js';
+} from '../../services/complaints/src/use-cases/complaint-queries.js';
 import { random, type SeedSpread, seedComplaint, workedInboxStatuses } from './complaint-seed.js';
 
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/';

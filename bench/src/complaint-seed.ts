@@ -4,8 +4,8 @@
  */
 
 import type { ComplaintDocument, ComplaintStatus, TimelineEntry } from '@balai/complaints';
-import { geohashOf } from '../../services/complaints/src/complaint-geohash.js';
-import { aComplaint } from '../../services/complaints/src/complaint-test-factories.fixture.js';
+import { aComplaint } from '../../services/complaints/src/data/complaint-test-factories.fixture.js';
+import { geohashOf } from '../../services/complaints/src/domain/complaint-geohash.js';
 
 const hour = 3_600_000;
 

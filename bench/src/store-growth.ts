@@ -16,8 +16,8 @@ import { connectMongo } from '@balai/platform';
 import { MongoClient } from 'mongodb';
 import ora from 'ora';
 import { pino } from 'pino';
-import { coveringCells } from '../../services/complaints/src/complaint-geohash.js';
-import { emptyListFilter } from '../../services/complaints/src/complaint-list-query.js';
+import { emptyListFilter } from '../../services/complaints/src/data/complaint-list-query.js';
+import { coveringCells } from '../../services/complaints/src/domain/complaint-geohash.js';
 import { random, type SeedSpread, seedComplaint } from './complaint-seed.js';
 
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/';

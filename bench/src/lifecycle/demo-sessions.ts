@@ -2,7 +2,7 @@ import { signInWithPassword } from '@balai/testkit/oidc-sign-in';
 import type { Actor } from './complaint-lifecycle.js';
 
 /**
- * The demo accounts `./balai up` seeds in Kota Serang (services/identity/src/demo-accounts.ts):
+ * The demo accounts `./balai up` seeds in Kota Serang (services/identity/src/data/users/demo-accounts.ts):
  * the citizen files and rates, the supervisor of Dinas PUPR assigns to the officer reporting to
  * them, the officer resolves and reads the agency's inbox, the analyst reads the summary.
  */

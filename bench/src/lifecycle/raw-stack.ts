@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ComplaintStatus, TimelineEntry } from '@balai/complaints';
 import { fastify } from 'fastify';
 import type { Collection } from 'mongodb';
-import { geohashOf } from '../../../services/complaints/src/complaint-geohash.js';
-import { aComplaint } from '../../../services/complaints/src/complaint-test-factories.fixture.js';
+import { aComplaint } from '../../../services/complaints/src/data/complaint-test-factories.fixture.js';
+import { geohashOf } from '../../../services/complaints/src/domain/complaint-geohash.js';
 import type { StoredComplaint } from './seed-complaints.js';
 
 /**

@@ -11,7 +11,7 @@ export const dataDir = process.env.BALAI_DATA_DIR ? resolve(process.env.BALAI_DA
 export const tenant = '36.73';
 
 /**
- * The gateway's abuse limits (services/gateway/src/rate-limits.ts) stop one client within
+ * The gateway's abuse limits (services/gateway/src/api/rate-limits.ts) stop one client within
  * seconds: 60 writes a minute per caller. `./balai up` passes its environment to the services,
  * so a load test raises them there, keeping the limits (and their store, which every request
  * consults) in the path. tests/e2e raise them the same way.

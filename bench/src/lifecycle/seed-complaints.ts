@@ -7,8 +7,8 @@ import {
   type TimelineEntry,
 } from '@balai/complaints';
 import { type Collection, MongoBulkWriteError } from 'mongodb';
-import { geohashOf } from '../../../services/complaints/src/complaint-geohash.js';
-import { aComplaint } from '../../../services/complaints/src/complaint-test-factories.fixture.js';
+import { aComplaint } from '../../../services/complaints/src/data/complaint-test-factories.fixture.js';
+import { geohashOf } from '../../../services/complaints/src/domain/complaint-geohash.js';
 import { pick, random } from '../complaint-seed.js';
 import { startProgress } from './load-loops.js';
 

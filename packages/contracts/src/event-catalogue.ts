@@ -164,6 +164,19 @@ export type EventType = keyof typeof eventCatalogue;
 export type EventPayload<T extends EventType> =
   (typeof eventCatalogue)[T]['codec'] extends EventCodec<infer P> ? P : never;
 
+/**
+ * One event of any type with its payload checked against that type's generated message: a
+ * list of these (a use case's outcome) is a union, so a wrong field name or type fails to compile.
+ */
+export type DomainEvent = { [T in EventType]: { type: T; data: EventPayload<T> } }[EventType];
+
+/** The codec of one event type, typed by it (the catalogue's table alone widens it to a union). */
+export function eventCodec<T extends EventType>(type: T): EventCodec<EventPayload<T>> {
+  // Seen through a mapped type, the entry for a generic T keeps its payload type.
+  const codecs: { [K in EventType]: { codec: EventCodec<EventPayload<K>> } } = eventCatalogue;
+  return codecs[type].codec;
+}
+
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(eventCatalogue, value);
 }

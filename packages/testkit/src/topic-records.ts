@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { recordTopicRecords } from './traffic-record.js';
 
 export interface TopicRecord {
   partition: number;
@@ -87,7 +88,9 @@ export async function readTopicRecords(options: {
   } finally {
     await consumer.disconnect();
   }
-  return records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+  records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+  recordTopicRecords(options.topic, records);
+  return records;
 }
 
 /**

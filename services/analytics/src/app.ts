@@ -1,10 +1,10 @@
 import { analyticsV1 } from '@balai/contracts';
-import { consumeEvents, type Logger, migrateOnce, type RunningService, startService } from '@balai/platform';
-import { complaintProjection } from './complaint-projection.js';
-import { complaintViewModel } from './complaint-view.schema.js';
-import { ComplaintViewRepository } from './complaint-view-repository.js';
+import { type Logger, migrateOnce, type RunningService, startService } from '@balai/platform';
+import { consumeComplaintEvents } from './api/complaint-event-consumer.js';
+import { analyticsGrpcHandlers } from './api/grpc-handlers.js';
 import type { AnalyticsConfig } from './config.js';
-import { analyticsGrpcHandlers } from './grpc-handlers.js';
+import { complaintViewModel } from './data/complaint-view.schema.js';
+import { ComplaintViewRepository } from './data/complaint-view-repository.js';
 
 /** Starts analytics: read models fed by the complaint stream, gRPC queries, ops HTTP. */
 export function startAnalytics(config: AnalyticsConfig, options: { logger?: Logger } = {}): Promise<RunningService> {
@@ -17,11 +17,7 @@ export function startAnalytics(config: AnalyticsConfig, options: { logger?: Logg
       await repository.backfillVersions();
       return true;
     });
-    await consumeEvents(runtime, {
-      groupId: config.KAFKA_GROUP_ID,
-      streams: ['complaints'],
-      handlers: complaintProjection(repository),
-    });
+    await consumeComplaintEvents(runtime, config.KAFKA_GROUP_ID, repository);
     return (grpc) => grpc.add(analyticsV1.AnalyticsServiceService, analyticsGrpcHandlers(runtime.logger, repository));
   });
 }

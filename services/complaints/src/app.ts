@@ -1,15 +1,16 @@
 import { complaintsV1 } from '@balai/contracts';
 import { type Logger, migrateOnce, OutboxRelay, type RunningService, startService } from '@balai/platform';
-import { categoryModel } from './category.schema.js';
-import { CategoryRepository } from './category-repository.js';
-import { complaintModel } from './complaint.schema.js';
-import { backfillGeohashes, backfillSlaSchedules } from './complaint-backfill.js';
-import { ComplaintRepository } from './complaint-repository.js';
+import { complaintsGrpcHandlers } from './api/grpc-handlers.js';
+import { SlaScheduler } from './api/sla-scheduler.js';
+import { IdentityOrganisationDirectory, type OrganisationDirectory } from './clients/organisation-directory.js';
 import { type ComplaintsConfig, escalationFractions } from './config.js';
-import { demoCategories } from './demo-categories.js';
-import { complaintsGrpcHandlers } from './grpc-handlers.js';
-import { IdentityOrganisationDirectory, type OrganisationDirectory } from './organisation-directory.js';
-import { SlaScheduler, type SweepResult } from './sla-scheduler.js';
+import { categoryModel } from './data/category.schema.js';
+import { CategoryRepository } from './data/category-repository.js';
+import { complaintModel } from './data/complaint.schema.js';
+import { backfillGeohashes, backfillSlaSchedules } from './data/complaint-backfill.js';
+import { ComplaintRepository } from './data/complaint-repository.js';
+import { demoCategories } from './data/demo-categories.js';
+import type { SweepResult } from './use-cases/sweep-sla.js';
 
 /** The running service, and one SLA sweep on demand (tests drive it with their clock). */
 export interface RunningComplaints extends RunningService {

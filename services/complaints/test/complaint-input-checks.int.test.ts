@@ -4,8 +4,8 @@ import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningComplaints, startComplaints } from '../src/app.js';
-import { type ComplaintModel, complaintModel } from '../src/complaint.schema.js';
 import { loadComplaintsConfig } from '../src/config.js';
+import { type ComplaintModel, complaintModel } from '../src/data/complaint.schema.js';
 
 /*
  * Issue 11 (security probe) over the complaints service's own gRPC API, which other callers than

@@ -2,12 +2,12 @@ import { type CallContext, connectMongo, createLogger } from '@balai/platform';
 import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ComplaintModel, complaintModel } from '../src/complaint.schema.js';
-import { backfillGeohashes } from '../src/complaint-backfill.js';
-import { geohashOf } from '../src/complaint-geohash.js';
-import { findNearbyComplaints, type ListComplaintsInput, listComplaints } from '../src/complaint-queries.js';
-import { type Complaint, ComplaintRepository } from '../src/complaint-repository.js';
-import { aComplaint, callers } from '../src/complaint-test-factories.fixture.js';
+import { type ComplaintModel, complaintModel } from '../src/data/complaint.schema.js';
+import { backfillGeohashes } from '../src/data/complaint-backfill.js';
+import { type Complaint, ComplaintRepository } from '../src/data/complaint-repository.js';
+import { aComplaint, callers } from '../src/data/complaint-test-factories.fixture.js';
+import { geohashOf } from '../src/domain/complaint-geohash.js';
+import { findNearbyComplaints, type ListComplaintsInput, listComplaints } from '../src/use-cases/complaint-queries.js';
 
 const ns = testNamespace(import.meta.filename);
 const logger = createLogger({ service: 'test', level: 'silent' });

@@ -2,13 +2,14 @@ import { connectMongo, createLogger, type OutboxEntry } from '@balai/platform';
 import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ComplaintModel, complaintModel } from '../src/complaint.schema.js';
-import { backfillSlaSchedules } from '../src/complaint-backfill.js';
-import { escalationDueAt } from '../src/complaint-escalation.js';
-import { type Complaint, ComplaintRepository } from '../src/complaint-repository.js';
-import { aComplaint, submittedAt } from '../src/complaint-test-factories.fixture.js';
-import { aDirectory } from '../src/organisation-directory.fixture.js';
-import { SlaScheduler, type SweepResult } from '../src/sla-scheduler.js';
+import { SlaScheduler } from '../src/api/sla-scheduler.js';
+import { aDirectory } from '../src/clients/organisation-directory.fixture.js';
+import { type ComplaintModel, complaintModel } from '../src/data/complaint.schema.js';
+import { backfillSlaSchedules } from '../src/data/complaint-backfill.js';
+import { type Complaint, ComplaintRepository } from '../src/data/complaint-repository.js';
+import { aComplaint, submittedAt } from '../src/data/complaint-test-factories.fixture.js';
+import { escalationDueAt } from '../src/domain/complaint-escalation.js';
+import type { SweepResult } from '../src/use-cases/sweep-sla.js';
 
 const ns = testNamespace(import.meta.filename);
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -96,7 +97,7 @@ describe('SLA scheduler on several instances (FerretDB)', () => {
     expect(results.reduce((sum, result) => sum + result.escalated, 0)).toBe(open.length * 3);
     expect(results.reduce((sum, result) => sum + result.closed, 0)).toBe(resolved.length);
 
-    const stored = (await model.collection.find({}).toArray()) as unknown as Stored[];
+    const stored = await model.find({}).lean<Stored[]>().exec();
     for (const complaint of stored.filter((c) => open.includes(c._id))) {
       const escalated = complaint.outbox.filter((event) => event.type === 'id.balai.complaints.complaint.escalated.v1');
       expect(escalated.map((event) => (event.data as { level: number }).level)).toEqual([1, 2, 3]);
@@ -131,7 +132,7 @@ describe('SLA scheduler on several instances (FerretDB)', () => {
     const deps = { repository, directory: aDirectory({ reopenWindowDays: 7 }), fractions, logger };
     expect(await backfillSlaSchedules(deps, { batchSize: 2, maxBatches: 5 })).toEqual({ updated: 3, finished: true });
     expect(await backfillSlaSchedules(deps)).toEqual({ updated: 0, finished: true });
-    const byId = async (id: string) => (await model.collection.findOne({ _id: id } as never)) as unknown as Stored;
+    const byId = (id: string) => model.findById(id).lean<Stored>().exec();
     expect(await byId('legacy-open')).toMatchObject({ escalationLevel: 0, nextEscalationAt: at(57.6), version: 1 });
     expect(await byId('legacy-resolved')).toMatchObject({
       escalationLevel: 0,

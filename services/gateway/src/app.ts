@@ -11,28 +11,29 @@ import {
 } from '@balai/platform';
 import proxy from '@fastify/http-proxy';
 import swagger from '@fastify/swagger';
-import { connectivityState } from '@grpc/grpc-js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
-import { accessTokenVerifier, registerAuthentication } from './authentication.js';
+import { accountRoutes } from './api/account-routes.js';
+import { analyticsRoutes } from './api/analytics-routes.js';
+import { registerAuthentication } from './api/authentication.js';
+import { categoryRoutes } from './api/category-routes.js';
+import { complaintListRoutes } from './api/complaint-list-routes.js';
+import { complaintRoutes } from './api/complaint-routes.js';
+import { createJurisdictionResolver } from './api/open311/jurisdiction.js';
+import { createPartnerKeyAuthenticator } from './api/open311/open311-api-keys.js';
+import { open311Routes } from './api/open311/open311-routes.js';
+import { partnerAppRoutes } from './api/partner-app-routes.js';
+import { permitRoutes } from './api/permit-routes.js';
+import { registerLimits } from './api/rate-limits.js';
+import { ProblemSchema } from './api/schemas.js';
+import { registerSecurityHeaders } from './api/security-headers.js';
+import { staffRoutes } from './api/staff-routes.js';
+import { tenantRoutes } from './api/tenant-routes.js';
+import { identityKeySet } from './clients/jwks.js';
+import { createUpstreams, type Upstreams } from './clients/upstreams.js';
 import { type GatewayConfig, open311Jurisdictions, trustedProxies } from './config.js';
-import { identityKeySet } from './jwks.js';
-import { createJurisdictionResolver } from './open311/jurisdiction.js';
-import { createPartnerKeyAuthenticator } from './open311/open311-api-keys.js';
-import { parseLimits, registerLimits } from './rate-limits.js';
-import { accountRoutes } from './routes/account-routes.js';
-import { analyticsRoutes } from './routes/analytics-routes.js';
-import { categoryRoutes } from './routes/category-routes.js';
-import { complaintListRoutes } from './routes/complaint-list-routes.js';
-import { complaintRoutes } from './routes/complaint-routes.js';
-import { open311Routes } from './routes/open311-routes.js';
-import { partnerAppRoutes } from './routes/partner-app-routes.js';
-import { permitRoutes } from './routes/permit-routes.js';
-import { ProblemSchema } from './routes/schemas.js';
-import { staffRoutes } from './routes/staff-routes.js';
-import { tenantRoutes } from './routes/tenant-routes.js';
-import { registerSecurityHeaders } from './security-headers.js';
-import { createUpstreams, type Upstreams } from './upstreams.js';
+import { parseLimits } from './domain/abuse-limits.js';
+import { accessTokenVerifier } from './domain/access-token.js';
 
 /** Builds the gateway app (no listening); tests call inject() on it, with their own signing keys. */
 export async function buildGateway(
@@ -48,6 +49,7 @@ export async function buildGateway(
   } = {},
 ): Promise<FastifyInstance> {
   const app = createHttpServer({ logger, trustProxy: trustedProxies(config) });
+  app.decorate('upstreams', upstreams);
   await registerSecurityHeaders(app, {
     hstsMaxAgeSeconds: config.PUBLIC_URL.startsWith('https:') ? config.HSTS_MAX_AGE_SECONDS : 0,
   });
@@ -132,18 +134,17 @@ export async function buildGateway(
       },
     },
   });
-  await app.register(complaintRoutes, { upstreams });
-  await app.register(complaintListRoutes, { upstreams });
-  await app.register(categoryRoutes, { upstreams });
-  await app.register(analyticsRoutes, { upstreams });
-  await app.register(tenantRoutes, { upstreams });
-  await app.register(permitRoutes, { upstreams });
-  await app.register(accountRoutes, { upstreams });
-  await app.register(staffRoutes, { upstreams });
-  await app.register(partnerAppRoutes, { upstreams });
+  await app.register(complaintRoutes);
+  await app.register(complaintListRoutes);
+  await app.register(categoryRoutes);
+  await app.register(analyticsRoutes);
+  await app.register(tenantRoutes);
+  await app.register(permitRoutes);
+  await app.register(accountRoutes);
+  await app.register(staffRoutes);
+  await app.register(partnerAppRoutes);
   await app.register(open311Routes, {
     prefix: '/open311/v2',
-    upstreams,
     jurisdictions: createJurisdictionResolver({ jurisdictions: open311Jurisdictions(config) }),
     publicUrl: config.PUBLIC_URL,
     keyService: config.OIDC_ISSUER,
@@ -186,10 +187,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
     const ops = createHttpServer({ logger: logger.child({ component: 'ops-http' }) });
     // Not the rate-limit store: without it the limits are not held, but every request is still served.
     registerHealthRoutes(ops, {
-      upstreams: async () =>
-        [upstreams.identity, upstreams.complaints, upstreams.permits, upstreams.analytics].every(
-          (client) => client.getChannel().getConnectivityState(true) !== connectivityState.TRANSIENT_FAILURE,
-        ),
+      upstreams: async () => upstreams.reachable(),
     });
     await ops.listen({ host: config.HOST, port: config.OPS_HTTP_PORT });
     lifecycle.onStop('ops http', () => ops.close());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig as loadWithEnv, open311Jurisdictions } from './config.js';
-import { defaultLimits, parseLimits } from './rate-limits.js';
+import { defaultLimits, parseLimits } from './domain/abuse-limits.js';
 
 const loadGatewayConfig = (env: Record<string, string>) => loadWithEnv({ MONGO_URL: 'mongodb://127.0.0.1:9/', ...env });
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, serviceConfigProperties } from '@balai/platform';
 import Type, { type Static } from 'typebox';
-import { createJurisdictionResolver } from './open311/jurisdiction.js';
-import { parseLimits } from './rate-limits.js';
+import { createJurisdictionResolver } from './api/open311/jurisdiction.js';
+import { parseLimits } from './domain/abuse-limits.js';
 
 const grpcTarget = (port: number) => Type.String({ default: `127.0.0.1:${port}`, pattern: '^[^\\s:]+:\\d{1,5}$' });
 
@@ -24,7 +24,7 @@ export const gatewayConfigSchema = Type.Object({
    */
   TRUSTED_PROXIES: Type.String({ default: '', pattern: '^[0-9A-Fa-f.:/, ]*$' }),
   /**
-   * Overrides of the abuse limits (rate-limits.ts): `<class>.<address|caller>=<max>/<n><s|m|h|d>`,
+   * Overrides of the abuse limits (domain/abuse-limits.ts): `<class>.<address|caller>=<max>/<n><s|m|h|d>`,
    * comma-separated, e.g. `token.address=30/1m`; `off` only on a test bench.
    */
   RATE_LIMITS: Type.String({ default: '' }),

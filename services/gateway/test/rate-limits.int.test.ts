@@ -3,7 +3,7 @@ import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { FastifyInstance } from 'fastify';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, newSigningKey, type SigningKey, testGateway } from '../src/test-gateway.fixture.js';
+import { accessToken, newSigningKey, type SigningKey, testGateway } from '../src/api/test-gateway.fixture.js';
 
 /*
  * The limits as the gateway holds them, counted in the real MongoDB-compatible server: two

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, serviceConfigProperties } from '@balai/platform';
 import Type, { type Static } from 'typebox';
-import { trustedProxiesProblem } from './trusted-proxies.js';
+import { trustedProxiesProblem } from './api/trusted-proxies.js';
 
 export const identityConfigSchema = Type.Object({
   ...serviceConfigProperties,

@@ -1,4 +1,4 @@
 export * from './app.js';
+export type { NotificationMessage, NotificationSender, NotificationTemplate } from './clients/notification-sender.js';
 export * from './config.js';
-export type { NotificationMessage, NotificationSender, NotificationTemplate } from './notification-sender.js';
-export type { User } from './user-repository.js';
+export type { User } from './data/users/user-repository.js';

@@ -1,11 +1,12 @@
 import { type Connection, connectMongo, createLogger } from '@balai/platform';
 import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing, SigningKeyRepository } from '../src/oidc/key-ring.js';
-import { LoginThrottleRepository } from '../src/oidc/login-throttle.js';
-import { OAuthClientRepository } from '../src/oidc/oauth-client-repository.js';
-import { type OidcModels, oidcModels } from '../src/oidc/oidc.schema.js';
-import { OidcPayloadRepository, oidcAdapterFactory } from '../src/oidc/oidc-adapter.js';
+import { LoginThrottleRepository } from '../src/data/oidc/login-throttle-repository.js';
+import { OAuthClientRepository } from '../src/data/oidc/oauth-client-repository.js';
+import { type OidcModels, oidcModels } from '../src/data/oidc/oidc.schema.js';
+import { OidcPayloadRepository, oidcAdapterFactory } from '../src/data/oidc/oidc-adapter.js';
+import { SigningKeyRepository } from '../src/data/oidc/signing-key-repository.js';
+import { KeyRing } from '../src/use-cases/oidc/key-ring.js';
 
 /* The OIDC repositories against the real MongoDB-compatible server (FerretDB locally and in CI). */
 

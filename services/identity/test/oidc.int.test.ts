@@ -3,10 +3,10 @@ import { Browser, freePort, infrastructureEndpoints, testNamespace } from '@bala
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginNameModel, type UserDocument, userModel } from '../src/data/users/user.schema.js';
+import { UserRepository } from '../src/data/users/user-repository.js';
+import { PasswordHasher } from '../src/domain/users/password-hasher.js';
 import { loadIdentityConfig, startIdentity } from '../src/index.js';
-import { PasswordHasher } from '../src/password-hasher.js';
-import { loginNameModel, type UserDocument, userModel } from '../src/user.schema.js';
-import { UserRepository } from '../src/user-repository.js';
 
 /*
  * The provider end to end, over HTTP, as a browser and an app would use it: issuer = identity's

@@ -2,9 +2,9 @@ import { connectMongo, createLogger } from '@balai/platform';
 import { infrastructureEndpoints, testNamespace } from '@balai/testkit';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aUser } from '../src/account-deps.fixture.js';
-import { loginNameModel, userModel } from '../src/user.schema.js';
-import { UserRepository } from '../src/user-repository.js';
+import { loginNameModel, userModel } from '../src/data/users/user.schema.js';
+import { UserRepository } from '../src/data/users/user-repository.js';
+import { aUser } from '../src/use-cases/account-deps.fixture.js';
 
 const ns = testNamespace(import.meta.filename);
 let connection: Connection;

@@ -1,10 +1,10 @@
 import { permitsV1 } from '@balai/contracts';
 import { type Logger, type RunningService, startService } from '@balai/platform';
+import { permitsGrpcHandlers } from './api/grpc-handlers.js';
 import type { PermitsConfig } from './config.js';
-import { demoPermitTypes } from './demo-permit-types.js';
-import { permitsGrpcHandlers } from './grpc-handlers.js';
-import { permitTypeModel } from './permit-type.schema.js';
-import { PermitTypeRepository } from './permit-type-repository.js';
+import { demoPermitTypes } from './data/demo-permit-types.js';
+import { permitTypeModel } from './data/permit-type.schema.js';
+import { PermitTypeRepository } from './data/permit-type-repository.js';
 
 /** Starts permits: permit types now; applications and issued permits in their own issue. */
 export function startPermits(config: PermitsConfig, options: { logger?: Logger } = {}): Promise<RunningService> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CliError } from './processes.ts';
 import { settings } from './settings.ts';
 
-/** A few of the accounts identity seeds for the demo (services/identity/src/demo-accounts.ts). */
+/** A few of the accounts identity seeds for the demo (services/identity/src/data/users/demo-accounts.ts). */
 export const demoAccounts = [
   'warga@serang.example (citizen)',
   'petugas.pupr@serang.example (officer, reports to the supervisor)',

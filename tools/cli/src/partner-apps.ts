@@ -3,7 +3,7 @@ import { demoAccessToken } from './demo-accounts.ts';
 import { CliError } from './processes.ts';
 import { settings } from './settings.ts';
 
-/** The demo tenant admin of each demo tenant (services/identity/src/demo-accounts.ts). */
+/** The demo tenant admin of each demo tenant (services/identity/src/data/users/demo-accounts.ts). */
 const demoTenantAdmins: Record<string, string> = {
   '36.73': 'admin@serang.example',
   '36.71': 'admin@tangerang.example',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventPayload, type EventType, eventCatalogue, isEventType, streams } from '@balai/contracts';
+import { type EventPayload, type EventType, eventCatalogue, eventCodec, isEventType, streams } from '@balai/contracts';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -34,7 +34,7 @@ export function newEvent<T extends EventType>(input: {
   traceparent?: string;
   time?: Date;
 }): OutboxEntry {
-  const codec = eventCatalogue[input.type].codec;
+  const codec = eventCodec(input.type);
   const entry: OutboxEntry = {
     id: randomUUID(),
     type: input.type,
@@ -42,7 +42,7 @@ export function newEvent<T extends EventType>(input: {
     subject: input.subject,
     time: (input.time ?? new Date()).toISOString(),
     tenantId: input.tenantId,
-    data: codec.toJSON(input.data as never),
+    data: codec.toJSON(input.data),
   };
   if (input.traceparent) entry.traceparent = input.traceparent;
   return entry;
@@ -118,7 +118,7 @@ export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | 
     subject: header(message.headers, 'ce_subject') as string,
     time,
     tenantId: header(message.headers, 'ce_tenant') as string,
-    data: eventCatalogue[type].codec.fromJSON(json) as EventPayload<typeof type>,
+    data: eventCodec(type).fromJSON(json),
   };
   const traceparent = header(message.headers, 'traceparent');
   if (traceparent) envelope.traceparent = traceparent;

@@ -1,0 +1,56 @@
+import type { TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { AppError, type ErrorDetail } from '../errors.js';
+
+interface Refinement {
+  check(value: unknown): boolean;
+  error(value: unknown): string;
+}
+
+/** The schema a validation error's schemaPath ("#/properties/a/items") points at. */
+function schemaAt(root: TSchema, schemaPath: string): Record<string, unknown> | undefined {
+  let node: unknown = root;
+  for (const part of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = Reflect.get(node, decodeURIComponent(part.replace(/~1/g, '/').replace(/~0/g, '~')));
+  }
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
+}
+
+function refinementsOf(schema: Record<string, unknown> | undefined): Refinement[] {
+  const refinements = schema?.['~refine'];
+  return Array.isArray(refinements) ? refinements : [];
+}
+
+/**
+ * What is wrong with a value, by a schema of the field vocabulary (fields.ts), as the details
+ * of a VALIDATION_FAILED: one per field (a JSON pointer), the first problem found there, in the
+ * field's own words when it has them (its refinements), else TypeBox's.
+ */
+export function fieldProblems(schema: TSchema, value: unknown): ErrorDetail[] {
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(schema, value)) {
+    const missing = error.keyword === 'required' ? error.params.requiredProperties[0] : undefined;
+    const field = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+    if (problems.has(field)) continue;
+    if (error.keyword === '~refine') {
+      problems.set(field, error.params.message);
+      continue;
+    }
+    // A missing field is asked as undefined, at its own schema under the object's.
+    const fieldValue = missing === undefined ? Value.Pointer.Get(value, error.instancePath) : undefined;
+    const fieldSchema = schemaAt(
+      schema,
+      missing === undefined ? error.schemaPath : `${error.schemaPath}/properties/${missing}`,
+    );
+    const own = refinementsOf(fieldSchema).find((refinement) => !refinement.check(fieldValue));
+    problems.set(field, own ? own.error(fieldValue) : error.message);
+  }
+  return [...problems].map(([field, message]) => ({ field, message }));
+}
+
+/** Throws VALIDATION_FAILED with the problems of `value`, if it has any. */
+export function checkFields(schema: TSchema, value: unknown, message = 'The request is not valid'): void {
+  const problems = fieldProblems(schema, value);
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', message, problems);
+}

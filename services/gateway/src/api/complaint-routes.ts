@@ -1,0 +1,274 @@
+import { complaintsV1 } from '@balai/contracts';
+import type { CallContext } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type, { type TProperties } from 'typebox';
+import type { Upstreams } from '../clients/upstreams.js';
+import { callerContext } from '../domain/caller-context.js';
+import { type ComplaintTransitionName, complaintTransitionRoles } from '../domain/complaint-transition-roles.js';
+import '../clients/upstream-errors.js';
+import {
+  AttributeValueSchema,
+  CategoryCode,
+  ComplaintSchema,
+  idempotencyKeyPattern,
+  MediaUrl,
+  toComplaintJson,
+} from './complaint-schemas.js';
+import { BodyProblemResponses, int32Maximum, ProblemResponses, TenantHeader } from './schemas.js';
+
+export { ComplaintSchema } from './complaint-schemas.js';
+
+type ComplaintAnswer = { complaint: complaintsV1.Complaint | undefined };
+
+const SubmitComplaintBody = Type.Object(
+  {
+    categoryCode: CategoryCode,
+    description: Type.String({ minLength: 10, maxLength: 4000 }),
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    attributes: Type.Optional(
+      Type.Array(AttributeValueSchema, { maxItems: 20, description: "Answers to the category's attributes" }),
+    ),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    mediaUrls: Type.Optional(
+      Type.Array(MediaUrl, {
+        maxItems: 5,
+        description: 'https URLs of photos or videos already uploaded',
+      }),
+    ),
+    anonymous: Type.Optional(
+      Type.Boolean({ description: 'Hide the reporter from the public; only where the category allows it' }),
+    ),
+    citizenReference: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9._:-]{1,100}$',
+        description: "Officers filing on a citizen's behalf: the citizen's user id or a counter reference",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        categoryCode: 'roads.pothole',
+        description: 'Jalan berlubang di depan sekolah dasar',
+        latitude: -6.1204,
+        longitude: 106.1503,
+        attributes: [{ code: 'road_type', values: ['city'] }],
+      },
+    ],
+  },
+);
+
+const SubmitHeaders = Type.Object({
+  ...TenantHeader.properties,
+  'idempotency-key': Type.Optional(
+    Type.String({
+      pattern: idempotencyKeyPattern.source,
+      description: 'A retry with the same key returns the first complaint (200) instead of filing another (201)',
+    }),
+  ),
+});
+
+/** The complaint just filed, and open complaints of its category nearby the reporter may follow instead. */
+const SubmittedComplaintSchema = Type.Object({
+  ...ComplaintSchema.properties,
+  nearbyOpen: Type.Array(ComplaintSchema, {
+    description: 'Open complaints of the same category nearby (public view, nearest first, at most 10)',
+  }),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const ExpectedVersion = Type.Integer({
+  minimum: 1,
+  maximum: int32Maximum,
+  description: 'The version last read; a changed complaint is 409',
+});
+const Reason = Type.String({ minLength: 3, maxLength: 2000 });
+
+type ComplaintsUpstream = Upstreams['complaints'];
+
+/** One workflow transition as a route: POST /v1/complaints/:id/<path> with its body. */
+interface TransitionRoute {
+  /** The workflow's name for it, which gives its roles (complaintTransitionRoles). */
+  name: ComplaintTransitionName;
+  path: string;
+  summary: string;
+  body: TProperties;
+  send(complaints: ComplaintsUpstream, body: Record<string, unknown>, context: CallContext): Promise<ComplaintAnswer>;
+}
+
+/** Ties a transition's request message to the gRPC method taking it. */
+function transition<Request>(
+  route: Omit<TransitionRoute, 'send'> & {
+    codec: { fromPartial(object: Record<string, unknown>): Request };
+    call(complaints: ComplaintsUpstream, request: Request, context: CallContext): Promise<ComplaintAnswer>;
+  },
+): TransitionRoute {
+  const { codec, call, ...described } = route;
+  return { ...described, send: (complaints, body, context) => call(complaints, codec.fromPartial(body), context) };
+}
+
+const transitions: TransitionRoute[] = [
+  transition({
+    name: 'assign',
+    path: 'assignment',
+    summary: 'Assign the complaint to an agency (and officer)',
+    body: {
+      agencyId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }),
+      officerId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$' })),
+      note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal' })),
+    },
+    codec: complaintsV1.AssignComplaintRequest,
+    call: (complaints, request, context) => complaints.assignComplaint(request, context),
+  }),
+  transition({
+    name: 'request_reassignment',
+    path: 'reassignment-request',
+    summary: 'The assigned officer asks for the complaint to go elsewhere',
+    body: { reason: Reason },
+    codec: complaintsV1.RequestReassignmentRequest,
+    call: (complaints, request, context) => complaints.requestReassignment(request, context),
+  }),
+  transition({
+    name: 'resolve',
+    path: 'resolution',
+    summary: 'Resolve the complaint with a public note',
+    body: { note: Type.String({ minLength: 3, maxLength: 4000 }), partial: Type.Optional(Type.Boolean()) },
+    codec: complaintsV1.ResolveComplaintRequest,
+    call: (complaints, request, context) => complaints.resolveComplaint(request, context),
+  }),
+  transition({
+    name: 'reject',
+    path: 'rejection',
+    summary: 'Reject the complaint with a public reason',
+    body: { reason: Reason },
+    codec: complaintsV1.RejectComplaintRequest,
+    call: (complaints, request, context) => complaints.rejectComplaint(request, context),
+  }),
+  transition({
+    name: 'withdraw',
+    path: 'withdrawal',
+    summary: 'The reporter withdraws the complaint before it is assigned',
+    body: {},
+    codec: complaintsV1.WithdrawComplaintRequest,
+    call: (complaints, request, context) => complaints.withdrawComplaint(request, context),
+  }),
+  transition({
+    name: 'reopen',
+    path: 'reopening',
+    summary: 'The reporter reopens a resolved or rejected complaint within the window',
+    body: { reason: Reason },
+    codec: complaintsV1.ReopenComplaintRequest,
+    call: (complaints, request, context) => complaints.reopenComplaint(request, context),
+  }),
+  transition({
+    name: 'rate',
+    path: 'rating',
+    summary: 'The reporter rates the outcome, which closes the complaint',
+    body: {
+      score: Type.Integer({ minimum: 1, maximum: 5 }),
+      outcome: Type.Union([Type.Literal('fixed'), Type.Literal('partly_fixed'), Type.Literal('not_fixed')]),
+    },
+    codec: complaintsV1.RateComplaintRequest,
+    call: (complaints, request, context) => complaints.rateComplaint(request, context),
+  }),
+  transition({
+    name: 'comment',
+    path: 'comments',
+    summary: 'Comment publicly (reporter, staff) or internally (staff only)',
+    body: {
+      text: Type.String({ minLength: 1, maxLength: 4000 }),
+      visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')]),
+    },
+    codec: complaintsV1.CommentOnComplaintRequest,
+    call: (complaints, request, context) => complaints.commentOnComplaint(request, context),
+  }),
+  transition({
+    name: 'mark_duplicate',
+    path: 'duplicate-of',
+    summary: 'Mark the complaint as a duplicate of another one',
+    body: { duplicateOfId: Type.String({ minLength: 1, maxLength: 100 }) },
+    codec: complaintsV1.MarkDuplicateRequest,
+    call: (complaints, request, context) => complaints.markDuplicate(request, context),
+  }),
+];
+
+export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { complaints } = app.upstreams;
+
+  app.post(
+    '/v1/complaints',
+    {
+      // An officer files on behalf of a citizen at a service counter.
+      config: { access: { roles: ['citizen', 'officer'] } },
+      schema: {
+        summary: 'Submit a complaint',
+        description:
+          'Send an Idempotency-Key to make retries safe: a retry with the same key (and the same body) answers 200 ' +
+          'with the complaint the first call created; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED.',
+        tags: ['complaints'],
+        headers: SubmitHeaders,
+        body: SubmitComplaintBody,
+        response: { 201: SubmittedComplaintSchema, 200: SubmittedComplaintSchema, ...BodyProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { complaint, created, nearbyOpen } = await complaints.submitComplaint(
+        complaintsV1.SubmitComplaintRequest.fromPartial({
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'] ?? '',
+        }),
+        callerContext(request),
+      );
+      const body = toComplaintJson(complaint);
+      reply.status(created ? 201 : 200).header('location', `/v1/complaints/${body.id}`);
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return { ...body, nearbyOpen: nearbyOpen.map(toComplaintJson) };
+    },
+  );
+
+  app.get(
+    '/v1/complaints/:id',
+    {
+      // Anyone may follow a complaint; the service decides the view (staff or public).
+      config: { access: 'public' },
+      schema: {
+        summary: 'A complaint: the staff view for staff of the tenant, else the public view',
+        tags: ['complaints'],
+        headers: TenantHeader,
+        params: IdParams,
+        response: { 200: ComplaintSchema, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      const { complaint } = await complaints.getComplaint({ complaintId: request.params.id }, callerContext(request));
+      return toComplaintJson(complaint);
+    },
+  );
+
+  for (const transition of transitions) {
+    app.post(
+      `/v1/complaints/:id/${transition.path}`,
+      {
+        config: { access: { roles: complaintTransitionRoles[transition.name] } },
+        schema: {
+          summary: transition.summary,
+          tags: ['complaints'],
+          headers: TenantHeader,
+          params: IdParams,
+          body: Type.Object({ expectedVersion: ExpectedVersion, ...transition.body }, { additionalProperties: false }),
+          response: { 200: ComplaintSchema, ...BodyProblemResponses },
+        },
+      },
+      async (request) => {
+        const { complaint } = await transition.send(
+          complaints,
+          { ...(request.body as Record<string, unknown>), complaintId: request.params.id },
+          callerContext(request),
+        );
+        return toComplaintJson(complaint);
+      },
+    );
+  }
+};

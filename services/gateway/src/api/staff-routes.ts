@@ -1,0 +1,304 @@
+import type { identityV1 } from '@balai/contracts';
+import { tenantIdPattern } from '@balai/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { anonymousContext, callerContext } from '../domain/caller-context.js';
+import '../clients/upstream-errors.js';
+import {
+  AgencyId,
+  AgencySchema,
+  Email,
+  FullName,
+  MobilePhone,
+  StaffRole,
+  SupervisorId,
+  UserId,
+  UserSchema,
+} from './account-schemas.js';
+import { BodyProblemResponses, int32Maximum, ProblemResponses, TenantHeader } from './schemas.js';
+
+const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
+function toUser(user: identityV1.User | undefined) {
+  if (!user) throw new Error('identity answered without a user');
+  return {
+    ...user,
+    kind: user.kind as 'citizen' | 'staff',
+    status: user.status as 'pending' | 'active' | 'deactivated',
+    agencyId: user.agencyId || null,
+    supervisorId: user.supervisorId || null,
+    createdAt: (user.createdAt ?? new Date(0)).toISOString(),
+    updatedAt: (user.updatedAt ?? new Date(0)).toISOString(),
+  };
+}
+
+function toSettings(response: identityV1.GetTenantSettingsResponse) {
+  const { settings, overrides } = response;
+  if (!settings || !overrides) throw new Error('identity answered without settings');
+  const locale = (value: string) => (value === 'en' ? ('en' as const) : ('id-ID' as const));
+  return {
+    tenantId: response.tenantId,
+    settings: { ...settings, defaultLocale: locale(settings.defaultLocale) },
+    overrides: {
+      ...overrides,
+      defaultLocale: overrides.defaultLocale === undefined ? undefined : locale(overrides.defaultLocale),
+    },
+  };
+}
+
+const settingsProperties = {
+  defaultLocale: Type.Union([Type.Literal('id-ID'), Type.Literal('en')]),
+  complaintReopenWindowDays: Type.Integer({ minimum: 0, maximum: 365 }),
+  complaintAutoCloseDays: Type.Integer({ minimum: 1, maximum: 90 }),
+  otpTtlMinutes: Type.Integer({ minimum: 2, maximum: 60 }),
+  staffActivationTtlHours: Type.Integer({ minimum: 1, maximum: 336 }),
+};
+
+const TenantSettingsSchema = Type.Object(
+  {
+    tenantId: Type.String(),
+    settings: Type.Object(settingsProperties, {
+      description: 'Resolved: the tenant, else its province, else the platform',
+    }),
+    overrides: Type.Object(
+      Object.fromEntries(Object.entries(settingsProperties).map(([name, schema]) => [name, Type.Optional(schema)])),
+      { description: 'What the tenant set itself' },
+    ),
+  },
+  { $id: 'TenantSettings' },
+);
+
+/** null clears the tenant's own value, so it inherits again. defaultLocale cannot be cleared. */
+const SettingsPatch = Type.Object(
+  {
+    defaultLocale: Type.Optional(settingsProperties.defaultLocale),
+    complaintReopenWindowDays: Type.Optional(Type.Union([settingsProperties.complaintReopenWindowDays, Type.Null()])),
+    complaintAutoCloseDays: Type.Optional(Type.Union([settingsProperties.complaintAutoCloseDays, Type.Null()])),
+    otpTtlMinutes: Type.Optional(Type.Union([settingsProperties.otpTtlMinutes, Type.Null()])),
+    staffActivationTtlHours: Type.Optional(Type.Union([settingsProperties.staffActivationTtlHours, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const TenantParams = Type.Object({ tenantId: Type.String({ pattern: tenantIdPattern.source }) });
+
+/** Agencies, staff and tenant settings: a tenant's administration. */
+export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { identity } = app.upstreams;
+
+  app.get(
+    '/v1/agencies',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: "The tenant's agencies (OPD)",
+        tags: ['agencies'],
+        headers: TenantHeader,
+        response: { 200: Type.Object({ agencies: Type.Array(AgencySchema) }), ...ProblemResponses },
+      },
+    },
+    async (request) => identity.listAgencies({}, callerContext(request)),
+  );
+
+  app.post(
+    '/v1/agencies',
+    {
+      config: { access: admins },
+      schema: {
+        summary: 'Add an agency to the tenant',
+        tags: ['agencies'],
+        headers: TenantHeader,
+        body: Type.Object(
+          {
+            id: AgencyId,
+            name: Type.String({ minLength: 3, maxLength: 150 }),
+            shortName: Type.String({ minLength: 2, maxLength: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: AgencySchema, ...BodyProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { agency } = await identity.createAgency(request.body, callerContext(request));
+      reply.status(201);
+      return agency;
+    },
+  );
+
+  app.get(
+    '/v1/staff',
+    {
+      config: { access: admins },
+      schema: {
+        summary: "The tenant's staff, optionally of one agency",
+        tags: ['staff'],
+        headers: TenantHeader,
+        querystring: Type.Object({ agencyId: Type.Optional(AgencyId) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      const { users } = await identity.listStaff({ agencyId: request.query.agencyId ?? '' }, callerContext(request));
+      return { users: users.map(toUser) };
+    },
+  );
+
+  app.post(
+    '/v1/staff',
+    {
+      config: { access: admins },
+      schema: {
+        summary: 'Add a staff member',
+        description:
+          'The account starts pending; an activation code goes to the e-mail address (else the phone). ' +
+          'officer, supervisor, permit_reviewer and permit_approver need an agencyId.',
+        tags: ['staff'],
+        headers: TenantHeader,
+        body: Type.Object(
+          {
+            fullName: FullName,
+            email: Type.Optional(Email),
+            phone: Type.Optional(MobilePhone),
+            roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
+            agencyId: Type.Optional(AgencyId),
+            supervisorId: Type.Optional(SupervisorId),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: UserSchema, ...BodyProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const { user } = await identity.createStaff(
+        {
+          ...body,
+          email: body.email ?? '',
+          phone: body.phone ?? '',
+          agencyId: body.agencyId ?? '',
+          supervisorId: body.supervisorId ?? '',
+        },
+        callerContext(request),
+      );
+      const created = toUser(user);
+      reply.status(201).header('location', `/v1/staff/${created.id}`);
+      return created;
+    },
+  );
+
+  app.patch(
+    '/v1/staff/:id',
+    {
+      config: { access: admins },
+      schema: {
+        summary: "Change a staff member's roles, agency and supervisor",
+        description: 'Send the version you read; a different current version is 409 STALE_VERSION.',
+        tags: ['staff'],
+        headers: TenantHeader,
+        params: Type.Object({ id: UserId }),
+        body: Type.Object(
+          {
+            roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
+            agencyId: Type.Union([AgencyId, Type.Null()]),
+            supervisorId: Type.Optional(
+              Type.Union([SupervisorId, Type.Null()], { description: 'null: reports to nobody; absent: unchanged' }),
+            ),
+            version: Type.Integer({ minimum: 1, maximum: int32Maximum }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: UserSchema, ...BodyProblemResponses },
+      },
+    },
+    async (request) => {
+      const { body } = request;
+      // identity replaces the supervisor with what it is sent; an absent one keeps the current
+      // (read here; if it changed since, the version check turns the change down as stale).
+      const supervisorId =
+        body.supervisorId === undefined
+          ? ((await identity.getUser({ userId: request.params.id }, callerContext(request))).user?.supervisorId ?? '')
+          : (body.supervisorId ?? '');
+      const { user } = await identity.changeStaffRoles(
+        {
+          userId: request.params.id,
+          roles: body.roles,
+          agencyId: body.agencyId ?? '',
+          expectedVersion: body.version,
+          supervisorId,
+        },
+        callerContext(request),
+      );
+      return toUser(user);
+    },
+  );
+
+  app.post(
+    '/v1/staff/:id/deactivation',
+    {
+      config: { access: admins },
+      schema: {
+        summary: 'Deactivate a user of the tenant',
+        tags: ['staff'],
+        headers: TenantHeader,
+        params: Type.Object({ id: UserId }),
+        body: Type.Optional(
+          Type.Object(
+            { version: Type.Optional(Type.Integer({ minimum: 1, maximum: int32Maximum })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: UserSchema, ...BodyProblemResponses },
+      },
+    },
+    async (request) => {
+      const { user } = await identity.deactivateUser(
+        { userId: request.params.id, expectedVersion: request.body?.version ?? 0 },
+        callerContext(request),
+      );
+      return toUser(user);
+    },
+  );
+
+  app.get(
+    '/v1/tenants/:tenantId/settings',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: "A tenant's settings",
+        description: 'Resolved city → province → platform default. Public.',
+        tags: ['tenants'],
+        params: TenantParams,
+        response: { 200: TenantSettingsSchema, ...ProblemResponses },
+      },
+    },
+    async (request) =>
+      toSettings(
+        // Settings are public: the tenant travels in the request, not as the caller's scope.
+        await identity.getTenantSettings({ tenantId: request.params.tenantId }, anonymousContext(request)),
+      ),
+  );
+
+  app.patch(
+    '/v1/tenants/:tenantId/settings',
+    {
+      config: { access: { ...admins, tenantParam: 'tenantId' } },
+      schema: {
+        summary: "Set or clear the tenant's own settings",
+        description: 'A value sets it for this tenant and its children; null inherits it again.',
+        tags: ['tenants'],
+        params: TenantParams,
+        body: SettingsPatch,
+        response: { 200: TenantSettingsSchema, ...BodyProblemResponses },
+      },
+    },
+    async (request) => {
+      const set: Record<string, unknown> = {};
+      const clear: string[] = [];
+      for (const [name, value] of Object.entries(request.body)) {
+        if (value === null) clear.push(name);
+        else if (value !== undefined) set[name] = value;
+      }
+      return toSettings(await identity.updateTenantSettings({ set, clear }, callerContext(request)));
+    },
+  );
+};
