@@ -9,7 +9,7 @@ export interface ErrorKind {
   retryable?: boolean;
 }
 
-/** Codes every service shares. Each service adds its own through defineErrors(). */
+/** Codes every service shares. Each service adds its own (defineErrors, registerErrors). */
 export const platformErrors = {
   VALIDATION_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request is not valid' },
   MALFORMED_JSON: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is not valid JSON' },
@@ -51,16 +51,41 @@ export const platformErrors = {
   INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, title: 'Internal error', retryable: true },
 } as const satisfies Record<string, ErrorKind>;
 
+/**
+ * Every error code a process may throw, by name. The platform's are here; a service adds its
+ * own next to their definitions by declaration merging:
+ *
+ *     declare module '@balai/platform' {
+ *       interface ErrorCodes extends Record<keyof typeof complaintErrors, ErrorKind> {}
+ *     }
+ *
+ * so `new AppError('COMPLAINT_NOT_FOUND')` compiles in the complaints service and a misspelt or
+ * another service's code does not.
+ */
+export interface ErrorCodes extends Record<keyof typeof platformErrors, ErrorKind> {}
+
+export type ErrorCode = keyof ErrorCodes & string;
+
 const registry = new Map<string, ErrorKind>(Object.entries(platformErrors));
 
-/** Registers a service's own error codes next to the platform's; returns them typed. */
+/** A service's own error codes, typed; registerErrors() makes them known to the process at start-up. */
 export function defineErrors<const T extends Record<string, ErrorKind>>(codes: T): T {
-  for (const [code, kind] of Object.entries(codes)) {
-    const known = registry.get(code);
-    if (known && known !== kind) throw new Error(`error code ${code} is defined twice`);
-    registry.set(code, kind);
-  }
   return codes;
+}
+
+/**
+ * Makes error codes known to this process, next to the platform's: each service calls it once
+ * as it starts, with every set it throws or receives from the services it calls. A code it does
+ * not know is answered as INTERNAL (500), whatever it was meant to be.
+ */
+export function registerErrors(...sets: Record<string, ErrorKind>[]): void {
+  for (const codes of sets) {
+    for (const [code, kind] of Object.entries(codes)) {
+      const known = registry.get(code);
+      if (known && known !== kind) throw new Error(`error code ${code} is defined twice`);
+      registry.set(code, kind);
+    }
+  }
 }
 
 export function errorKind(code: string): ErrorKind {
@@ -103,13 +128,26 @@ export function boundedErrorText(error: AppError): { message: string; details: E
 
 /** The one error the domain throws: a stable code, a human message, optional details. */
 export class AppError extends Error {
+  readonly code: string;
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetail[]);
   constructor(
-    readonly code: string,
+    code: string,
     message?: string,
     readonly details: ErrorDetail[] = [],
   ) {
     super(message ?? errorKind(code).title);
+    this.code = code;
     this.name = 'AppError';
+  }
+
+  /**
+   * An error another process reported, by the code it sent: carried as received, known here or
+   * not (an unknown one is answered as INTERNAL by errorKind).
+   */
+  static received(code: string, message?: string, details: ErrorDetail[] = []): AppError {
+    // The one place a code is taken on trust: it came over the wire, not from this code base.
+    return new AppError(code as ErrorCode, message, details);
   }
 
   get kind(): ErrorKind {

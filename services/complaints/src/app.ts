@@ -1,5 +1,12 @@
 import { complaintsV1 } from '@balai/contracts';
-import { type Logger, migrateOnce, OutboxRelay, type RunningService, startService } from '@balai/platform';
+import {
+  type Logger,
+  migrateOnce,
+  OutboxRelay,
+  type RunningService,
+  registerErrors,
+  startService,
+} from '@balai/platform';
 import { complaintsGrpcHandlers } from './api/grpc-handlers.js';
 import { SlaScheduler } from './api/sla-scheduler.js';
 import { IdentityOrganisationDirectory, type OrganisationDirectory } from './clients/organisation-directory.js';
@@ -10,6 +17,7 @@ import { complaintModel } from './data/complaint.schema.js';
 import { backfillGeohashes, backfillSlaSchedules } from './data/complaint-backfill.js';
 import { ComplaintRepository } from './data/complaint-repository.js';
 import { demoCategories } from './data/demo-categories.js';
+import { complaintErrors } from './domain/complaint-errors.js';
 import type { SweepResult } from './use-cases/sweep-sla.js';
 
 /** The running service, and one SLA sweep on demand (tests drive it with their clock). */
@@ -22,6 +30,7 @@ export function startComplaints(
   config: ComplaintsConfig,
   options: { logger?: Logger; clock?: () => Date } = {},
 ): Promise<RunningComplaints> {
+  registerErrors(complaintErrors);
   let scheduler: SlaScheduler | null = null;
   const fractions = escalationFractions(config);
   const clock = options.clock ?? (() => new Date());

@@ -6,6 +6,7 @@ import {
   Lifecycle,
   type Logger,
   type MongoRateLimitStore,
+  registerErrors,
   registerHealthRoutes,
   startRateLimitStore,
 } from '@balai/platform';
@@ -30,10 +31,12 @@ import { registerSecurityHeaders } from './api/security-headers.js';
 import { staffRoutes } from './api/staff-routes.js';
 import { tenantRoutes } from './api/tenant-routes.js';
 import { identityKeySet } from './clients/jwks.js';
+import { upstreamErrors } from './clients/upstream-errors.js';
 import { createUpstreams, type Upstreams } from './clients/upstreams.js';
 import { type GatewayConfig, open311Jurisdictions, trustedProxies } from './config.js';
 import { parseLimits } from './domain/abuse-limits.js';
 import { accessTokenVerifier } from './domain/access-token.js';
+import { gatewayErrors } from './domain/gateway-errors.js';
 
 /** Builds the gateway app (no listening); tests call inject() on it, with their own signing keys. */
 export async function buildGateway(
@@ -48,6 +51,7 @@ export async function buildGateway(
     rateLimitStore?: MongoRateLimitStore;
   } = {},
 ): Promise<FastifyInstance> {
+  registerErrors(gatewayErrors, upstreamErrors);
   const app = createHttpServer({ logger, trustProxy: trustedProxies(config) });
   app.decorate('upstreams', upstreams);
   await registerSecurityHeaders(app, {

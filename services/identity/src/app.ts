@@ -1,5 +1,12 @@
 import { identityV1 } from '@balai/contracts';
-import { type Logger, OutboxRelay, type RunningService, type ServiceRuntime, startService } from '@balai/platform';
+import {
+  type Logger,
+  OutboxRelay,
+  type RunningService,
+  registerErrors,
+  type ServiceRuntime,
+  startService,
+} from '@balai/platform';
 import { identityGrpcHandlers } from './api/grpc-handlers.js';
 import { purgeEndedLimitCounters } from './api/limit-counter-purge.js';
 import { type OidcService, startOidc } from './api/oidc/oidc-service.js';
@@ -21,6 +28,7 @@ import { oneTimeCodeModel } from './data/users/one-time-code.schema.js';
 import { OtpRepository } from './data/users/otp-repository.js';
 import { loginNameModel, userModel } from './data/users/user.schema.js';
 import { UserRepository } from './data/users/user-repository.js';
+import { identityErrors } from './domain/identity-errors.js';
 import { PasswordHasher } from './domain/users/password-hasher.js';
 import type { AccountDirectory } from './use-cases/oidc/account-directory.js';
 import { userAccountDirectory } from './use-cases/oidc/user-account-directory.js';
@@ -47,6 +55,7 @@ export interface RunningIdentity extends RunningService {
 
 /** Starts identity: tenants, agencies, users (with their outbox relay), the gRPC API and the OIDC provider. */
 export async function startIdentity(config: IdentityConfig, options: IdentityOptions = {}): Promise<RunningIdentity> {
+  registerErrors(identityErrors);
   let oidc: OidcService | undefined;
   const running = await startService('identity', config, options.logger, async (runtime) => {
     const accounts = await startAccounts(runtime, config, options);

@@ -57,7 +57,7 @@ function handle(request: Echo): Promise<{ text: string } | { unserialisable: tru
     case 'sync-throw':
       throw new AppError('FORBIDDEN', `Dilarang ${request.text}`);
     case 'bad-code':
-      return Promise.reject(new AppError(`KODE ${request.text}`, request.text));
+      return Promise.reject(AppError.received(`KODE ${request.text}`, request.text));
     case 'unserialisable':
       return Promise.resolve({ unserialisable: true });
     case 'non-error':

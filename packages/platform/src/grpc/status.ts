@@ -49,7 +49,7 @@ export function fromGrpcError(error: ServiceError): AppError {
   const code = error.metadata?.get(codeKey)[0];
   if (typeof code === 'string' && errorCodePattern.test(code)) {
     const kind = errorKind(code);
-    return new AppError(code, kind.http >= 500 ? undefined : error.details, readDetails(error.metadata));
+    return AppError.received(code, kind.http >= 500 ? undefined : error.details, readDetails(error.metadata));
   }
   // The client could not even encode the request (a number past its int32 field, say): the
   // input's fault, though the caller's schema should have refused it first.

@@ -1,13 +1,14 @@
 import { MongoNetworkError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { AppError, defineErrors } from '../errors.js';
+import { AppError, registerErrors } from '../errors.js';
 import { toProblem } from './problem.js';
 
-defineErrors({ COMPLAINT_NOT_FOUND: { http: 404, grpc: 5, title: 'The complaint does not exist' } });
+// A service's code, as the gateway registers the codes of the services it calls.
+registerErrors({ COMPLAINT_NOT_FOUND: { http: 404, grpc: 5, title: 'The complaint does not exist' } });
 
 describe('toProblem', () => {
   it('should map a domain error to its status, stable code and type', () => {
-    const problem = toProblem(new AppError('COMPLAINT_NOT_FOUND', 'No complaint c-1'), '/v1/complaints/c-1');
+    const problem = toProblem(AppError.received('COMPLAINT_NOT_FOUND', 'No complaint c-1'), '/v1/complaints/c-1');
     expect(problem).toEqual({
       type: 'https://balai.id/problems/complaint-not-found',
       title: 'The complaint does not exist',

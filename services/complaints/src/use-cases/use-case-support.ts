@@ -1,5 +1,4 @@
 import type { ErrorDetail } from '@balai/platform';
-import '../domain/complaint-errors.js';
 
 export const eventSource = '/balai/complaints';
 

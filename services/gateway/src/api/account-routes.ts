@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
-import '../clients/upstream-errors.js';
 import { ContactLogin, Email, FullName, MobilePhone, OneTimeCode, Password } from './account-schemas.js';
 import { BodyProblemResponses, TenantHeader } from './schemas.js';
 

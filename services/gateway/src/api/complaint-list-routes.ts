@@ -3,7 +3,6 @@ import { AppError, isAppError, roles } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
-import '../clients/upstream-errors.js';
 import { CategoryCode, ComplaintSchema, categoryCodePattern, toComplaintJson } from './complaint-schemas.js';
 import { ProblemResponses, TenantHeader } from './schemas.js';
 

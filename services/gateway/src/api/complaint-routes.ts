@@ -5,7 +5,6 @@ import Type, { type TProperties } from 'typebox';
 import type { Upstreams } from '../clients/upstreams.js';
 import { callerContext } from '../domain/caller-context.js';
 import { type ComplaintTransitionName, complaintTransitionRoles } from '../domain/complaint-transition-roles.js';
-import '../clients/upstream-errors.js';
 import {
   AttributeValueSchema,
   CategoryCode,

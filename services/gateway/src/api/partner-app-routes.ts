@@ -2,7 +2,6 @@ import type { identityV1 } from '@balai/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
-import '../clients/upstream-errors.js';
 import { Email } from './account-schemas.js';
 import { BodyProblemResponses, ProblemResponses, TenantHeader } from './schemas.js';
 

@@ -3,7 +3,6 @@ import { tenantIdPattern } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { anonymousContext, callerContext } from '../domain/caller-context.js';
-import '../clients/upstream-errors.js';
 import {
   AgencyId,
   AgencySchema,

@@ -1,7 +1,6 @@
 import { AppError, type CallContext, currentTraceparent, tenantIdPattern } from '@balai/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from './access-token.js';
-import './gateway-errors.js';
 
 /** The tenant a request names: the route's tenant parameter, else the X-Balai-Tenant header. */
 export function requestedTenant(request: FastifyRequest): string | undefined {

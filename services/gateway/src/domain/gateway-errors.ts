@@ -1,7 +1,7 @@
-import { defineErrors } from '@balai/platform';
+import { defineErrors, type ErrorKind } from '@balai/platform';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 
-/** The gateway's own error codes (the platform's come on top). */
+/** The gateway's own error codes (the platform's come on top), registered as it starts (app.ts). */
 export const gatewayErrors = defineErrors({
   TENANT_MISMATCH: {
     http: 403,
@@ -9,3 +9,7 @@ export const gatewayErrors = defineErrors({
     title: "The request names a tenant other than the caller's",
   },
 });
+
+declare module '@balai/platform' {
+  interface ErrorCodes extends Record<keyof typeof gatewayErrors, ErrorKind> {}
+}

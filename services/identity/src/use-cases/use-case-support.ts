@@ -19,7 +19,6 @@ import { type Locale, locales, resolveTenantSettings, type TenantSettings } from
 import { normaliseEmail } from '../domain/users/login-identifier.js';
 import type { AbuseLimits } from './users/abuse-limits.js';
 import type { OneTimeCodes } from './users/one-time-codes.js';
-import '../domain/identity-errors.js';
 
 /** The users and their login names as the use cases reach them (UserRepository in production). */
 export type UserStore = Pick<

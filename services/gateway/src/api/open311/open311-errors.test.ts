@@ -1,6 +1,11 @@
-import { AppError } from '@balai/platform';
-import { describe, expect, it } from 'vitest';
+import { AppError, type ErrorCode, registerErrors } from '@balai/platform';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { upstreamErrors } from '../../clients/upstream-errors.js';
+import { gatewayErrors } from '../../domain/gateway-errors.js';
 import { open311BadRequest, open311ErrorResponse, open311NotFound } from './open311-errors.js';
+
+// As the gateway does when it starts (buildGateway).
+beforeAll(() => registerErrors(gatewayErrors, upstreamErrors));
 
 describe('open311ErrorResponse', () => {
   it.each([
@@ -15,7 +20,7 @@ describe('open311ErrorResponse', () => {
     ['UPSTREAM_UNAVAILABLE', 503],
     ['UPSTREAM_TIMEOUT', 504],
     ['INTERNAL', 500],
-  ])('should answer %s with HTTP %i and the same code in every error', (code, status) => {
+  ] satisfies [ErrorCode, number][])('should answer %s with HTTP %i and the same code in every error', (code, status) => {
     const response = open311ErrorResponse(new AppError(code, 'detail'));
     expect(response.status).toBe(status);
     expect(response.errors.length).toBeGreaterThan(0);
@@ -60,7 +65,7 @@ describe('open311ErrorResponse', () => {
       { code: 404, description: 'No such account' },
     ]);
     expect(open311ErrorResponse(new AppError('NIK_INVALID', 'NIK is not valid')).status).toBe(400);
-    expect(open311ErrorResponse(new AppError('SOME_UNREGISTERED_CODE', 'x')).status).toBe(500);
+    expect(open311ErrorResponse(AppError.received('SOME_UNREGISTERED_CODE', 'x')).status).toBe(500);
   });
 
   it('should pass client errors from fastify through with their status', () => {

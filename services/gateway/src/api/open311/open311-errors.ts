@@ -1,6 +1,4 @@
 import { isAppError } from '@balai/platform';
-import '../../domain/gateway-errors.js';
-import '../../clients/upstream-errors.js';
 import type { Open311Error, Open311Result } from './open311-model.js';
 
 /**

@@ -45,7 +45,6 @@ import {
   Open311UpdatesQuery,
 } from './open311-schemas.js';
 import { createOpen311Service } from './open311-service.js';
-import '../../clients/upstream-errors.js';
 
 /**
  * Open311 GeoReport v2 under `/open311/v2`: discovery, services and service definitions (the

@@ -1,5 +1,4 @@
 import { AppError } from '@balai/platform';
-import '../identity-errors.js';
 
 /**
  * Province codes of Kemendagri (Permendagri 72/2019 and the 2022 Papua provinces). A NIK's

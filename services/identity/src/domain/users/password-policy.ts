@@ -1,5 +1,4 @@
 import { AppError, type ErrorDetail } from '@balai/platform';
-import '../identity-errors.js';
 
 const minPasswordLength = 10;
 const maxPasswordLength = 128;

@@ -1,5 +1,4 @@
 import { AppError } from '@balai/platform';
-import '../identity-errors.js';
 
 /**
  * Normalises an Indonesian mobile number to E.164 (+628…). Accepts the forms people write:

@@ -3,7 +3,6 @@ import { AppError } from '@balai/platform';
 import type { NotificationMessage, NotificationTemplate } from '../../clients/notification-sender.js';
 import type { LimitCounterRepository } from '../../data/users/limit-counter-repository.js';
 import { addressSubject } from '../../domain/client-address.js';
-import '../../domain/identity-errors.js';
 
 /** The limits, from config.ts (CONTACT_* and ADDRESS_*). */
 export interface AbuseLimitPolicy {
