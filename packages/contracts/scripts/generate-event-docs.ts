@@ -3,24 +3,19 @@
  * proto contracts and the event catalogue. Run by `pnpm --filter @balai/contracts generate`;
  * CI fails when the committed files differ from a fresh generation.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFileRegistry, type DescField, type DescMessage, fromBinary, ScalarType } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { type DescField, type DescMessage, ScalarType } from '@bufbuild/protobuf';
 import { stringify } from 'yaml';
 import { eventCatalogue, streams } from '../src/event-catalogue.js';
+import { protoRegistry, repositoryRoot as root } from './proto-registry.js';
 
-const root = join(import.meta.dirname, '../../..');
 const outDir = join(root, 'docs/events');
 const schemaDir = join(outDir, 'schemas');
 
 type JsonSchema = Record<string, unknown>;
 
-const image = execFileSync('buf', ['build', join(root, 'proto'), '-o', '-#format=binpb'], {
-  maxBuffer: 64 * 1024 * 1024,
-});
-const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, image));
+const registry = protoRegistry();
 
 /** The proto3 JSON form of a scalar (https://protobuf.dev/programming-guides/json/). */
 function scalarSchema(type: ScalarType): JsonSchema {

@@ -12,7 +12,6 @@ export const protobufPackage = "balai.complaints.v1";
 
 export const protobufFileName = "balai/complaints/v1/complaint_events.proto";
 
-/** CloudEvents type: id.balai.complaints.complaint.submitted.v1 */
 export interface ComplaintSubmitted {
   /** The complaint's id; also the record key and ce_subject. */
   complaintId: string;
@@ -36,7 +35,6 @@ export interface ComplaintSubmitted {
   anonymous: boolean;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.assigned.v1 */
 export interface ComplaintAssigned {
   complaintId: string;
   tenantId: string;
@@ -52,7 +50,6 @@ export interface ComplaintAssigned {
   assignedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.reassignment_requested.v1 */
 export interface ComplaintReassignmentRequested {
   complaintId: string;
   tenantId: string;
@@ -63,7 +60,6 @@ export interface ComplaintReassignmentRequested {
   requestedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.resolved.v1 */
 export interface ComplaintResolved {
   complaintId: string;
   tenantId: string;
@@ -76,7 +72,6 @@ export interface ComplaintResolved {
   resolvedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.rejected.v1 */
 export interface ComplaintRejected {
   complaintId: string;
   tenantId: string;
@@ -87,7 +82,6 @@ export interface ComplaintRejected {
   rejectedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.withdrawn.v1 */
 export interface ComplaintWithdrawn {
   complaintId: string;
   tenantId: string;
@@ -96,7 +90,6 @@ export interface ComplaintWithdrawn {
   withdrawnAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.reopened.v1 */
 export interface ComplaintReopened {
   complaintId: string;
   tenantId: string;
@@ -109,7 +102,6 @@ export interface ComplaintReopened {
   reopenedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.rated.v1 */
 export interface ComplaintRated {
   complaintId: string;
   tenantId: string;
@@ -122,7 +114,6 @@ export interface ComplaintRated {
   ratedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.closed.v1 */
 export interface ComplaintClosed {
   complaintId: string;
   tenantId: string;
@@ -133,7 +124,6 @@ export interface ComplaintClosed {
   closedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.commented.v1 */
 export interface ComplaintCommented {
   complaintId: string;
   tenantId: string;
@@ -145,7 +135,6 @@ export interface ComplaintCommented {
   commentedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.complaints.complaint.marked_duplicate.v1 */
 export interface ComplaintMarkedDuplicate {
   /** The complaint marked as a duplicate (the record key). */
   complaintId: string;
@@ -159,7 +148,6 @@ export interface ComplaintMarkedDuplicate {
 }
 
 /**
- * CloudEvents type: id.balai.complaints.complaint.escalated.v1
  * The SLA scheduler raised the escalation level (a self-loop: the status does not change) and
  * moved the complaint to the holder's supervisor.
  */

@@ -12,7 +12,6 @@ export const protobufPackage = "balai.identity.v1";
 
 export const protobufFileName = "balai/identity/v1/identity_events.proto";
 
-/** CloudEvents type: id.balai.identity.user.registered.v1 */
 export interface UserRegistered {
   /** The user's id; also the record key and ce_subject. */
   userId: string;
@@ -29,7 +28,6 @@ export interface UserRegistered {
   registeredAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.identity.user.verified.v1 */
 export interface UserVerified {
   userId: string;
   tenantId: string;
@@ -41,7 +39,6 @@ export interface UserVerified {
   verifiedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.identity.user.roles_changed.v1 */
 export interface UserRolesChanged {
   userId: string;
   tenantId: string;
@@ -56,7 +53,6 @@ export interface UserRolesChanged {
   changedAt: Date | undefined;
 }
 
-/** CloudEvents type: id.balai.identity.user.deactivated.v1 */
 export interface UserDeactivated {
   userId: string;
   tenantId: string;
