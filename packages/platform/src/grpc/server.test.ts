@@ -1,5 +1,7 @@
 import {
+  type CallOptions,
   type Client,
+  type ClientUnaryCall,
   credentials,
   Metadata,
   makeGenericClientConstructor,
@@ -10,8 +12,8 @@ import {
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { callUnary } from './client.js';
 import { createGrpcServer, type GrpcServer, unaryHandler } from './server.js';
+import { upstreamClient } from './upstream-client.js';
 
 /*
  * A real server and client on loopback: what grpc-js accepts on the wire is what matters here,
@@ -82,8 +84,15 @@ const rawDefinition = {
 } satisfies ServiceDefinition;
 
 let server: GrpcServer;
-let rawClient: Client & { echo: (...args: unknown[]) => unknown };
-let client: Client & { echo: (...args: unknown[]) => unknown };
+/** The echo method as a generated client has it (the longest overload). */
+type EchoMethod<Req> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: { text: string }) => void,
+) => ClientUnaryCall;
+let rawClient: Client & { echo: EchoMethod<Buffer> };
+let client: Client & { echo: EchoMethod<Echo> };
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
@@ -110,7 +119,7 @@ afterEach(() => {
 });
 
 const call = (request: Echo) =>
-  callUnary(client.echo.bind(client) as never, request, { tenantId: '36.73', requestId: 'r-1', roles: [] }, 5000);
+  upstreamClient(client, { deadlineMs: 5000 }).echo(request, { tenantId: '36.73', requestId: 'r-1', roles: [] });
 
 const rawCall = (request: Echo) =>
   new Promise<ServiceError>((resolve, reject) => {
