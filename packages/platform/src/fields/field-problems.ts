@@ -1,6 +1,14 @@
 import type { TSchema } from 'typebox';
+import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import { AppError, type ErrorDetail } from '../errors.js';
+
+/*
+ * TypeBox stops collecting errors at 8 (its guard against a value built to make validation
+ * slow). An answer carries up to 20 details (errors.ts), one per field, which a request with
+ * many wrong fields should get; 40 errors leave room for two per field.
+ */
+Settings.Set({ maxErrors: 40 });
 
 interface Refinement {
   check(value: unknown): boolean;
@@ -43,7 +51,11 @@ export function fieldProblems(schema: TSchema, value: unknown): ErrorDetail[] {
       schema,
       missing === undefined ? error.schemaPath : `${error.schemaPath}/properties/${missing}`,
     );
-    const own = refinementsOf(fieldSchema).find((refinement) => !refinement.check(fieldValue));
+    const refinements = refinementsOf(fieldSchema);
+    const own = refinements.find((refinement) => !refinement.check(fieldValue));
+    // A field's refinements are its whole rule. Where its JSON Schema part is stricter (text
+    // counted as sent, not once normalised), that part is the gateway's early refusal only.
+    if (refinements.length > 0 && !own) continue;
     problems.set(field, own ? own.error(fieldValue) : error.message);
   }
   return [...problems].map(([field, message]) => ({ field, message }));

@@ -4,8 +4,16 @@ import { AppError } from '../errors.js';
 import { checkFields, fieldProblems } from './field-problems.js';
 import {
   agencyId,
+  attributeCode,
   boundedText,
   categoryCode,
+  categoryGroup,
+  citizenReference,
+  clientId,
+  contactEmail,
+  email,
+  filterId,
+  fullName,
   httpsUrl,
   idempotencyKey,
   nik,
@@ -99,6 +107,51 @@ describe('field vocabulary', () => {
     ]);
   });
 
+  it('should tell a counter reference and a list filter id from a user id', () => {
+    const Ids = Type.Object({ officer: userId(), citizen: citizenReference(), filter: filterId() });
+    expect(fieldProblems(Ids, { officer: 'a'.repeat(64), citizen: 'a'.repeat(100), filter: 'siti@x.id' })).toEqual([]);
+    expect(fieldProblems(Ids, { officer: 'a'.repeat(65), citizen: 'a'.repeat(101), filter: '$ne' })).toEqual([
+      { field: '/officer', message: 'must be a user id' },
+      { field: '/citizen', message: 'must be 1 to 100 characters (A-Z, a-z, 0-9, . _ : -)' },
+      { field: '/filter', message: 'must be an id' },
+    ]);
+  });
+
+  it('should check catalogue codes, client ids and e-mail addresses by their own rules', () => {
+    const Shapes = Type.Object({
+      group: categoryGroup(),
+      attribute: attributeCode(),
+      client: clientId(),
+      account: email(),
+      contact: contactEmail(),
+    });
+    const valid = { group: 'roads', attribute: 'depth_cm', client: 'balai-web', account: ' Siti@Example.ID ' };
+    expect(fieldProblems(Shapes, { ...valid, contact: 'siti@example.id' })).toEqual([]);
+    // A contact's address is looser than an account's: an empty label passes.
+    expect(fieldProblems(Shapes, { ...valid, contact: 'a@b..c' })).toEqual([]);
+    expect(
+      fieldProblems(Shapes, { group: 'Roads', attribute: 'Depth', client: 'ab', account: 'a@b..c', contact: 'a@b' }),
+    ).toEqual([
+      { field: '/group', message: 'must be a code such as roads' },
+      { field: '/attribute', message: 'must be a code such as depth_cm (a-z, 0-9, _)' },
+      { field: '/client', message: 'must be a client_id (3-128 of A-Z a-z 0-9 . _ -)' },
+      { field: '/account', message: 'is not an e-mail address' },
+      { field: '/contact', message: 'must be an e-mail address' },
+    ]);
+  });
+
+  it('should take a full name of letters, counted once its spaces are folded', () => {
+    const Person = Type.Object({ fullName: fullName() });
+    expect(fieldProblems(Person, { fullName: "  Siti  Nur'aini " })).toEqual([]);
+    expect(fieldProblems(Person, { fullName: ' S ' })).toEqual([
+      { field: '/fullName', message: 'must be 2 to 100 characters' },
+    ]);
+    expect(fieldProblems(Person, { fullName: 'Siti 2' })).toEqual([
+      { field: '/fullName', message: "may hold letters, spaces and . , ' - only" },
+    ]);
+    expect(fieldProblems(Person, {})).toEqual([{ field: '/fullName', message: 'must be a string' }]);
+  });
+
   it('should throw VALIDATION_FAILED with the problems', () => {
     const failure = (() => {
       try {
@@ -113,5 +166,11 @@ describe('field vocabulary', () => {
       message: 'The complaint is not valid',
       details: [{ field: '/latitude', message: 'must be between -90 and 90' }],
     });
+  });
+  it('should name every wrong field of a request with many, not only the first eight', () => {
+    const names = Array.from({ length: 12 }, (_, index) => `agency${index}`);
+    const Many = Type.Object(Object.fromEntries(names.map((name) => [name, agencyId()])));
+    const problems = fieldProblems(Many, Object.fromEntries(names.map((name) => [name, 'BUKAN KODE'])));
+    expect(problems.map((problem) => problem.field)).toEqual(names.map((name) => `/${name}`));
   });
 });

@@ -1,4 +1,5 @@
 import Type, { type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { tenantIdPattern } from '../grpc/context.js';
 import { normaliseText, type TextLines, textCharacterProblem } from '../text.js';
 
@@ -11,7 +12,9 @@ import { normaliseText, type TextLines, textCharacterProblem } from '../text.js'
  * the message of every failure at its field.
  *
  * Each field is a function taking the schema options of its use (description, examples), so a
- * route documents the field in its own words without restating the rule.
+ * route documents the field in its own words without restating the rule. The options document;
+ * they do not constrain: a service checks the field's refinements, which do not see them. A new
+ * constraint is a new field.
  */
 
 type StringOptions = NonNullable<Parameters<typeof Type.String>[0]>;
@@ -47,9 +50,37 @@ export function isCategoryCode(value: string): boolean {
   return value.length <= 64 && categoryCodePattern.test(value);
 }
 
+/** A category's group in the catalogue (Open311's group): "roads". */
+export const categoryGroup = (options?: StringOptions) =>
+  patterned(/^[a-z][a-z0-9-]{1,39}$/, 'must be a code such as roads', options);
+
+export const attributeCodePattern = /^[a-z][a-z0-9_]{0,39}$/;
+/** The code of a category's attribute (a question the reporter answers): "depth_cm". */
+export const attributeCode = (options?: StringOptions) =>
+  patterned(attributeCodePattern, 'must be a code such as depth_cm (a-z, 0-9, _)', options);
+
+export const attributeValueKeyPattern = /^[A-Za-z0-9._-]{1,64}$/;
+/** The key of one of the values a list attribute offers (Open311's attribute value key): "bus_stop". */
+export const attributeValueKey = (options?: StringOptions) =>
+  patterned(attributeValueKeyPattern, 'must be a key such as bus_stop (A-Z, a-z, 0-9, . _ -)', options);
+
 export const userIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 /** A user (citizen or staff) as identity names them. */
 export const userId = (options?: StringOptions) => patterned(userIdPattern, 'must be a user id', options);
+
+/**
+ * Whom an officer files a complaint for at a counter: the citizen's user id, or a reference of
+ * the counter's own (longer than a user id may be).
+ */
+export const citizenReference = (options?: StringOptions) =>
+  patterned(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1 to 100 characters (A-Z, a-z, 0-9, . _ : -)', options);
+
+/**
+ * An id as a list filter takes it (an agency, an officer, a complaint): looser than any one id's
+ * own shape, only enough to keep operators and paths out of a query.
+ */
+export const filterIdPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
+export const filterId = (options?: StringOptions) => patterned(filterIdPattern, 'must be an id', options);
 
 export const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 /** An Idempotency-Key (IETF httpapi-idempotency-key): 1 to 200 visible ASCII characters. */
@@ -69,7 +100,8 @@ export const boundedText = (
   return Type.Refine(
     Type.Refine(
       Type.String({ ...(min > 0 ? { minLength: min } : {}), maxLength: max, ...options }),
-      (value: unknown) => typeof value === 'string' && textCharacterProblem(value, lines) === null,
+      // Not text at all (missing) is a length problem: the next refinement says so.
+      (value: unknown) => typeof value !== 'string' || textCharacterProblem(value, lines) === null,
       (value: unknown) => textCharacterProblem(String(value), lines) ?? 'must be text',
     ),
     (value: unknown) => {
@@ -89,17 +121,42 @@ function ranged(limit: number, message: string, options: NumberOptions = {}) {
   );
 }
 
+/** A whole number from `min` to `max`: days, minutes, a score. */
+export const wholeNumber = (range: { min: number; max: number }, options: NumberOptions = {}) =>
+  Type.Refine(
+    Type.Integer({ minimum: range.min, maximum: range.max, ...options }),
+    (value: unknown) => Number.isInteger(value) && Number(value) >= range.min && Number(value) <= range.max,
+    () => `must be a whole number from ${range.min} to ${range.max}`,
+  );
+
+/**
+ * One of a few fixed strings (a locale, a role), published as `anyOf` of constants. Each choice
+ * carries the rule: a validator reports the branch that failed, and its message is the field's.
+ */
+export const oneOf = <const Choices extends readonly string[]>(
+  choices: Choices,
+  options: Parameters<typeof Type.Union>[1] = {},
+) => {
+  const isChoice = (value: unknown) => typeof value === 'string' && choices.includes(value);
+  const message = () => `must be one of ${choices.join(', ')}`;
+  return Type.Union(
+    choices.map((choice: Choices[number]) => Type.Refine(Type.Literal(choice), isChoice, message)),
+    options,
+  );
+};
+
 /** A point on the earth (WGS 84), as two fields of the object that holds it. */
 export const point = (options: { latitude?: NumberOptions; longitude?: NumberOptions } = {}) => ({
   latitude: ranged(90, 'must be between -90 and 90', options.latitude),
   longitude: ranged(180, 'must be between -180 and 180', options.longitude),
 });
 
+export const nikPattern = /^[0-9]{16}$/;
 /**
  * A NIK (Nomor Induk Kependudukan) as sent: 16 digits. Whether it can be a real one (region,
  * date of birth) is identity's rule (NIK_INVALID), not a field shape.
  */
-export const nik = (options?: StringOptions) => patterned(/^[0-9]{16}$/, 'must be 16 digits', options);
+export const nik = (options?: StringOptions) => patterned(nikPattern, 'must be 16 digits', options);
 
 /**
  * A mobile phone number as a person writes it: digits with an optional +, spaces, dots, dashes
@@ -107,6 +164,61 @@ export const nik = (options?: StringOptions) => patterned(/^[0-9]{16}$/, 'must b
  */
 export const phone = (options?: StringOptions) =>
   patterned(/^\+?[0-9][0-9 ().-]{7,19}$/, 'must be a phone number such as 0812 3456 7890', options);
+
+/** How identity compares names: trimmed, runs of whitespace as one space. */
+export function normaliseFullName(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+const fullNameLetters = /^[\p{L}\p{M}][\p{L}\p{M} .,'-]*$/u;
+/**
+ * A person's name as written: letters of any script, spaces and . , ' - ; 2 to 100 characters
+ * once normalised (normaliseFullName). The JSON Schema part counts the name as sent.
+ */
+export const fullName = (options: StringOptions = {}) =>
+  Type.Refine(
+    Type.Refine(
+      Type.String({ minLength: 2, maxLength: 100, pattern: `^\\s*${fullNameLetters.source.slice(1)}`, ...options }),
+      (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        const { length } = normaliseFullName(value);
+        return length >= 2 && length <= 100;
+      },
+      (value: unknown) => (typeof value === 'string' ? 'must be 2 to 100 characters' : 'must be a string'),
+    ),
+    (value: unknown) => typeof value === 'string' && fullNameLetters.test(normaliseFullName(value)),
+    () => "may hold letters, spaces and . , ' - only",
+  );
+
+/** An e-mail address, deliberately loose (RFC 5322 is not worth matching): one @, no spaces, a dot in the domain. */
+export const emailPattern = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
+/** An e-mail address as a person gives it; compared trimmed and lower-cased. */
+export const email = (options?: StringOptions) =>
+  Type.Refine(
+    Type.String({ format: 'email', maxLength: 254, ...options }),
+    (value: unknown) => {
+      if (typeof value !== 'string') return false;
+      const address = value.trim().toLowerCase();
+      return address.length <= 254 && emailPattern.test(address);
+    },
+    () => 'is not an e-mail address',
+  );
+
+/**
+ * The e-mail address a partner app gives for whoever reported a complaint (Open311's email):
+ * only its shape, looser than an account's (email), as other Open311 servers accept it.
+ */
+export const contactEmail = (options?: StringOptions) =>
+  patterned(/^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address', options);
+
+/** An OAuth client_id as identity issues them (partner apps, registered clients). */
+export const clientIdPattern = /^[A-Za-z0-9._-]{3,128}$/;
+export const clientId = (options?: StringOptions) =>
+  patterned(clientIdPattern, 'must be a client_id (3-128 of A-Z a-z 0-9 . _ -)', options);
+
+export const oneTimeCodePattern = /^[0-9]{6}$/;
+/** A one-time code as identity sends them to prove a contact or activate an account. */
+export const oneTimeCode = (options?: StringOptions) => patterned(oneTimeCodePattern, 'must be 6 digits', options);
 
 /**
  * An https URL on a public host, for an early refusal by shape: `https://` (any case), no
@@ -118,8 +230,47 @@ export const phone = (options?: StringOptions) =>
 export const httpsUrlPattern =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   /^[Hh][Tt][Tt][Pp][Ss]:\/\/[^\s\u0000-\u001F\u007F-\u009F<>"'`\\@/?#]+([/?#][^\s\u0000-\u001F\u007F-\u009F<>"'`\\]*)?$/u;
+export const maxHttpsUrlLength = 2048;
+
+/**
+ * Why a value is not an https URL by shape (httpsUrlPattern and the length), in words a sender
+ * can act on; null when it is one. Also refuses what text.ts refuses everywhere (unpaired
+ * surrogates, non-characters), which the pattern lets through.
+ */
+export function httpsUrlProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'must be an https URL';
+  if (value.length > maxHttpsUrlLength) return `must be at most ${maxHttpsUrlLength} characters`;
+  const characters = textCharacterProblem(value, 'single');
+  if (characters) return characters;
+  if (httpsUrlPattern.test(value)) return null;
+  // A backslash is read as "/" by URL parsers, so it counts with the markup.
+  if (/[\s<>"'`\\]/u.test(value)) {
+    return 'must not contain whitespace, quotes, angle brackets, backticks or backslashes';
+  }
+  // An `@` in the authority, even with nothing before it, is credentials to a URL parser.
+  if (/^https:\/\/[^/?#]*@/i.test(value)) return 'must not contain credentials (user:password@)';
+  return 'must be an https URL';
+}
+
 export const httpsUrl = (options?: StringOptions) =>
-  patterned(httpsUrlPattern, 'must be an https URL', { maxLength: 2048, ...options });
+  Type.Refine(
+    Type.String({ pattern: httpsUrlPattern.source, maxLength: maxHttpsUrlLength, ...options }),
+    (value: unknown) => httpsUrlProblem(value) === null,
+    (value: unknown) => httpsUrlProblem(value) ?? 'must be an https URL',
+  );
+
+/**
+ * A use case's own shape that is no field of the vocabulary (an enumeration, a range), answered
+ * in the use case's words: fieldProblems gives `message` for any failure of it instead of
+ * TypeBox's. For schemas without refinements of their own (theirs would speak first).
+ */
+export function withMessage<T extends TSchema>(schema: T, message: string) {
+  return Type.Refine(
+    schema,
+    (value: unknown) => Value.Check(schema, value),
+    () => message,
+  );
+}
 
 /** Any field, as the vocabulary's functions make them. */
 export type Field = TSchema;

@@ -1,6 +1,18 @@
-import type { ErrorDetail } from '@balai/platform';
-import { normaliseText, textCharacterProblem } from '@balai/platform';
+import {
+  attributeCode,
+  attributeValueKeyPattern,
+  boundedText,
+  type ErrorDetail,
+  fieldProblems,
+  normaliseText,
+  oneOf,
+  textCharacterProblem,
+  wholeNumber,
+  withMessage,
+} from '@balai/platform';
+import Type from 'typebox';
 import { type AttributeDatatype, attributeDatatypes, type CategoryAttribute } from '../data/category.schema.js';
+import { catalogueText, firstCharacterProblem } from './free-text.js';
 
 /** The value(s) a reporter gave for one attribute (one, except for a multivaluelist). */
 export interface AttributeValue {
@@ -8,7 +20,6 @@ export interface AttributeValue {
   values: string[];
 }
 
-export const attributeCodePattern = /^[a-z][a-z0-9_]{0,39}$/;
 const maxLength: Record<AttributeDatatype, number> = {
   string: 200,
   text: 4000,
@@ -43,9 +54,9 @@ function valueProblem(definition: CategoryAttribute, value: string): string | nu
 /**
  * Checks the reporter's attribute values against the category's definitions (Open311 style):
  * every code known and given once, every required one present, one value unless multivaluelist,
- * no value with control characters (free-text.ts; checked as sent), each value of its datatype.
- * Returns the problems (fields `/attributes/<code>`) and the values to store, trimmed with LF
- * line endings, in the definitions' order.
+ * no value with control characters (the platform's text rule, checked as sent), each value of
+ * its datatype. Returns the problems (fields `/attributes/<code>`) and the values to store,
+ * trimmed with LF line endings, in the definitions' order.
  */
 export function validateAttributeValues(
   definitions: readonly CategoryAttribute[],
@@ -93,37 +104,65 @@ export function validateAttributeValues(
   return { problems, values };
 }
 
-/** Checks attribute definitions as a tenant admin sent them; problems under `/attributes/<index>`. */
+const maxAttributes = 20;
+const AttributeCountSchema = Type.Object({
+  attributes: withMessage(Type.Array(Type.Unknown(), { maxItems: maxAttributes }), `must be at most ${maxAttributes}`),
+});
+
+/**
+ * One attribute as a tenant admin defines it, as sent. Its values are one field: their names'
+ * characters here, how they fit the datatype in definitionValuesProblem.
+ */
+const AttributeDefinitionSchema = Type.Object({
+  code: attributeCode(),
+  datatype: oneOf(attributeDatatypes),
+  order: wholeNumber({ min: 0, max: 1000 }),
+  description: boundedText({ max: 500 }),
+  values: Type.Refine(
+    Type.Array(Type.Object({ key: Type.String(), name: Type.String() })),
+    (values: unknown) => Array.isArray(values) && firstCharacterProblem(namesOf(values)) === null,
+    (values: unknown) => firstCharacterProblem(namesOf(values)) ?? 'must be a list of values',
+  ),
+});
+
+function namesOf(values: unknown): unknown[] {
+  return Array.isArray(values) ? values.map((option: { name?: unknown } | null) => option?.name) : [];
+}
+
+/** What is wrong with a definition's values for its datatype, or null. */
+function definitionValuesProblem({ datatype, values }: CategoryAttribute): string | null {
+  const isList = datatype === 'singlevaluelist' || datatype === 'multivaluelist';
+  const keys = values.map((option) => option.key);
+  if (isList && (keys.length === 0 || keys.length > 50)) return 'a list needs 1 to 50 values';
+  if (!isList && keys.length > 0) return 'only list datatypes take values';
+  if (new Set(keys).size !== keys.length || keys.some((key) => !attributeValueKeyPattern.test(key))) {
+    return 'keys must be unique codes (A-Z, a-z, 0-9, . _ -)';
+  }
+  const names = values.map((option) => catalogueText(option.name));
+  if (names.some((name) => name.length < 1 || name.length > 100)) return 'names must be 1 to 100 characters';
+  return null;
+}
+
+/**
+ * Checks attribute definitions as a tenant admin sent them (before catalogueText), each against
+ * its schema and then against the others (a code used twice) and its datatype (its values).
+ * Problems under `/attributes/<index>`, one per field, in the definitions' order.
+ */
 export function validateAttributeDefinitions(attributes: readonly CategoryAttribute[]): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  if (attributes.length > 20) problems.push({ field: '/attributes', message: 'must be at most 20' });
+  const problems = fieldProblems(AttributeCountSchema, { attributes });
   const codes = new Set<string>();
   attributes.forEach((attribute, index) => {
-    const field = `/attributes/${index}`;
-    if (!attributeCodePattern.test(attribute.code)) {
-      problems.push({ field: `${field}/code`, message: 'must be a code such as depth_cm (a-z, 0-9, _)' });
-    } else if (codes.has(attribute.code)) problems.push({ field: `${field}/code`, message: 'is used twice' });
+    const at = `/attributes/${index}`;
+    const own = fieldProblems(AttributeDefinitionSchema, attribute).map(({ field, message }) => ({
+      field: `${at}${field}`,
+      message,
+    }));
+    const named = (field: string) => own.some((problem) => problem.field === `${at}/${field}`);
+    if (!named('code') && codes.has(attribute.code)) own.unshift({ field: `${at}/code`, message: 'is used twice' });
     codes.add(attribute.code);
-    if (!(attributeDatatypes as readonly string[]).includes(attribute.datatype)) {
-      problems.push({ field: `${field}/datatype`, message: `must be one of ${attributeDatatypes.join(', ')}` });
-    }
-    if (!Number.isInteger(attribute.order) || attribute.order < 0 || attribute.order > 1000) {
-      problems.push({ field: `${field}/order`, message: 'must be a whole number from 0 to 1000' });
-    }
-    if (attribute.description.length > 500) {
-      problems.push({ field: `${field}/description`, message: 'must be at most 500 characters' });
-    }
-    const isList = attribute.datatype === 'singlevaluelist' || attribute.datatype === 'multivaluelist';
-    const keys = attribute.values.map((option) => option.key);
-    if (isList && (keys.length === 0 || keys.length > 50)) {
-      problems.push({ field: `${field}/values`, message: 'a list needs 1 to 50 values' });
-    } else if (!isList && keys.length > 0) {
-      problems.push({ field: `${field}/values`, message: 'only list datatypes take values' });
-    } else if (new Set(keys).size !== keys.length || keys.some((key) => !/^[A-Za-z0-9._-]{1,64}$/.test(key))) {
-      problems.push({ field: `${field}/values`, message: 'keys must be unique codes (A-Z, a-z, 0-9, . _ -)' });
-    } else if (attribute.values.some((option) => option.name.trim().length < 1 || option.name.length > 100)) {
-      problems.push({ field: `${field}/values`, message: 'names must be 1 to 100 characters' });
-    }
+    const valuesProblem = named('values') ? null : definitionValuesProblem(attribute);
+    if (valuesProblem) own.push({ field: `${at}/values`, message: valuesProblem });
+    problems.push(...own);
   });
   return problems;
 }

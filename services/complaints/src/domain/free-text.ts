@@ -1,20 +1,27 @@
-import { type ErrorDetail, normaliseText, textCharacterProblem } from '@balai/platform';
+import { textCharacterProblem } from '@balai/platform';
 
 /*
  * Free text the complaints service stores (descriptions, addresses, notes, reasons, comments,
- * attribute values, reporter contacts and catalogue names): the platform's character rule
- * (packages/platform/src/text.ts) and the lengths.
+ * attribute values, reporter contacts and catalogue names) is checked by the platform's
+ * boundedText field (packages/platform/src/fields/fields.ts): characters as sent, before any
+ * trimming, and lengths once normalised. What is left here is the catalogue's own form.
  */
 
+/** Catalogue text as stored (names, keywords, attribute descriptions): trimmed, whitespace runs as one space. */
+export function catalogueText(value: unknown): string {
+  return typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
+}
+
 /**
- * The problems of one multi-line free-text field as a caller sent it: a string, without refused
- * characters, of `min` to `max` characters once normalised (`normaliseText`).
+ * The first refused character among texts sent as one field (a category's keywords, the names of
+ * a list attribute's values), checked as sent: `catalogueText` would fold tabs and line breaks
+ * into spaces and trim other controls away unseen.
  */
-export function textProblems(field: string, value: unknown, length: { min: number; max: number }): ErrorDetail[] {
-  const text = typeof value === 'string' ? value : '';
-  const characters = textCharacterProblem(text, 'multi');
-  if (characters) return [{ field, message: characters }];
-  const { min, max } = length;
-  const size = normaliseText(text).length;
-  return size < min || size > max ? [{ field, message: `must be ${min} to ${max} characters` }] : [];
+export function firstCharacterProblem(texts: unknown): string | null {
+  if (!Array.isArray(texts)) return null;
+  for (const text of texts) {
+    const problem = typeof text === 'string' ? textCharacterProblem(text, 'multi') : null;
+    if (problem) return problem;
+  }
+  return null;
 }

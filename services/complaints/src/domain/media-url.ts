@@ -1,4 +1,4 @@
-import { textCharacterProblem } from '@balai/platform';
+import { httpsUrlProblem, maxHttpsUrlLength } from '@balai/platform';
 import ipaddr from 'ipaddr.js';
 
 /*
@@ -9,12 +9,6 @@ import ipaddr from 'ipaddr.js';
  * repaired; what is kept is the WHATWG URL parser's form of it.
  */
 
-export const maxMediaUrlLength = 2048;
-
-/** Whitespace, quotes, angle brackets and backticks are markup; a backslash is read as "/". */
-const markupOrWhitespace = /[\s<>"'`\\]/u;
-/** The scheme as sent, any case; `https:example.org` and `https:/x` are not taken for URLs. */
-const httpsPrefix = /^https:\/\//i;
 /**
  * Names that only resolve inside a network: RFC 6761 `.localhost`, RFC 6762 `.local` (mDNS) and
  * `.internal` (reserved for private use by ICANN in 2024).
@@ -53,23 +47,12 @@ function hostProblem(hostname: string): string | null {
 /**
  * Checks a media URL as a caller sent it and returns the form to store (lower-case host,
  * punycode, default port dropped, path percent-encoded by the WHATWG URL parser), or why it is
- * refused: not a string of at most 2048 characters starting `https://`, control characters,
- * markup or whitespace, credentials (`user:pass@`), or a host that is not public.
+ * refused: not an https URL by shape (the platform's httpsUrl field: length, control characters,
+ * markup or whitespace, credentials), not one the URL parser reads, or a host that is not public.
  */
 export function checkMediaUrl(value: unknown): MediaUrlCheck {
-  if (typeof value !== 'string') return { problem: 'must be an https URL' };
-  if (value.length > maxMediaUrlLength) return { problem: `must be at most ${maxMediaUrlLength} characters` };
-  const characters = textCharacterProblem(value, 'single');
-  if (characters) return { problem: characters };
-  if (markupOrWhitespace.test(value)) {
-    return { problem: 'must not contain whitespace, quotes, angle brackets, backticks or backslashes' };
-  }
-  if (!httpsPrefix.test(value)) return { problem: 'must be an https URL' };
-  // The authority as the URL parser reads it (backslashes are refused above): an `@` there, even
-  // with nothing before it, is credentials.
-  const authority = value.slice('https://'.length).split(/[/?#]/, 1)[0] ?? '';
-  if (authority === '') return { problem: 'must be an https URL' };
-  if (authority.includes('@')) return { problem: 'must not contain credentials (user:password@)' };
+  const shape = httpsUrlProblem(value);
+  if (shape !== null || typeof value !== 'string') return { problem: shape ?? 'must be an https URL' };
   let url: URL;
   try {
     url = new URL(value);
@@ -78,8 +61,8 @@ export function checkMediaUrl(value: unknown): MediaUrlCheck {
   }
   const problem = hostProblem(url.hostname);
   if (problem) return { problem };
-  if (url.href.length > maxMediaUrlLength) {
-    return { problem: `must be at most ${maxMediaUrlLength} characters once normalised` };
+  if (url.href.length > maxHttpsUrlLength) {
+    return { problem: `must be at most ${maxHttpsUrlLength} characters once normalised` };
   }
   return { url: url.href };
 }

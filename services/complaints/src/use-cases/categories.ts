@@ -1,22 +1,28 @@
 import {
   AppError,
+  agencyId,
+  boundedText,
   type CallContext,
+  categoryCode,
+  categoryGroup,
   type ErrorDetail,
+  fieldProblems,
+  isCategoryCode,
   requireRole,
   requireTenant,
-  textCharacterProblem,
+  wholeNumber,
+  withMessage,
 } from '@balai/platform';
+import Type from 'typebox';
 import type { CategoryAttribute } from '../data/category.schema.js';
 import type { Category, CategoryChanges, CategoryRepository } from '../data/category-repository.js';
 import { validateAttributeDefinitions } from '../domain/category-attributes.js';
-import { agencyIdPattern, isCategoryCode } from './use-case-support.js';
+import { catalogueText, firstCharacterProblem } from '../domain/free-text.js';
 
 export interface CategoryDeps {
   categories: Pick<CategoryRepository, 'list' | 'findByCode' | 'insert' | 'update'>;
   clock: () => Date;
 }
-
-const groupPattern = /^[a-z][a-z0-9-]{1,39}$/;
 
 /** What a tenant admin sends for a category; the code comes from the path. */
 export type CategoryInput = CategoryChanges;
@@ -45,73 +51,69 @@ export async function getCategory(
   return category;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '');
+const maxKeywords = 30;
 
-/**
- * Control characters in the catalogue's text, as sent: `text()` folds tabs and line breaks into
- * spaces but would trim others away unseen. Names and descriptions are shown to the public and
- * written into Open311 XML. One problem per field.
- */
-function catalogueTextProblems(input: CategoryInput): ErrorDetail[] {
-  const given: Array<[string, unknown]> = [
-    ['/names/id', input.names?.id],
-    ['/names/en', input.names?.en],
-    ...(input.keywords ?? []).map((keyword): [string, unknown] => ['/keywords', keyword]),
-    ...(input.attributes ?? []).flatMap(
-      (attribute, index): Array<[string, unknown]> => [
-        [`/attributes/${index}/description`, attribute.description],
-        ...(attribute.values ?? []).map((option): [string, unknown] => [`/attributes/${index}/values`, option.name]),
-      ],
-    ),
-  ];
-  const problems = new Map<string, string>();
-  for (const [field, value] of given) {
-    const problem = typeof value === 'string' ? textCharacterProblem(value, 'multi') : null;
-    if (problem && !problems.has(field)) problems.set(field, problem);
-  }
-  return [...problems].map(([field, message]) => ({ field, message }));
+/** Keywords as stored: catalogue text, lower-case, each once. */
+function catalogueKeywords(keywords: readonly unknown[]): string[] {
+  return [...new Set(keywords.map((keyword) => catalogueText(keyword).toLowerCase()))];
 }
 
-/** Checks and normalises a category as any gRPC caller sent it. */
+/** The keywords are one field: their characters as sent, then how many and how long once stored. */
+const KeywordsSchema = Type.Refine(
+  Type.Refine(
+    Type.Array(Type.String()),
+    (keywords: unknown) => Array.isArray(keywords) && firstCharacterProblem(keywords) === null,
+    (keywords: unknown) => firstCharacterProblem(keywords) ?? 'must be a list of keywords',
+  ),
+  (keywords: unknown) => {
+    if (!Array.isArray(keywords)) return false;
+    const stored = catalogueKeywords(keywords);
+    return stored.length <= maxKeywords && stored.every((keyword) => keyword.length >= 2 && keyword.length <= 40);
+  },
+  () => `at most ${maxKeywords} keywords of 2 to 40 characters`,
+);
+
+/**
+ * A category as any gRPC caller sends it, its code from the path; its attributes are checked by
+ * validateAttributeDefinitions, against each other too. Names are shown to the public and
+ * written into Open311 XML: their characters are checked as sent.
+ */
+const CategoryInputSchema = Type.Object({
+  code: categoryCode(),
+  names: Type.Object({ id: boundedText({ min: 2, max: 100 }), en: boundedText({ min: 2, max: 100 }) }),
+  group: categoryGroup(),
+  keywords: Type.Optional(KeywordsSchema),
+  agencyId: agencyId(),
+  slaHours: wholeNumber({ min: 1, max: 8760 }),
+});
+
+const UpsertCategoryInputSchema = Type.Object({
+  expectedVersion: withMessage(Type.Integer({ minimum: 0 }), 'must be 0 to create, else the version last read'),
+});
+
+/** Checks a category as any gRPC caller sent it, and normalises it as stored. */
 export function validateCategory(
   code: string,
   input: CategoryInput,
 ): { problems: ErrorDetail[]; changes: CategoryChanges } {
-  const problems: ErrorDetail[] = [];
-  if (!isCategoryCode(code)) {
-    problems.push({ field: '/code', message: 'must be a code such as roads.pothole' });
-  }
-  const names = { id: text(input.names?.id), en: text(input.names?.en) };
-  for (const locale of ['id', 'en'] as const) {
-    if (names[locale].length < 2 || names[locale].length > 100) {
-      problems.push({ field: `/names/${locale}`, message: 'must be 2 to 100 characters' });
-    }
-  }
-  if (!groupPattern.test(input.group)) problems.push({ field: '/group', message: 'must be a code such as roads' });
-  const keywords = [...new Set((input.keywords ?? []).map((keyword) => text(keyword).toLowerCase()))];
-  if (keywords.length > 30 || keywords.some((keyword) => keyword.length < 2 || keyword.length > 40)) {
-    problems.push({ field: '/keywords', message: 'at most 30 keywords of 2 to 40 characters' });
-  }
-  if (!agencyIdPattern.test(input.agencyId))
-    problems.push({ field: '/agencyId', message: 'must be an agency id such as dpupr' });
-  if (!Number.isInteger(input.slaHours) || input.slaHours < 1 || input.slaHours > 8760) {
-    problems.push({ field: '/slaHours', message: 'must be a whole number of hours from 1 to 8760' });
-  }
+  const problems = [
+    ...fieldProblems(CategoryInputSchema, { ...input, code }),
+    ...validateAttributeDefinitions(input.attributes ?? []),
+  ];
   const attributes: CategoryAttribute[] = (input.attributes ?? []).map((attribute) => ({
     code: String(attribute.code),
     datatype: attribute.datatype,
     required: Boolean(attribute.required),
     order: attribute.order,
-    description: text(attribute.description),
-    values: (attribute.values ?? []).map((option) => ({ key: String(option.key), name: text(option.name) })),
+    description: catalogueText(attribute.description),
+    values: (attribute.values ?? []).map((option) => ({ key: String(option.key), name: catalogueText(option.name) })),
   }));
-  problems.push(...validateAttributeDefinitions(attributes), ...catalogueTextProblems(input));
   return {
     problems,
     changes: {
-      names,
+      names: { id: catalogueText(input.names?.id), en: catalogueText(input.names?.en) },
       group: input.group,
-      keywords,
+      keywords: catalogueKeywords(input.keywords ?? []),
       agencyId: input.agencyId,
       slaHours: input.slaHours,
       anonymousAllowed: Boolean(input.anonymousAllowed),
@@ -134,10 +136,8 @@ export async function upsertCategory(
   const tenantId = requireTenant(context);
   requireRole(context, ['tenant_admin', 'platform_admin']);
   const { problems, changes } = validateCategory(input.code, input.category);
+  problems.push(...fieldProblems(UpsertCategoryInputSchema, input));
   const expected = input.expectedVersion;
-  if (!Number.isInteger(expected) || expected < 0) {
-    problems.push({ field: '/expectedVersion', message: 'must be 0 to create, else the version last read' });
-  }
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The category is not valid', problems);
   const now = deps.clock();
   const actorId = context.subject ?? '';

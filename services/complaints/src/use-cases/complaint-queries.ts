@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
-import { AppError, type CallContext, type ErrorDetail, requireTenant } from '@balai/platform';
-import { type ComplaintStatus, complaintStatuses } from '../data/complaint.schema.js';
+import {
+  AppError,
+  type CallContext,
+  categoryCode,
+  checkFields,
+  type ErrorDetail,
+  fieldProblems,
+  filterIdPattern,
+  isCategoryCode,
+  point,
+  requireTenant,
+  withMessage,
+} from '@balai/platform';
+import Type from 'typebox';
+import { complaintStatuses } from '../data/complaint.schema.js';
 import {
   type ComplaintListFilter,
   type ComplaintOrder,
@@ -12,7 +25,7 @@ import {
 import type { Complaint, ComplaintRepository } from '../data/complaint-repository.js';
 import { coveringCells, haversineMeters } from '../domain/complaint-geohash.js';
 import { type ComplaintView, isStaff, viewFor } from '../domain/complaint-views.js';
-import { isCategoryCode, pointProblems } from './use-case-support.js';
+import { blanksLeftOut } from './use-case-support.js';
 
 /** GetComplaint: one complaint of the caller's tenant, in the view the caller may see. */
 export async function getComplaint(
@@ -65,8 +78,6 @@ export const maxComplaintIds = 100;
 export const maxPageOffset = 10_000;
 const maxListValues = 50;
 
-const idPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
-
 function isChecked<T extends string>(allowed: readonly T[], value: string): value is T {
   return (allowed as readonly string[]).includes(value);
 }
@@ -75,6 +86,40 @@ function isChecked<T extends string>(allowed: readonly T[], value: string): valu
 function distinct(values: string[] | undefined): string[] {
   return [...new Set((values ?? []).map(String))].sort();
 }
+
+const isFilterId = (value: string) => filterIdPattern.test(value);
+
+/** A filter of several values, one field: at most `max` distinct ones, each `isValue`. */
+function valueList(isValue: (value: string) => boolean, max: number, message: string) {
+  return Type.Refine(
+    Type.Array(Type.String()),
+    (values: unknown) => Array.isArray(values) && distinct(values).length <= max && values.every(isValue),
+    () => message,
+  );
+}
+
+/** The filters a caller may ask ListComplaints for by shape; blank ones are left out. */
+const ListFilterInputSchema = Type.Object({
+  statuses: Type.Optional(
+    valueList(
+      (status) => isChecked(complaintStatuses, status),
+      complaintStatuses.length,
+      `must each be one of ${complaintStatuses.join(', ')}`,
+    ),
+  ),
+  agencyId: Type.Optional(withMessage(Type.String({ pattern: filterIdPattern.source }), 'must be an agency id')),
+  assignee: Type.Optional(
+    withMessage(Type.String({ pattern: filterIdPattern.source }), 'must be an officer id, "me" or "none"'),
+  ),
+  categoryCodes: Type.Optional(
+    valueList(isCategoryCode, maxListValues, `must be at most ${maxListValues} category codes`),
+  ),
+  complaintIds: Type.Optional(
+    valueList(isFilterId, maxComplaintIds, `must be at most ${maxComplaintIds} complaint ids`),
+  ),
+});
+
+const FindNearbyInputSchema = Type.Object({ categoryCode: categoryCode(), ...point() });
 
 /** The filter fingerprint a page token carries: a token is only valid for the query it came from. */
 export function queryFingerprint(tenantId: string, filter: ComplaintListFilter, order: ComplaintOrder): string {
@@ -122,7 +167,7 @@ export function decodePageToken(token: string, fingerprint: string): SortPositio
     typeof k !== 'number' ||
     !Number.isFinite(k) ||
     typeof i !== 'string' ||
-    !idPattern.test(i) ||
+    !isFilterId(i) ||
     typeof f !== 'string'
   ) {
     throw badToken('must be a page token this list returned');
@@ -160,41 +205,18 @@ export function parseListRequest(context: CallContext, input: ListComplaintsInpu
   }
   if (input.mine && !context.subject) throw new AppError('UNAUTHENTICATED', 'Sign in to list your own complaints');
 
-  const problems: ErrorDetail[] = [];
+  const problems = fieldProblems(ListFilterInputSchema, blanksLeftOut(input));
   const filter = emptyListFilter();
-
-  const statuses = distinct(input.statuses);
-  if (statuses.length > complaintStatuses.length || statuses.some((status) => !isChecked(complaintStatuses, status))) {
-    problems.push({ field: '/statuses', message: `must each be one of ${complaintStatuses.join(', ')}` });
-  } else filter.statuses = statuses as ComplaintStatus[];
-
-  const agencyId = String(input.agencyId ?? '');
-  if (agencyId !== '') {
-    if (idPattern.test(agencyId)) filter.agencyId = agencyId;
-    else problems.push({ field: '/agencyId', message: 'must be an agency id' });
-  }
-
+  filter.statuses = distinct(input.statuses).filter((status) => isChecked(complaintStatuses, status));
+  filter.agencyId = String(input.agencyId ?? '') || null;
   if (assignee === 'me') {
     if (context.subject) filter.assignedOfficerId = context.subject;
     else problems.push({ field: '/assignee', message: '"me" needs a signed-in caller' });
   } else if (assignee === 'none') filter.assignedOfficerId = '';
-  else if (assignee !== '') {
-    if (idPattern.test(assignee)) filter.assignedOfficerId = assignee;
-    else problems.push({ field: '/assignee', message: 'must be an officer id, "me" or "none"' });
-  }
-
+  else if (assignee !== '') filter.assignedOfficerId = assignee;
   if (input.overdueOnly) filter.overdueAt = now;
-
-  const categoryCodes = distinct(input.categoryCodes);
-  if (categoryCodes.length > maxListValues || categoryCodes.some((code) => !isCategoryCode(code))) {
-    problems.push({ field: '/categoryCodes', message: `must be at most ${maxListValues} category codes` });
-  } else filter.categoryCodes = categoryCodes;
-
-  const complaintIds = distinct(input.complaintIds);
-  if (complaintIds.length > maxComplaintIds || complaintIds.some((id) => !idPattern.test(id))) {
-    problems.push({ field: '/complaintIds', message: `must be at most ${maxComplaintIds} complaint ids` });
-  } else filter.complaintIds = complaintIds;
-
+  filter.categoryCodes = distinct(input.categoryCodes);
+  filter.complaintIds = distinct(input.complaintIds);
   if (input.mine) filter.reporterId = context.subject ?? null;
 
   filter.submittedFrom = checkedDate(input.submittedFrom, '/submittedFrom', problems);
@@ -310,18 +332,12 @@ export async function findNearbyComplaints(
   excludeId = '',
 ): Promise<{ view: ComplaintView; distanceMeters: number }[]> {
   const tenantId = requireTenant(context);
-  const problems: ErrorDetail[] = [];
-  const categoryCode = String(input.categoryCode ?? '');
-  if (!isCategoryCode(categoryCode)) {
-    problems.push({ field: '/categoryCode', message: 'must be a category code such as roads.pothole' });
-  }
-  problems.push(...pointProblems(input.latitude, input.longitude));
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The nearby search is not valid', problems);
+  checkFields(FindNearbyInputSchema, input, 'The nearby search is not valid');
 
   const now = deps.clock();
   const point = { latitude: input.latitude, longitude: input.longitude };
   const candidates = await deps.repository.findNearbyCandidates(tenantId, {
-    categoryCode,
+    categoryCode: input.categoryCode,
     cellPrefixes: coveringCells(point.latitude, point.longitude, deps.nearby.radiusMeters),
     submittedFrom: new Date(now.getTime() - deps.nearby.maxAgeDays * 86_400_000),
     limit: maxNearbyCandidates,

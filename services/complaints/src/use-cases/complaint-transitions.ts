@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@balai/contracts';
 import {
   AppError,
+  agencyId,
+  boundedText,
   type CallContext,
   checkExpectedVersion,
+  checkFields,
   type ErrorDetail,
   newEvent,
   normaliseText,
   type OutboxEntry,
+  oneOf,
   requireTenant,
+  userId,
+  wholeNumber,
 } from '@balai/platform';
+import Type from 'typebox';
 import type { OrganisationDirectory } from '../clients/organisation-directory.js';
 import type { ComplaintStatus, TimelineEntry, Visibility } from '../data/complaint.schema.js';
 import type {
@@ -26,9 +33,8 @@ import {
   type SystemTransitionName,
   type TransitionName,
 } from '../domain/complaint-workflow.js';
-import { textProblems } from '../domain/free-text.js';
 import { reopenableUntil } from '../domain/reopen-window.js';
-import { agencyIdPattern, eventSource } from './use-case-support.js';
+import { blanksLeftOut, eventSource } from './use-case-support.js';
 
 export interface TransitionDeps {
   repository: Pick<ComplaintRepository, 'findById' | 'update' | 'linkDuplicate'>;
@@ -40,7 +46,24 @@ export interface TransitionDeps {
 }
 
 export const ratingOutcomes = ['fixed', 'partly_fixed', 'not_fixed'] as const;
-const userIdPattern = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/*
+ * What each transition takes besides its target (complaintId, expectedVersion: runTransition
+ * checks those), as any gRPC caller may send it.
+ */
+const AssignInputSchema = Type.Object({
+  agencyId: agencyId(),
+  officerId: Type.Optional(userId()),
+  note: Type.Optional(boundedText({ max: 2000 })),
+});
+/** Why a reassignment, a rejection or a reopening is asked for. */
+const ReasonInputSchema = Type.Object({ reason: boundedText({ min: 3, max: 2000 }) });
+const ResolveInputSchema = Type.Object({ note: boundedText({ min: 3, max: 4000 }) });
+const RateInputSchema = Type.Object({ score: wholeNumber({ min: 1, max: 5 }), outcome: oneOf(ratingOutcomes) });
+const CommentInputSchema = Type.Object({
+  text: boundedText({ min: 1, max: 4000 }),
+  visibility: oneOf(['public', 'internal']),
+});
 
 interface Target {
   complaintId: string;
@@ -162,15 +185,7 @@ export async function assignComplaint(
   context: CallContext,
   input: Target & { agencyId: string; officerId?: string; note?: string },
 ): Promise<Complaint> {
-  invalid([
-    ...(agencyIdPattern.test(String(input.agencyId))
-      ? []
-      : [{ field: '/agencyId', message: 'must be an agency id such as dpupr' }]),
-    ...(input.officerId && !userIdPattern.test(input.officerId)
-      ? [{ field: '/officerId', message: 'is not a user id' }]
-      : []),
-    ...textProblems('/note', input.note ?? '', { min: 0, max: 2000 }),
-  ]);
+  checkFields(AssignInputSchema, blanksLeftOut(input));
   const note = normaliseText(input.note ?? '');
   return runTransition(deps, context, 'assign', input, async (complaint, _plan, now) => {
     await checkAssignee(deps.directory, complaint.tenantId, input.agencyId, input.officerId ?? '');
@@ -237,7 +252,7 @@ export async function requestReassignment(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  checkFields(ReasonInputSchema, input);
   const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'request_reassignment', input, (complaint, _plan, now) => ({
     visibility: 'internal',
@@ -256,7 +271,7 @@ export async function resolveComplaint(
   context: CallContext,
   input: Target & { note: string; partial?: boolean },
 ): Promise<Complaint> {
-  invalid(textProblems('/note', input.note, { min: 3, max: 4000 }));
+  checkFields(ResolveInputSchema, input);
   const note = normaliseText(input.note);
   const partial = Boolean(input.partial);
   return runTransition(deps, context, 'resolve', input, async (complaint, _plan, now) => ({
@@ -281,7 +296,7 @@ export async function rejectComplaint(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  checkFields(ReasonInputSchema, input);
   const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'reject', input, async (complaint, _plan, now) => ({
     set: {
@@ -318,7 +333,7 @@ export async function reopenComplaint(
   context: CallContext,
   input: Target & { reason: string },
 ): Promise<Complaint> {
-  invalid(textProblems('/reason', input.reason, { min: 3, max: 2000 }));
+  checkFields(ReasonInputSchema, input);
   const reason = normaliseText(input.reason);
   return runTransition(deps, context, 'reopen', input, async (complaint, plan, now) => {
     // Complaints resolved before reopenableUntil was stored get the tenant's window from their outcome.
@@ -352,14 +367,7 @@ export async function rateComplaint(
   context: CallContext,
   input: Target & { score: number; outcome: string },
 ): Promise<Complaint> {
-  const problems: ErrorDetail[] = [];
-  if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) {
-    problems.push({ field: '/score', message: 'must be a whole number from 1 to 5' });
-  }
-  if (!(ratingOutcomes as readonly string[]).includes(input.outcome)) {
-    problems.push({ field: '/outcome', message: `must be one of ${ratingOutcomes.join(', ')}` });
-  }
-  invalid(problems);
+  checkFields(RateInputSchema, input);
   return runTransition(deps, context, 'rate', input, (complaint, _plan, now) => ({
     set: { rating: { score: input.score, outcome: input.outcome, at: now } },
     visibility: 'public',
@@ -383,12 +391,7 @@ export async function commentOnComplaint(
   context: CallContext,
   input: Target & { text: string; visibility: string },
 ): Promise<Complaint> {
-  invalid([
-    ...textProblems('/text', input.text, { min: 1, max: 4000 }),
-    ...(input.visibility === 'public' || input.visibility === 'internal'
-      ? []
-      : [{ field: '/visibility', message: 'must be public or internal' }]),
-  ]);
+  checkFields(CommentInputSchema, input);
   const visibility = input.visibility as Visibility;
   const text = normaliseText(input.text);
   return runTransition(deps, context, 'comment', input, (_complaint, plan, now) => {

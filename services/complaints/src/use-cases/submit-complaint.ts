@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  boundedText,
   type CallContext,
+  categoryCode,
+  citizenReference,
+  contactEmail,
   type ErrorDetail,
+  fieldProblems,
+  httpsUrl,
+  idempotencyKey,
   newEvent,
   normaliseText,
+  point,
   requireRole,
   requireTenant,
-  textCharacterProblem,
+  withMessage,
 } from '@balai/platform';
+import Type from 'typebox';
 import type { CategoryRepository } from '../data/category-repository.js';
 import type { ReporterContact, TimelineEntry } from '../data/complaint.schema.js';
 import type { Complaint, ComplaintRepository } from '../data/complaint-repository.js';
@@ -16,9 +25,8 @@ import { type AttributeValue, validateAttributeValues } from '../domain/category
 import { defaultEscalationFractions, escalationDueAt } from '../domain/complaint-escalation.js';
 import { geohashOf } from '../domain/complaint-geohash.js';
 import { complaintIdForKey, submissionFingerprint } from '../domain/complaint-id.js';
-import { textProblems } from '../domain/free-text.js';
 import { checkMediaUrl } from '../domain/media-url.js';
-import { eventSource, isCategoryCode, pointProblems } from './use-case-support.js';
+import { blanksLeftOut, eventSource } from './use-case-support.js';
 
 export interface SubmitComplaintInput {
   categoryCode: string;
@@ -51,24 +59,49 @@ export interface SubmitComplaintDeps {
 }
 
 export const maxMediaUrls = 5;
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
-const citizenReferencePattern = /^[A-Za-z0-9._:-]{1,100}$/;
-/** Longest value of each contact field (the gateway's Open311 limits). */
-const contactLimits: Record<keyof ReporterContact, number> = {
-  email: 254,
-  firstName: 100,
-  lastName: 100,
-  phone: 32,
-  deviceId: 200,
-  accountId: 200,
-};
-const contactEmailPattern = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+
+/** A media URL complaints stores: an https URL by shape, on a public host (media-url.ts). */
+const mediaUrl = Type.Refine(
+  httpsUrl(),
+  (value: unknown) => checkMediaUrl(value).problem === undefined,
+  (value: unknown) => checkMediaUrl(value).problem ?? 'must be an https URL',
+);
+
+/** What any gRPC caller may send; the gateway checks the same fields, other callers may not. */
+const SubmitComplaintInputSchema = Type.Object({
+  categoryCode: categoryCode(),
+  description: boundedText({ min: 10, max: 4000 }),
+  ...point(),
+  address: Type.Optional(boundedText({ max: 300 })),
+  mediaUrls: Type.Optional(withMessage(Type.Array(mediaUrl, { maxItems: maxMediaUrls }), `at most ${maxMediaUrls}`)),
+  idempotencyKey: Type.Optional(idempotencyKey()),
+  citizenReference: Type.Optional(citizenReference()),
+});
+
+/**
+ * A contact field of at most `max` characters once trimmed (the gateway's Open311 limits), on one
+ * line: a line break in a name or phone number is a control character too.
+ */
+const contactText = (max: number) => Type.Optional(boundedText({ max }, 'single'));
+/** The contact as a partner sent it: characters as sent, lengths once trimmed. */
+const GivenContactSchema = Type.Object({
+  reporterContact: Type.Object({
+    email: contactText(254),
+    firstName: contactText(100),
+    lastName: contactText(100),
+    phone: contactText(32),
+    deviceId: contactText(200),
+    accountId: contactText(200),
+  }),
+});
+/** The e-mail address once trimmed, when there is one. */
+const ContactEmailSchema = Type.Object({ reporterContact: Type.Object({ email: contactEmail() }) });
 
 /** The contact trimmed, absent fields '' ; null when nothing was given. */
 function normaliseContact(contact: Partial<ReporterContact> | undefined): ReporterContact | null {
   if (!contact) return null;
   const trimmed = (field: keyof ReporterContact) => String(contact[field] ?? '').trim();
-  // In contactLimits' order: the contact is part of the idempotency fingerprint (JSON).
+  // In GivenContactSchema's order: the contact is part of the idempotency fingerprint (JSON).
   const normalised: ReporterContact = {
     email: trimmed('email'),
     firstName: trimmed('firstName'),
@@ -80,52 +113,16 @@ function normaliseContact(contact: Partial<ReporterContact> | undefined): Report
   return Object.values(normalised).some((value) => value !== '') ? normalised : null;
 }
 
-/** The contact as given (checked for characters before trimming) and as normalised (lengths). */
 function contactProblems(given: Partial<ReporterContact> | undefined, contact: ReporterContact | null): ErrorDetail[] {
   if (!contact) return [];
-  const problems: ErrorDetail[] = [];
-  for (const [field, limit] of Object.entries(contactLimits) as [keyof ReporterContact, number][]) {
-    // One line each: a line break in a name or phone number is a control character too.
-    const characters = textCharacterProblem(String(given?.[field] ?? ''), 'single');
-    if (characters) problems.push({ field: `/reporterContact/${field}`, message: characters });
-    else if (contact[field].length > limit)
-      problems.push({ field: `/reporterContact/${field}`, message: `must be at most ${limit} characters` });
-  }
-  if (contact.email !== '' && !contactEmailPattern.test(contact.email)) {
-    problems.push({ field: '/reporterContact/email', message: 'must be an e-mail address' });
-  }
-  return problems;
-}
-
-/** Checks what a gRPC caller sent; the gateway checks the same, other callers may not. */
-export function validateSubmission(input: SubmitComplaintInput): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  if (!isCategoryCode(input.categoryCode)) {
-    problems.push({ field: '/categoryCode', message: 'must be a category code such as roads.pothole' });
-  }
-  problems.push(...textProblems('/description', input.description, { min: 10, max: 4000 }));
-  problems.push(...pointProblems(input.latitude, input.longitude));
-  const address = input.address ?? '';
-  const addressCharacters = textCharacterProblem(address, 'multi');
-  if (addressCharacters) problems.push({ field: '/address', message: addressCharacters });
-  else if (address.trim().length > 300) problems.push({ field: '/address', message: 'must be at most 300 characters' });
-  const mediaUrls = input.mediaUrls ?? [];
-  if (mediaUrls.length > maxMediaUrls) problems.push({ field: '/mediaUrls', message: `at most ${maxMediaUrls}` });
-  mediaUrls.forEach((url, index) => {
-    const { problem } = checkMediaUrl(url);
-    if (problem) problems.push({ field: `/mediaUrls/${index}`, message: problem });
-  });
-  if (input.idempotencyKey && !idempotencyKeyPattern.test(input.idempotencyKey)) {
-    problems.push({ field: '/idempotencyKey', message: 'must be 1 to 200 visible ASCII characters' });
-  }
-  if (input.citizenReference && !citizenReferencePattern.test(input.citizenReference)) {
-    problems.push({ field: '/citizenReference', message: 'must be 1 to 100 characters (A-Z, a-z, 0-9, . _ : -)' });
-  }
-  return problems;
+  return [
+    ...fieldProblems(GivenContactSchema, { reporterContact: given }),
+    ...(contact.email === '' ? [] : fieldProblems(ContactEmailSchema, { reporterContact: { email: contact.email } })),
+  ];
 }
 
 /**
- * The submission as stored and fingerprinted, once validateSubmission found nothing: trimmed,
+ * The submission as stored and fingerprinted, once its schema found nothing wrong: trimmed,
  * LF line endings, media URLs in the URL parser's form, defaults filled.
  */
 function normalise(input: SubmitComplaintInput) {
@@ -179,7 +176,7 @@ export async function submitComplaint(
   // partner app (Open311) files what its users report, with their contact details.
   requireRole(context, ['citizen', 'officer', 'open311_partner']);
   const reporterId = context.subject as string;
-  const problems = validateSubmission(input);
+  const problems = fieldProblems(SubmitComplaintInputSchema, blanksLeftOut(input));
   const filer = context.roles.includes('citizen')
     ? 'citizen'
     : context.roles.includes('officer')

@@ -1,3 +1,4 @@
+import { nik } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
@@ -6,7 +7,7 @@ import { BodyProblemResponses, TenantHeader } from './schemas.js';
 
 const RegistrationBody = Type.Object(
   {
-    nik: Type.String({ pattern: '^[0-9]{16}$', description: 'Nomor Induk Kependudukan, 16 digits' }),
+    nik: nik({ description: 'Nomor Induk Kependudukan, 16 digits' }),
     fullName: FullName,
     email: Type.Optional(Email),
     phone: Type.Optional(MobilePhone),

@@ -1,3 +1,4 @@
+import { agencyId, email, fullName, oneTimeCode, phone, userId } from '@balai/platform';
 import Type from 'typebox';
 
 /** A user as the API shows one: no NIK, no password hash, no contact details. */
@@ -32,28 +33,19 @@ export const AgencySchema = Type.Object(
   { $id: 'Agency' },
 );
 
-/** Letters of any script, spaces and . , ' - (the identity service checks the same). */
-export const FullName = Type.String({
-  minLength: 2,
-  maxLength: 100,
-  pattern: "^\\s*[\\p{L}\\p{M}][\\p{L}\\p{M} .,'-]*$",
-  examples: ['Siti Rahmawati'],
-});
-export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['siti@example.id'] });
-export const MobilePhone = Type.String({
-  pattern: '^\\+?[0-9][0-9 ().-]{7,19}$',
+export const FullName = fullName({ examples: ['Siti Rahmawati'] });
+export const Email = email({ examples: ['siti@example.id'] });
+export const MobilePhone = phone({
   description: 'Indonesian mobile number in any usual form: 0812-3456-7890, +62 812 3456 7890',
   examples: ['0812-3456-7890'],
 });
 /** What a person types to log in: an e-mail address or a mobile number (a NIK is not a contact). */
 export const ContactLogin = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s$]+( [^\\s$]+)*$' });
-export const OneTimeCode = Type.String({ pattern: '^[0-9]{6}$', examples: ['246810'] });
+export const OneTimeCode = oneTimeCode({ examples: ['246810'] });
 export const Password = Type.String({ minLength: 10, maxLength: 128 });
-export const AgencyId = Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', examples: ['dpupr'] });
+export const AgencyId = agencyId({ examples: ['dpupr'] });
 /** A user id: generated UUIDs, and seeded ids such as demo-36.73-supervisor (dots). */
-export const UserId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' });
-/** A staff member's supervisor: a user id of the tenant. */
-export const SupervisorId = UserId;
+export const UserId = userId();
 export const StaffRole = Type.Union(
   ['officer', 'supervisor', 'permit_reviewer', 'permit_approver', 'analyst', 'tenant_admin'].map((role) =>
     Type.Literal(role),

@@ -1,9 +1,9 @@
 import { complaintsV1 } from '@balai/contracts';
-import { AppError, isAppError, roles } from '@balai/platform';
+import { AppError, categoryCodePattern, filterId, filterIdPattern, isAppError, point, roles } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
-import { CategoryCode, ComplaintSchema, categoryCodePattern, toComplaintJson } from './complaint-schemas.js';
+import { CategoryCode, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
 import { ProblemResponses, TenantHeader } from './schemas.js';
 
 const CommaList = (pattern: string, description: string) =>
@@ -18,12 +18,10 @@ const ListQuery = Type.Object(
           'a comma list, or the parameter repeated',
       ),
     ),
-    agencyId: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9._:@-]{1,128}$', description: 'The responsible agency' }),
-    ),
+    agencyId: Type.Optional(filterId({ description: 'The responsible agency' })),
     assignee: Type.Optional(
       Type.String({
-        pattern: '^(me|none|[A-Za-z0-9._:@-]{1,128})$',
+        pattern: `^(me|none|${filterIdPattern.source.slice(1, -1)})$`,
         description: 'Staff only (else 403): an officer id, "me" or "none" (not assigned to an officer)',
       }),
     ),
@@ -66,8 +64,7 @@ const ComplaintPage = Type.Object({
 const NearbyQuery = Type.Object(
   {
     categoryCode: CategoryCode,
-    latitude: Type.Number({ minimum: -90, maximum: 90 }),
-    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    ...point(),
   },
   { additionalProperties: false },
 );

@@ -1,15 +1,24 @@
 import { complaintsV1 } from '@balai/contracts';
-import type { CallContext } from '@balai/platform';
+import {
+  agencyId,
+  boundedText,
+  type CallContext,
+  citizenReference,
+  idempotencyKey,
+  point,
+  userId,
+} from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type TProperties } from 'typebox';
 import type { Upstreams } from '../clients/upstreams.js';
 import { callerContext } from '../domain/caller-context.js';
 import { type ComplaintTransitionName, complaintTransitionRoles } from '../domain/complaint-transition-roles.js';
 import {
+  Address,
   AttributeValueSchema,
   CategoryCode,
   ComplaintSchema,
-  idempotencyKeyPattern,
+  Description,
   MediaUrl,
   toComplaintJson,
 } from './complaint-schemas.js';
@@ -22,13 +31,12 @@ type ComplaintAnswer = { complaint: complaintsV1.Complaint | undefined };
 const SubmitComplaintBody = Type.Object(
   {
     categoryCode: CategoryCode,
-    description: Type.String({ minLength: 10, maxLength: 4000 }),
-    latitude: Type.Number({ minimum: -90, maximum: 90 }),
-    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    description: Description,
+    ...point(),
     attributes: Type.Optional(
       Type.Array(AttributeValueSchema, { maxItems: 20, description: "Answers to the category's attributes" }),
     ),
-    address: Type.Optional(Type.String({ maxLength: 300 })),
+    address: Type.Optional(Address),
     mediaUrls: Type.Optional(
       Type.Array(MediaUrl, {
         maxItems: 5,
@@ -39,8 +47,7 @@ const SubmitComplaintBody = Type.Object(
       Type.Boolean({ description: 'Hide the reporter from the public; only where the category allows it' }),
     ),
     citizenReference: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9._:-]{1,100}$',
+      citizenReference({
         description: "Officers filing on a citizen's behalf: the citizen's user id or a counter reference",
       }),
     ),
@@ -62,8 +69,7 @@ const SubmitComplaintBody = Type.Object(
 const SubmitHeaders = Type.Object({
   ...TenantHeader.properties,
   'idempotency-key': Type.Optional(
-    Type.String({
-      pattern: idempotencyKeyPattern.source,
+    idempotencyKey({
       description: 'A retry with the same key returns the first complaint (200) instead of filing another (201)',
     }),
   ),
@@ -77,13 +83,15 @@ const SubmittedComplaintSchema = Type.Object({
   }),
 });
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/** A complaint's id as the API takes one; the complaints service answers whether it exists. */
+const ComplaintId = Type.String({ minLength: 1, maxLength: 100 });
+const IdParams = Type.Object({ id: ComplaintId });
 const ExpectedVersion = Type.Integer({
   minimum: 1,
   maximum: int32Maximum,
   description: 'The version last read; a changed complaint is 409',
 });
-const Reason = Type.String({ minLength: 3, maxLength: 2000 });
+const Reason = boundedText({ min: 3, max: 2000 });
 
 type ComplaintsUpstream = Upstreams['complaints'];
 
@@ -114,9 +122,9 @@ const transitions: TransitionRoute[] = [
     path: 'assignment',
     summary: 'Assign the complaint to an agency (and officer)',
     body: {
-      agencyId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }),
-      officerId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$' })),
-      note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal' })),
+      agencyId: agencyId(),
+      officerId: Type.Optional(userId()),
+      note: Type.Optional(boundedText({ max: 2000 }, 'multi', { description: 'Internal' })),
     },
     codec: complaintsV1.AssignComplaintRequest,
     call: (complaints, request, context) => complaints.assignComplaint(request, context),
@@ -133,7 +141,7 @@ const transitions: TransitionRoute[] = [
     name: 'resolve',
     path: 'resolution',
     summary: 'Resolve the complaint with a public note',
-    body: { note: Type.String({ minLength: 3, maxLength: 4000 }), partial: Type.Optional(Type.Boolean()) },
+    body: { note: boundedText({ min: 3, max: 4000 }), partial: Type.Optional(Type.Boolean()) },
     codec: complaintsV1.ResolveComplaintRequest,
     call: (complaints, request, context) => complaints.resolveComplaint(request, context),
   }),
@@ -177,7 +185,7 @@ const transitions: TransitionRoute[] = [
     path: 'comments',
     summary: 'Comment publicly (reporter, staff) or internally (staff only)',
     body: {
-      text: Type.String({ minLength: 1, maxLength: 4000 }),
+      text: boundedText({ min: 1, max: 4000 }),
       visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')]),
     },
     codec: complaintsV1.CommentOnComplaintRequest,
@@ -187,7 +195,7 @@ const transitions: TransitionRoute[] = [
     name: 'mark_duplicate',
     path: 'duplicate-of',
     summary: 'Mark the complaint as a duplicate of another one',
-    body: { duplicateOfId: Type.String({ minLength: 1, maxLength: 100 }) },
+    body: { duplicateOfId: ComplaintId },
     codec: complaintsV1.MarkDuplicateRequest,
     call: (complaints, request, context) => complaints.markDuplicate(request, context),
   }),

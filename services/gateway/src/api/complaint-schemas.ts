@@ -1,4 +1,13 @@
 import type { complaintsV1 } from '@balai/contracts';
+import {
+  agencyId,
+  attributeCode,
+  attributeValueKey,
+  boundedText,
+  categoryCode,
+  categoryGroup,
+  httpsUrl,
+} from '@balai/platform';
 import Type from 'typebox';
 import { int32Maximum } from './schemas.js';
 
@@ -6,37 +15,31 @@ const iso = (date: Date | undefined) => (date ?? new Date(0)).toISOString();
 const orNull = (value: string) => (value === '' ? null : value);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
-/** A complaint category's code (the Open311 service_code), as the complaints service accepts it. */
-export const categoryCodePattern = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
-/** An Idempotency-Key as complaints takes it: 1 to 200 visible ASCII characters. */
-export const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 /**
- * A media URL's shape as complaints takes it, for an early refusal: `https://` (any case), no
- * credentials (`@` before the path), no whitespace, control characters, quotes, angle brackets,
- * backticks or backslashes. Complaints also refuses private, loopback, link-local and internal
- * hosts and stores the URL parser's form (services/complaints media-url.ts). Not `format: uri`:
- * that is RFC 3986, ASCII only, and would refuse the internationalised names complaints accepts.
+ * A media URL: complaints also refuses private, loopback, link-local and internal hosts and
+ * stores the URL parser's form (services/complaints media-url.ts).
  */
-export const mediaUrlPattern =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  /^[Hh][Tt][Tt][Pp][Ss]:\/\/[^\s\u0000-\u001F\u007F-\u009F<>"'`\\@/?#]+([/?#][^\s\u0000-\u001F\u007F-\u009F<>"'`\\]*)?$/u;
-export const MediaUrl = Type.String({
-  pattern: mediaUrlPattern.source,
-  maxLength: 2048,
+export const MediaUrl = httpsUrl({
   description: 'https URL of a photo or video already uploaded, on a public host; stored normalised',
   examples: ['https://media.example.id/foto/1.jpg'],
 });
 
-export const CategoryCode = Type.String({
-  pattern: categoryCodePattern.source,
-  maxLength: 64,
-  examples: ['roads.pothole'],
-});
+export const CategoryCode = categoryCode({ examples: ['roads.pothole'] });
+
+/** A complaint's description and address as complaints bounds them, whichever API files it. */
+export const descriptionLength = { min: 10, max: 4000 };
+export const Description = boundedText(descriptionLength);
+export const addressLength = 300;
+export const Address = boundedText({ max: addressLength });
+
+/** One answer to a category's attribute: any datatype fits in it (complaints bounds each further). */
+export const attributeAnswerLength = 4000;
+export const AttributeAnswer = boundedText({ max: attributeAnswerLength });
 
 export const AttributeValueSchema = Type.Object(
   {
-    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
-    values: Type.Array(Type.String({ maxLength: 4000 }), { minItems: 1, maxItems: 50 }),
+    code: attributeCode(),
+    values: Type.Array(AttributeAnswer, { minItems: 1, maxItems: 50 }),
   },
   { additionalProperties: false },
 );
@@ -164,7 +167,7 @@ const datatypes = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'm
 
 const CategoryAttributeSchema = Type.Object(
   {
-    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+    code: attributeCode(),
     datatype: Type.Union([
       Type.Literal('string'),
       Type.Literal('number'),
@@ -175,12 +178,12 @@ const CategoryAttributeSchema = Type.Object(
     ]),
     required: Type.Boolean(),
     order: Type.Integer({ minimum: 0, maximum: 1000 }),
-    description: Type.String({ maxLength: 500 }),
+    description: boundedText({ max: 500 }),
     values: Type.Array(
       Type.Object(
         {
-          key: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
-          name: Type.String({ minLength: 1, maxLength: 100 }),
+          key: attributeValueKey(),
+          name: boundedText({ min: 1, max: 100 }),
         },
         { additionalProperties: false },
       ),
@@ -192,12 +195,12 @@ const CategoryAttributeSchema = Type.Object(
 
 const categoryFields = {
   names: Type.Object(
-    { id: Type.String({ minLength: 2, maxLength: 100 }), en: Type.String({ minLength: 2, maxLength: 100 }) },
+    { id: boundedText({ min: 2, max: 100 }), en: boundedText({ min: 2, max: 100 }) },
     { additionalProperties: false },
   ),
-  group: Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' }),
-  keywords: Type.Array(Type.String({ minLength: 2, maxLength: 40 }), { maxItems: 30 }),
-  agencyId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', description: 'Agency (OPD) id, for example dpupr' }),
+  group: categoryGroup(),
+  keywords: Type.Array(boundedText({ min: 2, max: 40 }), { maxItems: 30 }),
+  agencyId: agencyId({ description: 'Agency (OPD) id, for example dpupr' }),
   slaHours: Type.Integer({ minimum: 1, maximum: 8760 }),
   anonymousAllowed: Type.Boolean(),
   attributes: Type.Array(CategoryAttributeSchema, { maxItems: 20 }),

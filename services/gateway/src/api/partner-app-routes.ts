@@ -1,4 +1,5 @@
 import type { identityV1 } from '@balai/contracts';
+import { boundedText, clientId } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
@@ -6,8 +7,6 @@ import { Email } from './account-schemas.js';
 import { BodyProblemResponses, ProblemResponses, TenantHeader } from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
-
-const ClientId = Type.String({ pattern: '^[A-Za-z0-9._-]{3,128}$', examples: ['balai-4fQx1c9Zk2LmN0aB'] });
 
 const PartnerAppSchema = Type.Object(
   {
@@ -55,7 +54,7 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: TenantHeader,
         body: Type.Object(
           {
-            name: Type.String({ minLength: 3, maxLength: 100, examples: ['Lapor Cepat'] }),
+            name: boundedText({ min: 3, max: 100 }, 'single', { examples: ['Lapor Cepat'] }),
             contactEmail: Type.Optional(Email),
           },
           { additionalProperties: false },
@@ -115,7 +114,7 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Revoking a revoked app answers the same. Another tenant’s app is 404 PARTNER_APP_NOT_FOUND.',
         tags: ['partner-apps'],
         headers: TenantHeader,
-        params: Type.Object({ clientId: ClientId }),
+        params: Type.Object({ clientId: clientId({ examples: ['balai-4fQx1c9Zk2LmN0aB'] }) }),
         response: { 200: PartnerAppSchema, ...ProblemResponses },
       },
     },

@@ -1,5 +1,5 @@
 import type { identityV1 } from '@balai/contracts';
-import { tenantIdPattern } from '@balai/platform';
+import { boundedText, tenantId } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { anonymousContext, callerContext } from '../domain/caller-context.js';
@@ -10,7 +10,6 @@ import {
   FullName,
   MobilePhone,
   StaffRole,
-  SupervisorId,
   UserId,
   UserSchema,
 } from './account-schemas.js';
@@ -78,7 +77,7 @@ const SettingsPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const TenantParams = Type.Object({ tenantId: Type.String({ pattern: tenantIdPattern.source }) });
+const TenantParams = Type.Object({ tenantId: tenantId() });
 
 /** Agencies, staff and tenant settings: a tenant's administration. */
 export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -109,8 +108,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             id: AgencyId,
-            name: Type.String({ minLength: 3, maxLength: 150 }),
-            shortName: Type.String({ minLength: 2, maxLength: 50 }),
+            name: boundedText({ min: 3, max: 150 }, 'single'),
+            shortName: boundedText({ min: 2, max: 50 }, 'single'),
           },
           { additionalProperties: false },
         ),
@@ -160,7 +159,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
             phone: Type.Optional(MobilePhone),
             roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
             agencyId: Type.Optional(AgencyId),
-            supervisorId: Type.Optional(SupervisorId),
+            supervisorId: Type.Optional(UserId),
           },
           { additionalProperties: false },
         ),
@@ -200,7 +199,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
             roles: Type.Array(StaffRole, { minItems: 1, maxItems: 6, uniqueItems: true }),
             agencyId: Type.Union([AgencyId, Type.Null()]),
             supervisorId: Type.Optional(
-              Type.Union([SupervisorId, Type.Null()], { description: 'null: reports to nobody; absent: unchanged' }),
+              Type.Union([UserId, Type.Null()], { description: 'null: reports to nobody; absent: unchanged' }),
             ),
             version: Type.Integer({ minimum: 1, maximum: int32Maximum }),
           },

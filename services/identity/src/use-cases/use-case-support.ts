@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type CallContext,
+  checkFields,
   type ErrorDetail,
+  email,
+  fieldProblems,
+  fullName,
   type Logger,
+  normaliseFullName,
   type OutboxEntry,
+  phone,
   requireRole,
   requireTenant,
 } from '@balai/platform';
+import Type, { type Static, type TSchema } from 'typebox';
 import type { NotificationMessage, NotificationSender } from '../clients/notification-sender.js';
 import type { AgencyRepository } from '../data/agencies/agency-repository.js';
 import type { AuditLog } from '../data/audit-log-repository.js';
@@ -16,7 +23,7 @@ import type { TenantRepository } from '../data/tenants/tenant-repository.js';
 import type { CodeSlot } from '../data/users/otp-repository.js';
 import type { User, UserChanges, UserRepository } from '../data/users/user-repository.js';
 import { type Locale, locales, resolveTenantSettings, type TenantSettings } from '../domain/tenants/tenant-settings.js';
-import { normaliseEmail } from '../domain/users/login-identifier.js';
+import { foldEmail } from '../domain/users/login-identifier.js';
 import type { AbuseLimits } from './users/abuse-limits.js';
 import type { OneTimeCodes } from './users/one-time-codes.js';
 
@@ -82,36 +89,59 @@ export function settingsLayerOf(tenant: TenantDocument): { settings: Partial<Ten
   return { settings: { ...tenant.settings, ...(locale ? { defaultLocale: locale } : {}) } };
 }
 
-/** A person's name as written: letters (any script), spaces and ' . , - ; 2 to 100 characters. */
-function fullNameProblem(value: unknown): string | null {
-  if (typeof value !== 'string') return 'must be a string';
-  const name = normaliseFullName(value);
-  if (name.length < 2 || name.length > 100) return 'must be 2 to 100 characters';
-  if (!/^[\p{L}\p{M}][\p{L}\p{M} .,'-]*$/u.test(name)) return "may hold letters, spaces and . , ' - only";
-  return null;
-}
+/** A name as identity stores it, a person's, an agency's or an app's: trimmed, single-spaced. */
+export const normaliseName = normaliseFullName;
 
-export function normaliseFullName(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
+/** The input typed by its schema, or VALIDATION_FAILED naming what is wrong with it. */
+export function checkedInput<T extends TSchema>(schema: T, input: unknown, message: string): Static<T> {
+  checkFields(schema, input, message);
+  // By its fields' whole rules (their refinements), not by the gateway's stricter JSON Schema.
+  return input as Static<T>;
 }
 
 /**
- * Checks a new account's name and contacts as any gRPC caller sent them (at least one of
- * e-mail and phone), adding to `problems`; returns the normalised e-mail and whether a phone came.
+ * A text field as any gRPC caller sends it, read by `read` (trim, fold case); '' is proto3's
+ * default, so not given. Anything but a string is left for the schema to refuse.
  */
-export function checkNameAndContacts(
-  input: { fullName: unknown; email?: unknown; phone?: unknown },
-  problems: ErrorDetail[],
-): { email: string | null; phoneGiven: boolean } {
-  const nameProblem = fullNameProblem(input.fullName);
-  if (nameProblem) problems.push({ field: '/fullName', message: nameProblem });
-  const emailGiven = typeof input.email === 'string' && input.email !== '';
-  const phoneGiven = typeof input.phone === 'string' && input.phone !== '';
-  const email = emailGiven ? normaliseEmail(input.email as string) : null;
-  if (emailGiven && !email) problems.push({ field: '/email', message: 'is not an e-mail address' });
-  if (!emailGiven && !phoneGiven)
+export function givenText<T>(value: T, read = (text: string) => text): T | string | undefined {
+  if (value === '' || value === undefined) return undefined;
+  return typeof value === 'string' ? read(value) : value;
+}
+
+/** A new account's name and contacts; at least one of the contacts (newAccountProblems). */
+export const newAccountFields = {
+  fullName: fullName(),
+  email: Type.Optional(email()),
+  phone: Type.Optional(phone()),
+};
+
+/** A new account's name and contacts as a gRPC caller sends them: '' is not given. */
+export interface NewAccountInput {
+  fullName: string;
+  email?: string;
+  phone?: string;
+}
+
+/**
+ * The name and contacts as identity checks and stores them: the name single-spaced, the contacts
+ * trimmed, the e-mail address lower-cased. The phone is read as a +62 number later
+ * (normaliseMobile), after the checks that come first.
+ */
+export function readNewAccount(input: NewAccountInput): NewAccountInput {
+  return {
+    fullName: typeof input.fullName === 'string' ? normaliseName(input.fullName) : input.fullName,
+    email: givenText(input.email, foldEmail),
+    phone: givenText(input.phone, (text) => text.trim()),
+  };
+}
+
+/** What is wrong with a new account by its use case's schema, and with its contacts: one is needed. */
+export function newAccountProblems<Account extends NewAccountInput>(schema: TSchema, account: Account): ErrorDetail[] {
+  const problems = fieldProblems(schema, account);
+  if (account.email === undefined && account.phone === undefined) {
     problems.push({ field: '/email', message: 'give an e-mail address or a phone number' });
-  return { email, phoneGiven };
+  }
+  return problems;
 }
 
 /**

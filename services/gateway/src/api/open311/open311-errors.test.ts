@@ -20,12 +20,15 @@ describe('open311ErrorResponse', () => {
     ['UPSTREAM_UNAVAILABLE', 503],
     ['UPSTREAM_TIMEOUT', 504],
     ['INTERNAL', 500],
-  ] satisfies [ErrorCode, number][])('should answer %s with HTTP %i and the same code in every error', (code, status) => {
-    const response = open311ErrorResponse(new AppError(code, 'detail'));
-    expect(response.status).toBe(status);
-    expect(response.errors.length).toBeGreaterThan(0);
-    for (const error of response.errors) expect(error.code).toBe(status);
-  });
+  ] satisfies [ErrorCode, number][])(
+    'should answer %s with HTTP %i and the same code in every error',
+    (code, status) => {
+      const response = open311ErrorResponse(new AppError(code, 'detail'));
+      expect(response.status).toBe(status);
+      expect(response.errors.length).toBeGreaterThan(0);
+      for (const error of response.errors) expect(error.code).toBe(status);
+    },
+  );
 
   it('should name the jurisdiction_id as the specification words it', () => {
     expect(open311ErrorResponse(new AppError('UNKNOWN_TENANT', 'Tenant 99.99 does not exist')).errors).toEqual([

@@ -1,4 +1,14 @@
-import { mediaUrlPattern } from '../complaint-schemas.js';
+import {
+  boundedText,
+  contactEmail,
+  type ErrorDetail,
+  fieldProblems,
+  httpsUrl,
+  point,
+  type TextLines,
+} from '@balai/platform';
+import Type from 'typebox';
+import { AttributeAnswer, attributeAnswerLength, descriptionLength } from '../complaint-schemas.js';
 import { DEFAULT_OPEN311_TIME_ZONE, parseOpen311Datetime } from './open311-datetime.js';
 import type { Open311Error, Open311Result, Open311Status } from './open311-model.js';
 
@@ -42,14 +52,12 @@ export const createRequestLimits = {
   parameters: 200,
   attributes: 50,
   valuesPerAttribute: 50,
-  attributeValueLength: 4000,
-  descriptionLength: 4000,
 } as const;
 
 type Field = Exclude<keyof Open311NewRequest, 'attributes' | 'lat' | 'long'>;
 
-/** The form's scalar parameters, their names in the specification and their longest value. */
-const scalarFields: Record<string, { field: Field; maxLength: number; multiline?: boolean }> = {
+/** The form's scalar parameters: the name each is read into, its longest value, and whether it may span lines. */
+const scalarParameters = {
   api_key: { field: 'apiKey', maxLength: 256 },
   jurisdiction_id: { field: 'jurisdictionId', maxLength: 253 },
   service_code: { field: 'serviceCode', maxLength: 100 },
@@ -61,63 +69,94 @@ const scalarFields: Record<string, { field: Field; maxLength: number; multiline?
   first_name: { field: 'firstName', maxLength: 100 },
   last_name: { field: 'lastName', maxLength: 100 },
   phone: { field: 'phone', maxLength: 32 },
-  description: { field: 'description', maxLength: createRequestLimits.descriptionLength, multiline: true },
+  description: { field: 'description', maxLength: descriptionLength.max, lines: 'multi' },
   media_url: { field: 'mediaUrl', maxLength: 2048 },
-};
+} as const satisfies Record<string, { field: Field; maxLength: number; lines?: TextLines }>;
 
+export type ScalarParameter = keyof typeof scalarParameters;
+const scalarNames = Object.keys(scalarParameters) as ScalarParameter[];
+
+function isScalarParameter(name: string): name is ScalarParameter {
+  return Object.hasOwn(scalarParameters, name);
+}
+
+/**
+ * A scalar parameter as free text (the platform's text rule) of its longest value; `options`
+ * document it (open311-schemas.ts).
+ */
+export function parameterText(name: ScalarParameter, options?: Parameters<typeof boundedText>[2]) {
+  const parameter: { maxLength: number; lines?: TextLines } = scalarParameters[name];
+  return boundedText({ max: parameter.maxLength }, parameter.lines ?? 'single', options);
+}
+
+/** Every scalar parameter sent, as text. */
+const FormText = Type.Object(Object.fromEntries(scalarNames.map((name) => [name, Type.Optional(parameterText(name))])));
+
+/** lat and long as the platform's point, by the form's names. */
+const { latitude, longitude } = point();
+const FormPoint = Type.Object({ lat: latitude, long: longitude });
+
+/** What some parameters must be besides text. The phone's shape is Open311's own: any digits a partner app has. */
+const FormShapes = Type.Object({
+  email: Type.Optional(contactEmail()),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{4,31}$' })),
+  media_url: Type.Optional(httpsUrl()),
+});
+
+/**
+ * Attribute codes as services define them (letters, digits, `_`, `.`, `-`): never `$gt`, never
+ * a path. Looser than Balai's own codes, as partner apps of other Open311 servers send them.
+ */
+export const attributeCodeSource = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}';
 /** `attribute[code]` or `attribute[code][]`; the code itself is checked separately. */
 const attributeKey = /^attribute\[([^[\]]*)\](\[\])?$/;
-/** Attribute codes as services define them (letters, digits, `_`, `.`, `-`): never `$gt`, never a path. */
-const attributeCode = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const attributeCode = new RegExp(`^${attributeCodeSource}$`);
 /** Kept in a Map here, but refused anyway: a later `Object.fromEntries` must not meet them. */
 const reservedCodes = new Set(['__proto__', 'constructor', 'prototype']);
-/**
- * C0 controls other than tab and line breaks, DEL and C1 controls: never part of legitimate text.
- * Complaints refuses them too, and lone carriage returns, unpaired surrogates and non-characters.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const lineBreaks = /[\n\r\t]/;
-const coordinate = /^-?\d{1,3}(\.\d{1,15})?$/;
-const emailAddress = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
-const phoneNumber = /^\+?[0-9 ()-]{4,31}$/;
+/** Decimal degrees as partner apps write them: no exponent, no hex, no thousands separators. */
+const decimalDegrees = /^-?\d{1,3}(\.\d{1,15})?$/;
 
 function badRequest(description: string): Open311Error {
   return { code: 400, description };
 }
 
-function checkText(name: string, value: string, maxLength: number, multiline: boolean, problems: Open311Error[]) {
-  if (value.length > maxLength) problems.push(badRequest(`${name} is longer than ${maxLength} characters`));
-  else if (controlCharacters.test(value) || (!multiline && lineBreaks.test(value))) {
-    problems.push(badRequest(`${name} contains control characters`));
+/**
+ * A text parameter's problem in Open311's words: "contains control characters" for the controls
+ * Open311 has always refused itself. The platform's other refusals are said in its words, as
+ * complaints said them when it was the one to refuse: unpaired surrogates and non-characters,
+ * and a carriage return that ends no line in multi-line text (where the form keeps line breaks).
+ */
+function textError(name: string, problem: ErrorDetail, text: { maxLength: number; lines?: TextLines }): Open311Error {
+  const loneCarriageReturn = text.lines === 'multi' && problem.message.endsWith('(found U+000D)');
+  if (problem.message.startsWith('must not contain control characters') && !loneCarriageReturn) {
+    return badRequest(`${name} contains control characters`);
   }
+  if (problem.message.startsWith('must not contain')) return badRequest(`${name} ${problem.message}`);
+  return badRequest(`${name} is longer than ${text.maxLength} characters`);
 }
 
-function parseCoordinate(name: 'lat' | 'long', value: string, problems: Open311Error[]): number | null {
-  const limit = name === 'lat' ? 90 : 180;
-  const number = coordinate.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isFinite(number) || Math.abs(number) > limit) {
-    problems.push(badRequest(`${name} must be a WGS84 decimal degree between -${limit} and ${limit}`));
-    return null;
-  }
-  return number;
+function attributeValueError(code: string, value: string): Open311Error | null {
+  const [problem] = fieldProblems(AttributeAnswer, value);
+  return problem
+    ? textError(`attribute[${code}]`, problem, { maxLength: attributeAnswerLength, lines: 'multi' })
+    : null;
 }
+
+const coordinateErrors = {
+  lat: 'lat must be a WGS84 decimal degree between -90 and 90',
+  long: 'long must be a WGS84 decimal degree between -180 and 180',
+};
 
 /**
- * Why media_url is not a URL complaints would take, as far as its shape tells (the gateway's
- * `mediaUrlPattern`); complaints also refuses private and internal hosts, and its refusal comes
- * back naming media_url. Control characters are left to checkText, which reports them.
+ * A shape problem in Open311's words. media_url's is the platform's own (httpsUrl says what to
+ * fix); complaints also refuses private and internal hosts, and its refusal comes back naming
+ * media_url.
  */
-function mediaUrlProblem(value: string): string | null {
-  if (mediaUrlPattern.test(value) || controlCharacters.test(value) || lineBreaks.test(value)) return null;
-  if (/[\s<>"'`\\]/u.test(value)) {
-    return 'media_url must not contain whitespace, quotes, angle brackets, backticks or backslashes';
-  }
-  const authority = /^https:\/\/([^/?#]*)/i.exec(value)?.[1] ?? '';
-  return authority.includes('@')
-    ? 'media_url must not contain credentials (user:password@)'
-    : 'media_url must be an https URL';
-}
+const shapeErrors = {
+  email: () => 'email is not valid',
+  phone: () => 'phone is not valid',
+  media_url: (problem: string) => `media_url ${problem}`,
+};
 
 /**
  * Reads the body of `POST requests.{format}` (application/x-www-form-urlencoded, given raw or as
@@ -146,7 +185,8 @@ export function parseCreateRequestForm(body: string | URLSearchParams): Open311R
         problems.push(badRequest(`attribute code "${code.slice(0, 64)}" is not valid`));
         continue;
       }
-      checkText(`attribute[${code}]`, value, createRequestLimits.attributeValueLength, true, problems);
+      const valueError = attributeValueError(code, value);
+      if (valueError) problems.push(valueError);
       const existing = attributes.get(code);
       if (isList) {
         if (typeof existing === 'string') {
@@ -173,7 +213,7 @@ export function parseCreateRequestForm(body: string | URLSearchParams): Open311R
       }
       continue;
     }
-    if (key !== 'lat' && key !== 'long' && !Object.hasOwn(scalarFields, key)) continue;
+    if (key !== 'lat' && key !== 'long' && !isScalarParameter(key)) continue;
     if (scalars.has(key)) {
       problems.push(badRequest(`${key} is sent more than once`));
       continue;
@@ -198,11 +238,17 @@ export function parseCreateRequestForm(body: string | URLSearchParams): Open311R
     description: null,
     mediaUrl: null,
   };
-  for (const [name, spec] of Object.entries(scalarFields)) {
+  const given: Partial<Record<ScalarParameter, string>> = {};
+  for (const name of scalarNames) {
     const value = scalars.get(name);
     if (value === undefined || value === '') continue;
-    checkText(name, value, spec.maxLength, spec.multiline ?? false, problems);
-    result[spec.field] = value;
+    given[name] = value;
+    result[scalarParameters[name].field] = value;
+  }
+  const textProblems = new Map(fieldProblems(FormText, given).map((problem) => [problem.field, problem]));
+  for (const name of scalarNames) {
+    const problem = textProblems.get(`/${name}`);
+    if (problem) problems.push(textError(name, problem, scalarParameters[name]));
   }
 
   if (result.serviceCode === '') problems.push(badRequest('service_code is required'));
@@ -211,16 +257,28 @@ export function parseCreateRequestForm(body: string | URLSearchParams): Open311R
   if ((lat === undefined) !== (long === undefined)) {
     problems.push(badRequest('lat and long must be sent together'));
   } else if (lat !== undefined && long !== undefined) {
-    result.lat = parseCoordinate('lat', lat, problems);
-    result.long = parseCoordinate('long', long, problems);
+    const degrees = (value: string) => (decimalDegrees.test(value) ? Number(value) : Number.NaN);
+    const coordinates = { lat: degrees(lat), long: degrees(long) };
+    const refused = new Set(fieldProblems(FormPoint, coordinates).map((problem) => problem.field));
+    for (const name of ['lat', 'long'] as const) {
+      if (refused.has(`/${name}`)) problems.push(badRequest(coordinateErrors[name]));
+      else result[name] = coordinates[name];
+    }
   }
   if (lat === undefined && long === undefined && result.addressString === null && result.addressId === null) {
     problems.push(badRequest('A location is required: lat and long, address_string or address_id'));
   }
-  if (result.email !== null && !emailAddress.test(result.email)) problems.push(badRequest('email is not valid'));
-  if (result.phone !== null && !phoneNumber.test(result.phone)) problems.push(badRequest('phone is not valid'));
-  const mediaProblem = result.mediaUrl === null ? null : mediaUrlProblem(result.mediaUrl);
-  if (mediaProblem) problems.push(badRequest(mediaProblem));
+  // A media_url that is too long or holds refused characters has been answered as text already.
+  const shapes = {
+    email: given.email,
+    phone: given.phone,
+    media_url: textProblems.has('/media_url') ? undefined : given.media_url,
+  };
+  const shapeProblems = new Map(fieldProblems(FormShapes, shapes).map((problem) => [problem.field, problem.message]));
+  for (const name of ['email', 'phone', 'media_url'] as const) {
+    const problem = shapeProblems.get(`/${name}`);
+    if (problem !== undefined) problems.push(badRequest(shapeErrors[name](problem)));
+  }
 
   if (problems.length > 0) return { ok: false, errors: problems };
   return { ok: true, value: { ...result, attributes } };
@@ -272,7 +330,12 @@ export const requestSearchLimits = {
 } as const;
 
 const dayMs = 86_400_000;
+/** A complaint id as Open311 reads one from a query or a path: never an operator, never a path. */
 const serviceRequestId = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+export function isServiceRequestId(value: string): boolean {
+  return serviceRequestId.test(value);
+}
 const serviceCode = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const positiveInteger = /^[0-9]{1,7}$/;
 
@@ -366,7 +429,7 @@ export function parseRequestSearchQuery(
       problems.push(badRequest(`At most ${requestSearchLimits.serviceRequestIds} service_request_id values`));
     }
     for (const id of ids) {
-      if (!serviceRequestId.test(id)) problems.push(badRequest(`service_request_id "${id.slice(0, 64)}" is not valid`));
+      if (!isServiceRequestId(id)) problems.push(badRequest(`service_request_id "${id.slice(0, 64)}" is not valid`));
     }
     if (problems.length > 0) return { ok: false, errors: problems };
     return { ok: true, value: { kind: 'ids', jurisdictionId, serviceRequestIds: ids } };

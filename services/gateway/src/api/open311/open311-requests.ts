@@ -1,5 +1,13 @@
 import type { complaintsV1 } from '@balai/contracts';
-import { type AppError, isAppError } from '@balai/platform';
+import {
+  type AppError,
+  type ErrorDetail,
+  fieldProblems,
+  idempotencyKey as idempotencyKeyField,
+  isAppError,
+} from '@balai/platform';
+import Type from 'typebox';
+import { Address, addressLength, Description, descriptionLength } from '../complaint-schemas.js';
 import type {
   Open311Error,
   Open311Result,
@@ -133,18 +141,24 @@ export function toOpen311ServiceRequestUpdates(
 
 // ---- POST requests: form → SubmitComplaint ------------------------------------------------------
 
-const descriptionLength = { min: 10, max: 4000 };
-const addressLength = 300;
-
 function badRequest(description: string): Open311Error {
   return { code: 400, description };
 }
 
 /**
+ * What complaints requires of a submission's text beyond the specification. The form parser
+ * has already refused longer text and refused characters, so what is left is a description
+ * that is too short and an address that is too long.
+ */
+const SubmissionText = Type.Object({ description: Description, address: Type.Optional(Address) });
+const IdempotencyKeyHeader = idempotencyKeyField();
+
+/**
  * The partner's form as a SubmitComplaint request. What complaints requires beyond the
  * specification is refused here with the Open311 field names: a point (lat/long; Balai does not
- * geocode address_string or address_id) and a description of 10 to 4000 characters. The form
- * parser has already refused a media_url that is not an https URL; complaints checks its host.
+ * geocode address_string or address_id), a description of 10 to 4000 characters, an address
+ * of at most 300, and then a well-formed Idempotency-Key. The form parser has already refused a
+ * media_url that is not an https URL; complaints checks its host.
  */
 export function toSubmitComplaintRequest(
   form: Open311NewRequest,
@@ -157,14 +171,20 @@ export function toSubmitComplaintRequest(
     );
   }
   const description = form.description?.trim() ?? '';
-  if (description === '') problems.push(badRequest('description is required'));
-  else if (description.length < descriptionLength.min) {
-    problems.push(badRequest(`description must be at least ${descriptionLength.min} characters`));
-  }
-  if (form.addressString !== null && form.addressString.length > addressLength) {
-    problems.push(badRequest(`address_string is longer than ${addressLength} characters`));
+  const textProblems = fieldProblems(SubmissionText, { description, address: form.addressString ?? undefined });
+  for (const { field } of textProblems) {
+    if (field === '/address') problems.push(badRequest(`address_string is longer than ${addressLength} characters`));
+    else if (description === '') problems.push(badRequest('description is required'));
+    else problems.push(badRequest(`description must be at least ${descriptionLength.min} characters`));
   }
   if (problems.length > 0) return { ok: false, errors: problems };
+  const keyProblems = idempotencyKey === undefined ? [] : fieldProblems(IdempotencyKeyHeader, idempotencyKey);
+  if (keyProblems.length > 0) {
+    return {
+      ok: false,
+      errors: keyProblems.map(({ message }) => open311ErrorOf({ field: '/idempotencyKey', message })),
+    };
+  }
   return {
     ok: true,
     value: {
@@ -219,6 +239,12 @@ function open311FieldOf(field: string): string {
   return field.replace(/^\//, '');
 }
 
+/** One SubmitComplaint problem as an Open311 error: the form field it names, then the problem. */
+function open311ErrorOf(detail: ErrorDetail): Open311Error {
+  const field = detail.field ? open311FieldOf(detail.field) : '';
+  return badRequest(field ? `${field} ${detail.message}` : detail.message);
+}
+
 /**
  * SubmitComplaint's refusals in Open311 terms: every problem names the form field. A service_code
  * that is not in the catalogue is "service_code provided was not found" (400, as clients such as
@@ -228,11 +254,9 @@ export function submitRefusalErrors(error: unknown): Open311Error[] | null {
   if (!isAppError(error) || (error as AppError).code !== 'VALIDATION_FAILED') return null;
   const details = (error as AppError).details;
   if (details.length === 0) return [badRequest(error.message)];
-  return details.map((detail) => {
-    const field = detail.field ? open311FieldOf(detail.field) : '';
-    if (field === 'service_code' && /catalogue/.test(detail.message)) {
-      return badRequest('service_code provided was not found');
-    }
-    return badRequest(field ? `${field} ${detail.message}` : detail.message);
-  });
+  return details.map((detail) =>
+    detail.field === '/categoryCode' && /catalogue/.test(detail.message)
+      ? badRequest('service_code provided was not found')
+      : open311ErrorOf(detail),
+  );
 }

@@ -1,7 +1,8 @@
-import { problemContentType } from '@balai/platform';
+import { point, problemContentType } from '@balai/platform';
 import Type, { type TSchema } from 'typebox';
+import { AttributeAnswer, Description } from '../complaint-schemas.js';
 import { ProblemSchema, RetryAfterHeader } from '../schemas.js';
-import { createRequestLimits } from './open311-request-parsing.js';
+import { attributeCodeSource, createRequestLimits, parameterText } from './open311-request-parsing.js';
 
 /**
  * The OpenAPI description of Open311 GeoReport v2 (`/open311/v2`): what its routes take and
@@ -115,40 +116,44 @@ export const Open311UpdatesQuery = Type.Object({
   api_key: Type.Optional(QueryValue('Accepted and not needed')),
 });
 
+const { latitude, longitude } = point({
+  latitude: { description: 'WGS84 latitude, required with long in Balai' },
+  longitude: { description: 'WGS84 longitude' },
+});
+
 /**
  * The form of POST requests, as a partner app sends it (application/x-www-form-urlencoded), or
- * the same names as a flat JSON object. Read and checked by `parseCreateRequestForm`.
+ * the same names as a flat JSON object. Read and checked by `parseCreateRequestForm`, with the
+ * same fields.
  */
 export const Open311RequestForm = Type.Object(
   {
-    api_key: Type.String({
-      maxLength: 256,
+    api_key: parameterText('api_key', {
       description: 'The partner app\'s key: base64url("<client_id>:<client_secret>")',
     }),
-    jurisdiction_id: Type.Optional(Type.String({ maxLength: 253, description: "Default: the api_key's tenant" })),
-    service_code: Type.String({
-      maxLength: 100,
+    jurisdiction_id: Type.Optional(parameterText('jurisdiction_id', { description: "Default: the api_key's tenant" })),
+    service_code: parameterText('service_code', {
       description: 'A service_code of GET services',
       examples: ['roads.pothole'],
     }),
-    lat: Type.Number({ minimum: -90, maximum: 90, description: 'WGS84 latitude, required with long in Balai' }),
-    long: Type.Number({ minimum: -180, maximum: 180, description: 'WGS84 longitude' }),
-    address_string: Type.Optional(Type.String({ maxLength: 500, description: 'Kept as the address' })),
-    address_id: Type.Optional(Type.String({ maxLength: 100, description: 'Accepted and not kept' })),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    device_id: Type.Optional(Type.String({ maxLength: 200 })),
-    account_id: Type.Optional(Type.String({ maxLength: 200 })),
-    first_name: Type.Optional(Type.String({ maxLength: 100 })),
-    last_name: Type.Optional(Type.String({ maxLength: 100 })),
-    phone: Type.Optional(Type.String({ maxLength: 32 })),
-    description: Type.String({ minLength: 10, maxLength: createRequestLimits.descriptionLength }),
-    media_url: Type.Optional(Type.String({ maxLength: 2048, description: 'https URL of a photo already uploaded' })),
+    lat: latitude,
+    long: longitude,
+    address_string: Type.Optional(parameterText('address_string', { description: 'Kept as the address' })),
+    address_id: Type.Optional(parameterText('address_id', { description: 'Accepted and not kept' })),
+    email: Type.Optional(parameterText('email')),
+    device_id: Type.Optional(parameterText('device_id')),
+    account_id: Type.Optional(parameterText('account_id')),
+    first_name: Type.Optional(parameterText('first_name')),
+    last_name: Type.Optional(parameterText('last_name')),
+    phone: Type.Optional(parameterText('phone')),
+    description: Description,
+    media_url: Type.Optional(parameterText('media_url', { description: 'https URL of a photo already uploaded' })),
   },
   {
     patternProperties: {
-      '^attribute\\[[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\]$': Type.String({ maxLength: 4000 }),
-      '^attribute\\[[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\]\\[\\]$': Type.Array(Type.String({ maxLength: 4000 }), {
-        maxItems: 50,
+      [`^attribute\\[${attributeCodeSource}\\]$`]: AttributeAnswer,
+      [`^attribute\\[${attributeCodeSource}\\]\\[\\]$`]: Type.Array(AttributeAnswer, {
+        maxItems: createRequestLimits.valuesPerAttribute,
       }),
     },
     description:

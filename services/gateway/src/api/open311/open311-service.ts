@@ -13,7 +13,7 @@ import {
   type Open311TokenResolution,
   open311MediaTypes,
 } from './open311-model.js';
-import type { Open311RequestSearch, Open311UpdatesQuery } from './open311-request-parsing.js';
+import { isServiceRequestId, type Open311RequestSearch, type Open311UpdatesQuery } from './open311-request-parsing.js';
 import {
   complaintStatusesFor,
   type Open311Names,
@@ -85,8 +85,6 @@ export const OPEN311_CHANGESET = new Date('2026-11-29T16:00:00+07:00');
 
 const formats = Object.keys(open311MediaTypes) as Open311Format[];
 
-/** Complaint ids as GET requests/{id} and tokens/{token} accept them (the search's own check). */
-const serviceRequestIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 /** ListComplaints' largest page. */
 const upstreamPageSize = 100;
 /** servicerequestupdates reads at most this many complaints (10 upstream pages). */
@@ -164,7 +162,8 @@ export function createOpen311Service(upstreams: Open311Upstreams, options: Open3
 
   /** GetComplaint in the public view; an unknown or malformed id is the Open311 404. */
   async function publicComplaint(context: CallContext, id: string): Promise<complaintsV1.Complaint> {
-    if (!serviceRequestIdPattern.test(id)) serviceRequestNotFound();
+    // GET requests/{id} and tokens/{token} take the ids the search takes.
+    if (!isServiceRequestId(id)) serviceRequestNotFound();
     try {
       const { complaint } = await complaints.getComplaint({ complaintId: id }, context);
       if (!complaint) throw new AppError('INTERNAL', 'complaints answered without a complaint');

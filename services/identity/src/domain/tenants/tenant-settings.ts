@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '@balai/platform';
+import { type ErrorDetail, type Field, fieldProblems, oneOf, wholeNumber } from '@balai/platform';
 
 /** Settings every tenant has once resolved. Kept small: each one is read by some rule. */
 export interface TenantSettings {
@@ -28,12 +28,13 @@ export const platformDefaultSettings: TenantSettings = {
   staffActivationTtlHours: 72,
 };
 
-/** Bounds per numeric setting; a value outside them is refused, not clamped. */
-const numericBounds: Record<Exclude<keyof TenantSettings, 'defaultLocale'>, [number, number]> = {
-  complaintReopenWindowDays: [0, 365],
-  complaintAutoCloseDays: [1, 90],
-  otpTtlMinutes: [2, 60],
-  staffActivationTtlHours: [1, 336],
+/** The value each setting takes; a number outside its bounds is refused, not clamped. */
+const settingFields: Record<keyof TenantSettings, Field> = {
+  defaultLocale: oneOf(locales),
+  complaintReopenWindowDays: wholeNumber({ min: 0, max: 365 }),
+  complaintAutoCloseDays: wholeNumber({ min: 1, max: 90 }),
+  otpTtlMinutes: wholeNumber({ min: 2, max: 60 }),
+  staffActivationTtlHours: wholeNumber({ min: 1, max: 336 }),
 };
 
 export const settingNames = Object.keys(platformDefaultSettings) as Array<keyof TenantSettings>;
@@ -55,23 +56,11 @@ export function resolveTenantSettings(chain: ReadonlyArray<{ settings?: TenantSe
   return resolved as unknown as TenantSettings;
 }
 
-/** Checks overrides a caller wants to set; gRPC callers may send anything. */
+/** Checks overrides a caller wants to set, in the order sent; gRPC callers may send anything. */
 export function validateSettingsOverrides(overrides: Record<string, unknown>): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!isSettingName(name)) {
-      problems.push({ field: `/${name}`, message: 'is not a known setting' });
-    } else if (name === 'defaultLocale') {
-      if (!(locales as readonly unknown[]).includes(value)) {
-        problems.push({ field: `/${name}`, message: `must be one of ${locales.join(', ')}` });
-      }
-    } else {
-      const [min, max] = numericBounds[name];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        problems.push({ field: `/${name}`, message: `must be a whole number from ${min} to ${max}` });
-      }
-    }
-  }
-  return problems;
+  return Object.entries(overrides).flatMap(([name, value]): ErrorDetail[] => {
+    if (value === undefined) return [];
+    if (!isSettingName(name)) return [{ field: `/${name}`, message: 'is not a known setting' }];
+    return fieldProblems(settingFields[name], value).map((problem) => ({ ...problem, field: `/${name}` }));
+  });
 }

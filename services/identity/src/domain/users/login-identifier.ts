@@ -1,3 +1,4 @@
+import { emailPattern, nikPattern } from '@balai/platform';
 import { normaliseMobile } from './phone.js';
 
 export type LoginKind = 'email' | 'phone' | 'nik';
@@ -8,13 +9,18 @@ export interface LoginIdentifier {
   value: string;
 }
 
-// Deliberately loose (RFC 5322 is not worth matching): one @, no spaces, a dot in the domain.
-const emailPattern = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
+/** An e-mail address as identity stores and looks it up: trimmed and lower-cased. */
+export function foldEmail(input: string): string {
+  return input.trim().toLowerCase();
+}
 
-/** Lower-cased and trimmed, or null when it is not an e-mail address. */
+/**
+ * Lower-cased and trimmed, or null when it is not an e-mail address. Only the platform's loose
+ * pattern, not the whole e-mail field: a login finds whatever address an account holds.
+ */
 export function normaliseEmail(input: unknown): string | null {
   if (typeof input !== 'string') return null;
-  const value = input.trim().toLowerCase();
+  const value = foldEmail(input);
   return value.length <= 254 && emailPattern.test(value) ? value : null;
 }
 
@@ -31,7 +37,7 @@ export function parseLogin(input: unknown): LoginIdentifier | null {
     return email ? { kind: 'email', value: email } : null;
   }
   // 16 digits is a NIK: a mobile number has at most 14 digits with its country code.
-  if (/^\d{16}$/.test(trimmed)) return { kind: 'nik', value: trimmed };
+  if (nikPattern.test(trimmed)) return { kind: 'nik', value: trimmed };
   try {
     return { kind: 'phone', value: normaliseMobile(trimmed) };
   } catch {

@@ -1,4 +1,4 @@
-import { AppError } from '@balai/platform';
+import { AppError, nikPattern } from '@balai/platform';
 
 /**
  * Province codes of Kemendagri (Permendagri 72/2019 and the 2022 Papua provinces). A NIK's
@@ -67,7 +67,7 @@ function invalid(reason: string): AppError {
  */
 export function parseNik(input: string, today: Date = new Date()): Nik {
   const value = input.trim();
-  if (!/^\d{16}$/.test(value)) throw invalid('it must be exactly 16 digits');
+  if (!nikPattern.test(value)) throw invalid('it must be exactly 16 digits');
   const province = value.slice(0, 2);
   if (!provinceCodes.has(province)) throw invalid(`${province} is not a province code`);
   if (value.slice(2, 4) === '00') throw invalid('the regency code cannot be 00');

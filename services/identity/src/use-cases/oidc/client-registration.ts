@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isRole, type Role, tenantIdPattern } from '@balai/platform';
+import { clientIdPattern, isRole, type Role, tenantIdPattern } from '@balai/platform';
 import type { ClientMetadata } from 'oidc-provider';
 import {
   hashClientSecret,
@@ -48,7 +48,7 @@ export class ClientRegistrationError extends Error {
 /** Client metadata for a registration; with a machine client, its secret in plain (returned once). */
 export function clientMetadataFor(registration: ClientRegistration): { metadata: ClientMetadata; secret?: string } {
   const clientId = registration.clientId ?? `balai-${randomBytes(12).toString('base64url')}`;
-  if (!/^[A-Za-z0-9._-]{3,128}$/.test(clientId)) {
+  if (!clientIdPattern.test(clientId)) {
     throw new ClientRegistrationError('CLIENT_METADATA_INVALID', 'client_id must be 3-128 of A-Z a-z 0-9 . _ -');
   }
   if (registration.kind === 'browser') {

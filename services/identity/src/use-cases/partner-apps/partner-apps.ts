@@ -1,9 +1,13 @@
 import { encodePartnerApiKey } from '@balai/contracts';
-import { AppError, type CallContext, type ErrorDetail, textCharacterProblem } from '@balai/platform';
+import { AppError, boundedText, type CallContext, clientId, email } from '@balai/platform';
+import Type from 'typebox';
 import type { PartnerApp } from '../../data/oidc/oauth-client-repository.js';
-import { normaliseEmail } from '../../domain/users/login-identifier.js';
+import { foldEmail } from '../../domain/users/login-identifier.js';
 import {
   type AuditDeps,
+  checkedInput,
+  givenText,
+  normaliseName,
   recordAudit,
   requireTenantAdmin,
   type TenantStore,
@@ -29,8 +33,23 @@ export interface PartnerAppClients {
 
 export type PartnerAppDeps = AuditDeps & { tenants: Pick<TenantStore, 'chainOf'>; partnerApps: PartnerAppClients };
 
-/** The same rule as client-registration.ts: anything else cannot be a client_id. */
-const clientIdPattern = /^[A-Za-z0-9._-]{3,128}$/;
+/**
+ * A partner app to register; '' contact e-mail (proto3's default) is none. Admin pages and
+ * e-mails show the name: the platform's character rule, and no invisible formatting characters
+ * either (a right-to-left override would disguise it).
+ */
+export const RegisterPartnerAppInputSchema = Type.Object({
+  name: Type.Refine(
+    boundedText({ min: 3, max: 100 }, 'single'),
+    // Not text at all is the length's problem, said before this one.
+    (name: unknown) => typeof name !== 'string' || !/\p{Cf}/u.test(normaliseName(name)),
+    () => 'must not hold invisible formatting characters',
+  ),
+  contactEmail: Type.Optional(email()),
+});
+
+/** The app to revoke: a client_id as client-registration.ts issues them. */
+export const RevokePartnerAppInputSchema = Type.Object({ clientId: clientId() });
 
 /** A tenant admin (or a platform admin in the tenant) who is somebody: the audit names them. */
 function requirePartnerAdmin(context: CallContext): { tenantId: string; actorId: string } {
@@ -43,22 +62,12 @@ function checkRegistration(input: { name: unknown; contactEmail?: unknown }): {
   name: string;
   contactEmail: string | null;
 } {
-  const problems: ErrorDetail[] = [];
-  const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
-  if (name.length < 3 || name.length > 100) problems.push({ field: '/name', message: 'must be 3 to 100 characters' });
-  // Admin pages and e-mails show the name: the platform's character rule, and no invisible
-  // formatting characters either (a right-to-left override would disguise it).
-  else {
-    const characters = textCharacterProblem(String(input.name), 'single');
-    if (characters) problems.push({ field: '/name', message: characters });
-    else if (/\p{Cf}/u.test(name))
-      problems.push({ field: '/name', message: 'must not hold invisible formatting characters' });
-  }
-  const emailGiven = typeof input.contactEmail === 'string' && input.contactEmail !== '';
-  const contactEmail = emailGiven ? normaliseEmail(input.contactEmail) : null;
-  if (emailGiven && !contactEmail) problems.push({ field: '/contactEmail', message: 'is not an e-mail address' });
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The partner app is not valid', problems);
-  return { name, contactEmail };
+  const sent = checkedInput(
+    RegisterPartnerAppInputSchema,
+    { name: input.name, contactEmail: givenText(input.contactEmail, foldEmail) },
+    'The partner app is not valid',
+  );
+  return { name: normaliseName(sent.name), contactEmail: sent.contactEmail ?? null };
 }
 
 /**
@@ -106,12 +115,8 @@ export async function revokePartnerApp(
   input: { clientId: unknown },
 ): Promise<PartnerApp> {
   const { tenantId, actorId } = requirePartnerAdmin(context);
-  if (typeof input.clientId !== 'string' || !clientIdPattern.test(input.clientId)) {
-    throw new AppError('VALIDATION_FAILED', 'The client id is not valid', [
-      { field: '/clientId', message: 'must be a client_id (3-128 of A-Z a-z 0-9 . _ -)' },
-    ]);
-  }
-  const revoked = await deps.partnerApps.revoke(tenantId, input.clientId, actorId);
+  const { clientId } = checkedInput(RevokePartnerAppInputSchema, input, 'The client id is not valid');
+  const revoked = await deps.partnerApps.revoke(tenantId, clientId, actorId);
   if (!revoked) throw new AppError('PARTNER_APP_NOT_FOUND');
   if (revoked.revokedNow) {
     await recordAudit(deps, {

@@ -1,4 +1,5 @@
-import { AppError, type CallContext, type ErrorDetail } from '@balai/platform';
+import { AppError, type CallContext } from '@balai/platform';
+import Type from 'typebox';
 import type { User } from '../../data/users/user-repository.js';
 import { normaliseMobile } from '../../domain/users/phone.js';
 import { userRegisteredEvent } from '../../domain/users/user-events.js';
@@ -6,10 +7,11 @@ import {
   type AccountDeps,
   type AgencyStore,
   type AuditDeps,
-  checkNameAndContacts,
   type MessageDeps,
+  newAccountFields,
+  newAccountProblems,
   newIdOf,
-  normaliseFullName,
+  readNewAccount,
   recordAudit,
   requireTenantAdmin,
   sendCode,
@@ -41,6 +43,12 @@ export interface CreateStaffInput {
 }
 
 /**
+ * A new staff member's name and contacts. Their roles and agency (staff-roles.ts) and their
+ * supervisor (staff-supervisor.ts) are checked after, each with its own answer.
+ */
+export const CreateStaffInputSchema = Type.Object(newAccountFields);
+
+/**
  * A tenant admin (or a platform admin acting in the tenant) adds a staff member. The account
  * starts pending with no password; an activation code goes to the e-mail address (else the
  * phone) and the staff member sets a password with it (activate-account.ts). The caller is an
@@ -50,10 +58,11 @@ export async function createStaff(deps: CreateStaffDeps, context: CallContext, i
   const { tenantId, actorId } = requireTenantAdmin(context);
   const { tenant, settings } = await tenantWithSettings(deps.tenants, tenantId);
 
-  const problems: ErrorDetail[] = [];
-  const { email, phoneGiven } = checkNameAndContacts(input, problems);
+  const account = readNewAccount(input);
+  const problems = newAccountProblems(CreateStaffInputSchema, account);
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The staff member is not valid', problems);
-  const phone = phoneGiven ? normaliseMobile(input.phone) : null;
+  const email = account.email ?? null;
+  const phone = account.phone === undefined ? null : normaliseMobile(account.phone);
   const { roles, agencyId } = await validateStaffAssignment(deps.agencies, tenantId, input);
   const supervisorId = await validateSupervisor(deps.users, tenantId, null, input.supervisorId);
 
@@ -63,7 +72,7 @@ export async function createStaff(deps: CreateStaffDeps, context: CallContext, i
     _id: id,
     tenantId,
     kind: 'staff',
-    fullName: normaliseFullName(input.fullName),
+    fullName: account.fullName,
     nik: null,
     email,
     phone,

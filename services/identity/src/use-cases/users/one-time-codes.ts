@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { oneTimeCodePattern } from '@balai/platform';
 import type { CodeSlot, OtpRepository } from '../../data/users/otp-repository.js';
 
 /** Wrong guesses a code survives; the fifth kills it (10^6 codes, so 5 guesses ≈ 1 in 200 000). */
@@ -47,7 +48,7 @@ export class OneTimeCodes {
    * cannot exceed the limit.
    */
   async verify(slot: CodeSlot, code: string): Promise<boolean> {
-    if (typeof code !== 'string' || !/^\d{6}$/.test(code)) return false;
+    if (typeof code !== 'string' || !oneTimeCodePattern.test(code)) return false;
     const stored = await this.repository.find(slot);
     if (!stored) return false;
     if (new Date(stored.expiresAt).getTime() <= this.clock().getTime()) return false;

@@ -1,4 +1,5 @@
-import { AppError, type CallContext, type ErrorDetail, requireTenant } from '@balai/platform';
+import { AppError, type CallContext, nik as nikField, requireTenant } from '@balai/platform';
+import Type from 'typebox';
 import type { User } from '../../data/users/user-repository.js';
 import { parseNik } from '../../domain/users/nik.js';
 import { checkPassword } from '../../domain/users/password-policy.js';
@@ -7,10 +8,12 @@ import { userRegisteredEvent } from '../../domain/users/user-events.js';
 import {
   type AccountDeps,
   type AuditDeps,
-  checkNameAndContacts,
+  givenText,
   type MessageDeps,
+  newAccountFields,
+  newAccountProblems,
   newIdOf,
-  normaliseFullName,
+  readNewAccount,
   recordAudit,
   sendCode,
   sendNotice,
@@ -53,11 +56,20 @@ interface ValidRegistration {
   password: string;
 }
 
+/**
+ * A registration's fields as any gRPC caller may send them (not only the gateway). What they
+ * mean is checked after: the NIK's region and birth date (NIK_INVALID), the phone as an
+ * Indonesian mobile number (PHONE_INVALID), the password policy (PASSWORD_REJECTED).
+ */
+export const RegisterCitizenInputSchema = Type.Object({ ...newAccountFields, nik: nikField() });
+
 /** Checks the request as gRPC sent it (any caller, not only the gateway). */
 function validate(input: RegisterCitizenInput, tenantId: string, today: Date): ValidRegistration {
-  const problems: ErrorDetail[] = [];
-  const { email, phoneGiven } = checkNameAndContacts(input, problems);
-  if (typeof input.nik !== 'string') problems.push({ field: '/nik', message: 'must be a string' });
+  const account = readNewAccount(input);
+  const problems = newAccountProblems(RegisterCitizenInputSchema, {
+    ...account,
+    nik: givenText(input.nik, (text) => text.trim()),
+  });
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The registration is not valid', problems);
 
   const nik = parseNik(input.nik, today);
@@ -67,9 +79,10 @@ function validate(input: RegisterCitizenInput, tenantId: string, today: Date): V
       { field: 'nik', message: "was not issued in the tenant's province" },
     ]);
   }
-  const phone = phoneGiven ? normaliseMobile(input.phone) : null;
+  const email = account.email ?? null;
+  const phone = account.phone === undefined ? null : normaliseMobile(account.phone);
   const password = checkPassword(input.password, { nik: nik.value, email, phone });
-  return { nik: nik.value, fullName: normaliseFullName(input.fullName), email, phone, password };
+  return { nik: nik.value, fullName: account.fullName, email, phone, password };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { AppError } from '@balai/platform';
+import { AppError, userId as userIdField } from '@balai/platform';
+import Type from 'typebox';
 import type { User, UserRepository } from '../../data/users/user-repository.js';
+import { checkedInput } from '../use-case-support.js';
 
 /**
  * How far up the reports-to chain a check walks. Real chains are a handful of levels; the bound
@@ -7,10 +9,12 @@ import type { User, UserRepository } from '../../data/users/user-repository.js';
  */
 export const maxSupervisorChain = 32;
 
-const supervisorIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Whom a staff member reports to: a user of the tenant. */
+export const SupervisorSchema = Type.Object({ supervisorId: userIdField() });
 
 /**
- * Checks who a staff member is to report to and returns the id to store (null: nobody). The
+ * Checks who a staff member is to report to and returns the id to store (null: nobody, when
+ * `given` is empty). The
  * supervisor must be an active staff member of the same tenant, not the member themself, and
  * the chain above them must not lead back to the member (SUPERVISOR_CYCLE). `userId` is null
  * for a member not created yet, whom nobody can report to.
@@ -19,14 +23,10 @@ export async function validateSupervisor(
   users: Pick<UserRepository, 'findById'>,
   tenantId: string,
   userId: string | null,
-  supervisorId: unknown,
+  given: string | undefined,
 ): Promise<string | null> {
-  if (supervisorId === undefined || supervisorId === null || supervisorId === '') return null;
-  if (typeof supervisorId !== 'string' || !supervisorIdPattern.test(supervisorId)) {
-    throw new AppError('VALIDATION_FAILED', 'The supervisor is not valid', [
-      { field: '/supervisorId', message: 'must be a user id' },
-    ]);
-  }
+  if (!given) return null;
+  const { supervisorId } = checkedInput(SupervisorSchema, { supervisorId: given }, 'The supervisor is not valid');
   if (supervisorId === userId) {
     throw new AppError('SUPERVISOR_CYCLE', 'A staff member cannot report to themself', [
       { field: '/supervisorId', message: 'is the staff member themself' },
