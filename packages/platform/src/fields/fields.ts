@@ -139,9 +139,13 @@ export const oneOf = <const Choices extends readonly string[]>(
 ) => {
   const isChoice = (value: unknown) => typeof value === 'string' && choices.includes(value);
   const message = () => `must be one of ${choices.join(', ')}`;
-  return Type.Union(
-    choices.map((choice: Choices[number]) => Type.Refine(Type.Literal(choice), isChoice, message)),
-    options,
+  // Unsafe keeps the JSON as built and gives the union its static type (a mapped array of
+  // literals would be a list, not a tuple, to TypeBox's types).
+  return Type.Unsafe<Choices[number]>(
+    Type.Union(
+      choices.map((choice: Choices[number]) => Type.Refine(Type.Literal(choice), isChoice, message)),
+      options,
+    ),
   );
 };
 
@@ -149,6 +153,21 @@ export const oneOf = <const Choices extends readonly string[]>(
 export const point = (options: { latitude?: NumberOptions; longitude?: NumberOptions } = {}) => ({
   latitude: ranged(90, 'must be between -90 and 90', options.latitude),
   longitude: ranged(180, 'must be between -180 and 180', options.longitude),
+});
+
+/** The languages the platform answers in: Indonesian, the default, and English beside it. */
+export const locales = ['id-ID', 'en'] as const;
+
+/**
+ * A tenant's settings, each with its bounds: identity keeps and resolves them, the gateway takes
+ * and documents a tenant admin's changes. A value outside its bounds is refused, not clamped.
+ */
+export const tenantSettingFields = () => ({
+  defaultLocale: oneOf(locales),
+  complaintReopenWindowDays: wholeNumber({ min: 0, max: 365 }),
+  complaintAutoCloseDays: wholeNumber({ min: 1, max: 90 }),
+  otpTtlMinutes: wholeNumber({ min: 2, max: 60 }),
+  staffActivationTtlHours: wholeNumber({ min: 1, max: 336 }),
 });
 
 export const nikPattern = /^[0-9]{16}$/;

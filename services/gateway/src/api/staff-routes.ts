@@ -1,5 +1,5 @@
 import type { identityV1 } from '@balai/contracts';
-import { boundedText, tenantId } from '@balai/platform';
+import { boundedText, tenantId, tenantSettingFields } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { anonymousContext, callerContext } from '../domain/caller-context.js';
@@ -43,13 +43,7 @@ function toSettings(response: identityV1.GetTenantSettingsResponse) {
   };
 }
 
-const settingsProperties = {
-  defaultLocale: Type.Union([Type.Literal('id-ID'), Type.Literal('en')]),
-  complaintReopenWindowDays: Type.Integer({ minimum: 0, maximum: 365 }),
-  complaintAutoCloseDays: Type.Integer({ minimum: 1, maximum: 90 }),
-  otpTtlMinutes: Type.Integer({ minimum: 2, maximum: 60 }),
-  staffActivationTtlHours: Type.Integer({ minimum: 1, maximum: 336 }),
-};
+const settingsProperties = tenantSettingFields();
 
 const TenantSettingsSchema = Type.Object(
   {

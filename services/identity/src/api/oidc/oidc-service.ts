@@ -2,8 +2,7 @@ import type { Logger, ServiceRuntime } from '@balai/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityConfig } from '../../config.js';
 import { LoginThrottleRepository } from '../../data/oidc/login-throttle-repository.js';
-import { OAuthClientRepository, type PartnerApp } from '../../data/oidc/oauth-client-repository.js';
-import type { PartnerAppFields } from '../../data/oidc/oidc.schema.js';
+import { OAuthClientRepository } from '../../data/oidc/oauth-client-repository.js';
 import { oidcModels } from '../../data/oidc/oidc.schema.js';
 import { OidcPayloadRepository, oidcAdapterFactory } from '../../data/oidc/oidc-adapter.js';
 import { SigningKeyRepository } from '../../data/oidc/signing-key-repository.js';
@@ -19,6 +18,7 @@ import {
 } from '../../use-cases/oidc/client-registration.js';
 import { KeyRing } from '../../use-cases/oidc/key-ring.js';
 import { LoginThrottle } from '../../use-cases/oidc/login-throttle.js';
+import type { PartnerAppClients } from '../../use-cases/partner-apps/partner-apps.js';
 import type { TrustedProxies } from '../trusted-proxies.js';
 import { registerInteractionRoutes } from './interaction-routes.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -41,15 +41,7 @@ export interface OidcService {
   /** Rotates keys and rebuilds the provider if due, and purges expired records (the timer does this too). */
   maintain(): Promise<void>;
   /** Partner apps (Open311 machine clients) for identity's RegisterPartnerApp/List/Revoke. */
-  partnerApps: {
-    register(partner: PartnerAppFields & { tenantId: string }): Promise<{ app: PartnerApp; clientSecret: string }>;
-    list(tenantId: string): Promise<PartnerApp[]>;
-    revoke(
-      tenantId: string,
-      clientId: string,
-      revokedBy: string,
-    ): Promise<{ app: PartnerApp; revokedNow: boolean } | null>;
-  };
+  partnerApps: PartnerAppClients;
 }
 
 /**

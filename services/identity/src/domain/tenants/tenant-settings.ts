@@ -1,4 +1,4 @@
-import { type ErrorDetail, type Field, fieldProblems, oneOf, wholeNumber } from '@balai/platform';
+import { type ErrorDetail, type Field, fieldProblems, locales, tenantSettingFields } from '@balai/platform';
 
 /** Settings every tenant has once resolved. Kept small: each one is read by some rule. */
 export interface TenantSettings {
@@ -14,7 +14,7 @@ export interface TenantSettings {
   staffActivationTtlHours: number;
 }
 
-export const locales = ['id-ID', 'en'] as const;
+export { locales };
 export type Locale = (typeof locales)[number];
 
 /** What a tenant set itself; an absent key is inherited. */
@@ -28,14 +28,7 @@ export const platformDefaultSettings: TenantSettings = {
   staffActivationTtlHours: 72,
 };
 
-/** The value each setting takes; a number outside its bounds is refused, not clamped. */
-const settingFields: Record<keyof TenantSettings, Field> = {
-  defaultLocale: oneOf(locales),
-  complaintReopenWindowDays: wholeNumber({ min: 0, max: 365 }),
-  complaintAutoCloseDays: wholeNumber({ min: 1, max: 90 }),
-  otpTtlMinutes: wholeNumber({ min: 2, max: 60 }),
-  staffActivationTtlHours: wholeNumber({ min: 1, max: 336 }),
-};
+const settingFields: Record<keyof TenantSettings, Field> = tenantSettingFields();
 
 export const settingNames = Object.keys(platformDefaultSettings) as Array<keyof TenantSettings>;
 
