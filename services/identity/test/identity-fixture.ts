@@ -1,5 +1,5 @@
 import { identityV1 } from '@balai/contracts';
-import { AppError, type CallContext, callUnary, createGrpcClient } from '@balai/platform';
+import { AppError, type CallContext, createGrpcClient, type UpstreamClient, upstreamClient } from '@balai/platform';
 import { infrastructureEndpoints, type TestNamespace } from '@balai/testkit';
 import { MongoClient } from 'mongodb';
 import { loadIdentityConfig, type NotificationMessage, type NotificationSender, startIdentity } from '../src/index.js';
@@ -37,15 +37,13 @@ export async function failureOf(promise: Promise<unknown>): Promise<AppError> {
   return error;
 }
 
-type Client = identityV1.IdentityServiceClient;
-/** The RPC names (camelCase), from the generated service definition. */
-export type Rpc = keyof typeof identityV1.IdentityServiceService;
-type Method<K extends Rpc> = Extract<
-  Client[K],
-  (request: never, metadata: never, options: never, callback: never) => unknown
->;
-export type RpcRequest<K extends Rpc> = Parameters<Method<K>>[0];
-export type RpcResponse<K extends Rpc> = Parameters<Parameters<Method<K>>[3]>[1];
+type Identity = UpstreamClient<identityV1.IdentityServiceClient>;
+/** The RPC names (camelCase), from the generated client. */
+export type Rpc = keyof Identity;
+export type RpcRequest<K extends Rpc> = Parameters<Identity[K]>[0];
+export type RpcResponse<K extends Rpc> = Awaited<ReturnType<Identity[K]>>;
+/** Each RPC as the fixture calls it: correlated by name, so `call` stays typed per method. */
+type Calls = { [K in Rpc]: (request: RpcRequest<K>, context: CallContext) => Promise<RpcResponse<K>> };
 
 /**
  * Identity started in-process on this file's database and topics, with a gRPC client; `env`
@@ -73,6 +71,7 @@ export async function startIdentityFor(
     { notificationSender: sender, ...(options.clock ? { clock: options.clock } : {}) },
   );
   const client = createGrpcClient(identityV1.IdentityServiceClient, `127.0.0.1:${service.grpcPort}`);
+  const identity: Calls = upstreamClient(client, { deadlineMs: 10_000 });
   const mongo = await MongoClient.connect(mongoUrl);
   const db = mongo.db(ns.database('identity'));
   let requests = 0;
@@ -83,8 +82,8 @@ export async function startIdentityFor(
     context: Partial<CallContext> & { tenantId: string },
   ): Promise<RpcResponse<K>> {
     requests += 1;
-    const fn = (client[method] as (...args: unknown[]) => unknown).bind(client);
-    return callUnary(fn as never, request, { requestId: `r-${requests}`, roles: [], ...context }, 10_000);
+    const rpc: Calls[K] = identity[method];
+    return rpc(request, { requestId: `r-${requests}`, roles: [], ...context });
   }
   return {
     service,

@@ -1,5 +1,5 @@
 import { identityV1 } from '@balai/contracts';
-import { AppError, type CallContext, callUnary, createGrpcClient } from '@balai/platform';
+import { AppError, type CallContext, createGrpcClient, type UpstreamClient, upstreamClient } from '@balai/platform';
 import { LRUCache } from 'lru-cache';
 
 /** A staff member as complaints needs to know one: no name, no contacts. */
@@ -58,23 +58,22 @@ function toDirectoryUser(user: identityV1.User): DirectoryUser {
  */
 export class IdentityOrganisationDirectory implements OrganisationDirectory {
   private readonly client: identityV1.IdentityServiceClient;
+  private readonly identity: UpstreamClient<identityV1.IdentityServiceClient>;
   private readonly users: LRUCache<string, { user: DirectoryUser | null }>;
   private readonly agencies: LRUCache<string, { ids: string[] }>;
   private readonly officers: LRUCache<string, { users: DirectoryUser[] }>;
   private readonly settings: LRUCache<string, { reopenWindowDays: number }>;
 
-  constructor(
-    target: string,
-    private readonly deadlineMs = 5_000,
-  ) {
+  constructor(target: string, deadlineMs = 5_000) {
     this.client = createGrpcClient(identityV1.IdentityServiceClient, target);
+    this.identity = upstreamClient(this.client, { deadlineMs });
     const options = { max: 5_000, ttl: directoryCacheTtlMs };
     this.users = new LRUCache({
       ...options,
       fetchMethod: async (key) => {
         const [tenantId, userId] = splitKey(key);
         try {
-          const { user } = await this.call(this.client.getUser, { userId }, tenantId);
+          const { user } = await this.identity.getUser({ userId }, systemCaller(tenantId));
           return { user: user && user.tenantId === tenantId ? toDirectoryUser(user) : null };
         } catch (error) {
           if (error instanceof AppError && error.code === 'USER_NOT_FOUND') return { user: null };
@@ -85,7 +84,7 @@ export class IdentityOrganisationDirectory implements OrganisationDirectory {
     this.agencies = new LRUCache({
       ...options,
       fetchMethod: async (tenantId) => {
-        const { agencies } = await this.call(this.client.listAgencies, {}, tenantId);
+        const { agencies } = await this.identity.listAgencies({}, systemCaller(tenantId));
         return { ids: agencies.map((agency) => agency.id) };
       },
     });
@@ -93,26 +92,18 @@ export class IdentityOrganisationDirectory implements OrganisationDirectory {
       ...options,
       fetchMethod: async (key) => {
         const [tenantId, agencyId] = splitKey(key);
-        const { users } = await this.call(this.client.listAgencyOfficers, { agencyId }, tenantId);
+        const { users } = await this.identity.listAgencyOfficers({ agencyId }, systemCaller(tenantId));
         return { users: users.map(toDirectoryUser) };
       },
     });
     this.settings = new LRUCache({
       ...options,
       fetchMethod: async (tenantId) => {
-        const { settings } = await this.call(this.client.getTenantSettings, { tenantId }, tenantId);
+        const { settings } = await this.identity.getTenantSettings({ tenantId }, systemCaller(tenantId));
         if (!settings) throw new AppError('INTERNAL', 'identity answered without tenant settings');
         return { reopenWindowDays: settings.complaintReopenWindowDays };
       },
     });
-  }
-
-  private call<Req, Res>(
-    method: Parameters<typeof callUnary<Req, Res>>[0],
-    request: Req,
-    tenantId: string,
-  ): Promise<Res> {
-    return callUnary(method.bind(this.client), request, systemCaller(tenantId), this.deadlineMs);
   }
 
   async findUser(tenantId: string, userId: string): Promise<DirectoryUser | null> {
