@@ -12,14 +12,33 @@ import { join } from 'node:path';
  */
 
 const placeholders: [RegExp, string | ((match: string) => string)][] = [
+  // Per-answer randomness that may hold no digit (before the token rule): CSP nonces, PKCE challenges, client ids.
+  [/nonce=\\"[\w-]+\\"/g, 'nonce=<nonce>'],
+  [/code_challenge=[\w-]+/g, 'code_challenge=<challenge>'],
+  [/balai-[\w-]{16}\b/g, 'balai-<client>'],
   [/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>'],
   [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<time>'],
-  [/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, '<jwt>'],
+  // JWTs: three dot-separated base64url parts (matched whole, then checked: linear on long runs).
+  [/[A-Za-z0-9_.-]{32,}/g, (match) => (/^[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}$/.test(match) ? '<jwt>' : match)],
   // Random tokens (codes, states, interaction ids): long runs of base64url holding a digit.
-  [/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*/g, (match) => (match.length >= 20 ? '<token>' : match)],
+  [/[A-Za-z0-9_-]{20,}/g, (match) => (/\d/.test(match) ? '<token>' : match)],
   [/(127\.0\.0\.1|localhost)(:|%3A)\d+/g, '$1$2<port>'],
+  // Rate-limit windows count down in wall-clock time.
+  [/("retry-after":")\d+/g, '$1<s>'],
+  [/try again in \d+ s/g, 'try again in <s> s'],
+  // The tests' random suffixes (6 hex digits) in names and e-mail addresses.
+  [/\b[0-9a-f]{6}\b/g, '<hex>'],
   [/\d{5,}/g, '<n>'],
 ];
+
+/** Texts longer than this are compared by their start and their length (a probe's 8 MB body). */
+const comparedLength = 10_000;
+
+function bounded(value: unknown): unknown {
+  return typeof value === 'string' && value.length > comparedLength
+    ? `${value.slice(0, comparedLength)}… (${value.length} characters)`
+    : value;
+}
 
 function normalise(text: string): string {
   let result = text;
@@ -37,7 +56,8 @@ function read(directory: string): Map<string, Recording> {
   for (const name of readdirSync(directory).filter((file) => file.endsWith('.jsonl'))) {
     const tests: Recording = new Map();
     for (const line of readFileSync(join(directory, name), 'utf8').split('\n').filter(Boolean)) {
-      const { test, ...entry } = JSON.parse(line) as { test: string };
+      const { test, ...recorded } = JSON.parse(line) as { test: string };
+      const entry = Object.fromEntries(Object.entries(recorded).map(([name, value]) => [name, bounded(value)]));
       const key = normalise(test);
       if (!tests.has(key)) tests.set(key, new Set());
       tests.get(key)?.add(normalise(JSON.stringify(entry)));
