@@ -26,7 +26,8 @@ export function createGrpcClient<C extends Client>(Constructor: ClientConstructo
   });
 }
 
-type UnaryMethod<Req, Res> = (
+/** A generated client's unary method, as its longest overload (the one with call options). */
+export type UnaryMethod<Req, Res> = (
   request: Req,
   metadata: Metadata,
   options: Partial<CallOptions>,

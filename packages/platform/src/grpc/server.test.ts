@@ -1,7 +1,5 @@
 import {
-  type CallOptions,
   type Client,
-  type ClientUnaryCall,
   credentials,
   Metadata,
   makeGenericClientConstructor,
@@ -12,6 +10,7 @@ import {
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
+import type { UnaryMethod } from './client.js';
 import { createGrpcServer, type GrpcServer, unaryHandler } from './server.js';
 import { upstreamClient } from './upstream-client.js';
 
@@ -84,13 +83,8 @@ const rawDefinition = {
 } satisfies ServiceDefinition;
 
 let server: GrpcServer;
-/** The echo method as a generated client has it (the longest overload). */
-type EchoMethod<Req> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: { text: string }) => void,
-) => ClientUnaryCall;
+/** The echo method as a generated client has it. */
+type EchoMethod<Req> = UnaryMethod<Req, { text: string }>;
 let rawClient: Client & { echo: EchoMethod<Buffer> };
 let client: Client & { echo: EchoMethod<Echo> };
 const unhandled: unknown[] = [];

@@ -1,14 +1,6 @@
-import type { CallOptions, Client, ClientUnaryCall, Metadata, ServiceDefinition, ServiceError } from '@grpc/grpc-js';
-import { callUnary } from './client.js';
+import type { Client, ServiceDefinition } from '@grpc/grpc-js';
+import { callUnary, type UnaryMethod } from './client.js';
 import type { CallContext } from './context.js';
-
-/** A generated client's unary method, as its longest overload (the one with call options). */
-type GeneratedUnary<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
 
 /**
  * A generated gRPC client as promise methods: each takes the request message and the caller's
@@ -17,7 +9,7 @@ type GeneratedUnary<Req, Res> = (
  * grpc-js' own client methods are left out.
  */
 export type UpstreamClient<C> = {
-  [K in keyof C as C[K] extends GeneratedUnary<infer _Req, infer _Res> ? K : never]: C[K] extends GeneratedUnary<
+  [K in keyof C as C[K] extends UnaryMethod<infer _Req, infer _Res> ? K : never]: C[K] extends UnaryMethod<
     infer Req,
     infer Res
   >
@@ -40,7 +32,7 @@ export function upstreamClient<C extends Client>(client: C, options: { deadlineM
     .map(([name]) => {
       const method: unknown = Reflect.get(client, name);
       if (typeof method !== 'function') throw new Error(`the client has no method ${name}`);
-      const bound: GeneratedUnary<unknown, unknown> = method.bind(client);
+      const bound: UnaryMethod<unknown, unknown> = method.bind(client);
       return [name, (request: unknown, context: CallContext) => callUnary(bound, request, context, options.deadlineMs)];
     });
   // The mapped type above states what this table holds; it is built from the same definition.
