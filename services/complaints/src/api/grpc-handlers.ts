@@ -107,6 +107,9 @@ export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): co
   const answer = (complaint: Complaint, context: CallContext) => ({
     complaint: toComplaintMessage(viewFor(complaint, context, deps.clock())),
   });
+  /** A workflow step: the use case takes the request as it is, the answer is the caller's view. */
+  const transition = <Req>(step: (deps: ComplaintsDeps, context: CallContext, request: Req) => Promise<Complaint>) =>
+    unaryHandler(logger, async (request: Req, context) => answer(await step(deps, context, request), context));
   // Suggestions for whoever just filed: the complaint is committed by now, so a failed lookup
   // must not fail the call (a client without an idempotency key would file it again).
   const nearbyOpenFor = async (complaint: Complaint, context: CallContext) => {
@@ -131,33 +134,15 @@ export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): co
     getComplaint: unaryHandler(logger, async (request: complaintsV1.GetComplaintRequest, context) => ({
       complaint: toComplaintMessage(await getComplaint(deps, context, request.complaintId)),
     })),
-    assignComplaint: unaryHandler(logger, async (request: complaintsV1.AssignComplaintRequest, context) =>
-      answer(await assignComplaint(deps, context, request), context),
-    ),
-    requestReassignment: unaryHandler(logger, async (request: complaintsV1.RequestReassignmentRequest, context) =>
-      answer(await requestReassignment(deps, context, request), context),
-    ),
-    resolveComplaint: unaryHandler(logger, async (request: complaintsV1.ResolveComplaintRequest, context) =>
-      answer(await resolveComplaint(deps, context, request), context),
-    ),
-    rejectComplaint: unaryHandler(logger, async (request: complaintsV1.RejectComplaintRequest, context) =>
-      answer(await rejectComplaint(deps, context, request), context),
-    ),
-    withdrawComplaint: unaryHandler(logger, async (request: complaintsV1.WithdrawComplaintRequest, context) =>
-      answer(await withdrawComplaint(deps, context, request), context),
-    ),
-    reopenComplaint: unaryHandler(logger, async (request: complaintsV1.ReopenComplaintRequest, context) =>
-      answer(await reopenComplaint(deps, context, request), context),
-    ),
-    rateComplaint: unaryHandler(logger, async (request: complaintsV1.RateComplaintRequest, context) =>
-      answer(await rateComplaint(deps, context, request), context),
-    ),
-    commentOnComplaint: unaryHandler(logger, async (request: complaintsV1.CommentOnComplaintRequest, context) =>
-      answer(await commentOnComplaint(deps, context, request), context),
-    ),
-    markDuplicate: unaryHandler(logger, async (request: complaintsV1.MarkDuplicateRequest, context) =>
-      answer(await markDuplicate(deps, context, request), context),
-    ),
+    assignComplaint: transition(assignComplaint),
+    requestReassignment: transition(requestReassignment),
+    resolveComplaint: transition(resolveComplaint),
+    rejectComplaint: transition(rejectComplaint),
+    withdrawComplaint: transition(withdrawComplaint),
+    reopenComplaint: transition(reopenComplaint),
+    rateComplaint: transition(rateComplaint),
+    commentOnComplaint: transition(commentOnComplaint),
+    markDuplicate: transition(markDuplicate),
     listComplaints: unaryHandler(logger, async (request: complaintsV1.ListComplaintsRequest, context) => {
       const { views, nextPageToken } = await listComplaints(deps, context, request);
       return { complaints: views.map(toComplaintMessage), nextPageToken };
