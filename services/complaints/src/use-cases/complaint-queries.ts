@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AppError,
+  blanksLeftOut,
   type CallContext,
   categoryCode,
   checkFields,
@@ -25,7 +26,6 @@ import {
 import type { Complaint, ComplaintRepository } from '../data/complaint-repository.js';
 import { coveringCells, haversineMeters } from '../domain/complaint-geohash.js';
 import { type ComplaintView, isStaff, viewFor } from '../domain/complaint-views.js';
-import { blanksLeftOut } from './use-case-support.js';
 
 /** GetComplaint: one complaint of the caller's tenant, in the view the caller may see. */
 export async function getComplaint(

@@ -3,6 +3,7 @@ import type { DomainEvent } from '@balai/contracts';
 import {
   AppError,
   agencyId,
+  blanksLeftOut,
   boundedText,
   type CallContext,
   checkExpectedVersion,
@@ -34,7 +35,7 @@ import {
   type TransitionName,
 } from '../domain/complaint-workflow.js';
 import { reopenableUntil } from '../domain/reopen-window.js';
-import { blanksLeftOut, eventSource } from './use-case-support.js';
+import { eventSource } from './use-case-support.js';
 
 export interface TransitionDeps {
   repository: Pick<ComplaintRepository, 'findById' | 'update' | 'linkDuplicate'>;

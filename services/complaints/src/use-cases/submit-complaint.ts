@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  blanksLeftOut,
   boundedText,
   type CallContext,
   categoryCode,
@@ -26,7 +27,7 @@ import { defaultEscalationFractions, escalationDueAt } from '../domain/complaint
 import { geohashOf } from '../domain/complaint-geohash.js';
 import { complaintIdForKey, submissionFingerprint } from '../domain/complaint-id.js';
 import { checkMediaUrl } from '../domain/media-url.js';
-import { blanksLeftOut, eventSource } from './use-case-support.js';
+import { eventSource } from './use-case-support.js';
 
 export interface SubmitComplaintInput {
   categoryCode: string;

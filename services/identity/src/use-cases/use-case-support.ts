@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type CallContext,
-  checkFields,
   type ErrorDetail,
   email,
   fieldProblems,
@@ -14,7 +13,7 @@ import {
   requireRole,
   requireTenant,
 } from '@balai/platform';
-import Type, { type Static, type TSchema } from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import type { NotificationMessage, NotificationSender } from '../clients/notification-sender.js';
 import type { AgencyRepository } from '../data/agencies/agency-repository.js';
 import type { AuditLog } from '../data/audit-log-repository.js';
@@ -91,13 +90,6 @@ export function settingsLayerOf(tenant: TenantDocument): { settings: Partial<Ten
 
 /** A name as identity stores it, a person's, an agency's or an app's: trimmed, single-spaced. */
 export const normaliseName = normaliseFullName;
-
-/** The input typed by its schema, or VALIDATION_FAILED naming what is wrong with it. */
-export function checkedInput<T extends TSchema>(schema: T, input: unknown, message: string): Static<T> {
-  checkFields(schema, input, message);
-  // By its fields' whole rules (their refinements), not by the gateway's stricter JSON Schema.
-  return input as Static<T>;
-}
 
 /**
  * A text field as any gRPC caller sends it, read by `read` (trim, fold case); '' is proto3's

@@ -1,11 +1,10 @@
-import { AppError, agencyId, boundedText, type CallContext, requireTenant } from '@balai/platform';
+import { AppError, agencyId, boundedText, type CallContext, checkFields, requireTenant } from '@balai/platform';
 import Type from 'typebox';
 import type { Agency } from '../../data/agencies/agency-repository.js';
 import {
   type AccountDeps,
   type AgencyStore,
   type AuditDeps,
-  checkedInput,
   normaliseName,
   recordAudit,
   requireTenantAdmin,
@@ -46,7 +45,7 @@ export async function createAgency(
 ): Promise<Agency> {
   const { tenantId, actorId } = requireTenantAdmin(context);
   await tenantWithSettings(deps.tenants, tenantId);
-  const sent = checkedInput(CreateAgencyInputSchema, input, 'The agency is not valid');
+  const sent = checkFields(CreateAgencyInputSchema, input, 'The agency is not valid');
   const name = normaliseName(sent.name);
   const shortName = normaliseName(sent.shortName);
   const agency: Agency = { id: sent.id, tenantId, name, shortName, createdAt: deps.clock() };

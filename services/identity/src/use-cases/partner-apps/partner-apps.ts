@@ -1,11 +1,10 @@
 import { encodePartnerApiKey } from '@balai/contracts';
-import { AppError, boundedText, type CallContext, clientId, email } from '@balai/platform';
+import { AppError, boundedText, type CallContext, checkFields, clientId, email } from '@balai/platform';
 import Type from 'typebox';
 import type { PartnerApp } from '../../data/oidc/oauth-client-repository.js';
 import { foldEmail } from '../../domain/users/login-identifier.js';
 import {
   type AuditDeps,
-  checkedInput,
   givenText,
   normaliseName,
   recordAudit,
@@ -62,7 +61,7 @@ function checkRegistration(input: { name: unknown; contactEmail?: unknown }): {
   name: string;
   contactEmail: string | null;
 } {
-  const sent = checkedInput(
+  const sent = checkFields(
     RegisterPartnerAppInputSchema,
     { name: input.name, contactEmail: givenText(input.contactEmail, foldEmail) },
     'The partner app is not valid',
@@ -115,7 +114,7 @@ export async function revokePartnerApp(
   input: { clientId: unknown },
 ): Promise<PartnerApp> {
   const { tenantId, actorId } = requirePartnerAdmin(context);
-  const { clientId } = checkedInput(RevokePartnerAppInputSchema, input, 'The client id is not valid');
+  const { clientId } = checkFields(RevokePartnerAppInputSchema, input, 'The client id is not valid');
   const revoked = await deps.partnerApps.revoke(tenantId, clientId, actorId);
   if (!revoked) throw new AppError('PARTNER_APP_NOT_FOUND');
   if (revoked.revokedNow) {

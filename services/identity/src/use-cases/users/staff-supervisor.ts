@@ -1,7 +1,6 @@
-import { AppError, userId as userIdField } from '@balai/platform';
+import { AppError, checkFields, userId as userIdField } from '@balai/platform';
 import Type from 'typebox';
 import type { User, UserRepository } from '../../data/users/user-repository.js';
-import { checkedInput } from '../use-case-support.js';
 
 /**
  * How far up the reports-to chain a check walks. Real chains are a handful of levels; the bound
@@ -26,7 +25,7 @@ export async function validateSupervisor(
   given: string | undefined,
 ): Promise<string | null> {
   if (!given) return null;
-  const { supervisorId } = checkedInput(SupervisorSchema, { supervisorId: given }, 'The supervisor is not valid');
+  const { supervisorId } = checkFields(SupervisorSchema, { supervisorId: given }, 'The supervisor is not valid');
   if (supervisorId === userId) {
     throw new AppError('SUPERVISOR_CYCLE', 'A staff member cannot report to themself', [
       { field: '/supervisorId', message: 'is the staff member themself' },
