@@ -1,44 +1,13 @@
 import type { OutboxEntry } from '@balai/platform';
 import { vi } from 'vitest';
 import { type ComplaintDocument, isOpen, type TimelineEntry } from './complaint.schema.js';
-import {
-  type ComplaintListFilter,
-  type ComplaintOrder,
-  orderSpecs,
-  type SortPosition,
-} from './complaint-list-query.js';
 import type { Complaint, ComplaintRepository, ComplaintWrite, UpdateComplaintResult } from './complaint-repository.js';
 
 const time = (value: Date | null | undefined) => (value ? new Date(value).getTime() : Number.NaN);
 
-function matches(complaint: Complaint, filter: ComplaintListFilter): boolean {
-  const within = (value: Date, from: Date | null, before: Date | null) =>
-    (!from || time(value) >= time(from)) && (!before || time(value) < time(before));
-  return (
-    (filter.statuses.length === 0 || filter.statuses.includes(complaint.status)) &&
-    (filter.agencyId === null || complaint.agencyId === filter.agencyId) &&
-    (filter.assignedOfficerId === null || complaint.assignedOfficerId === filter.assignedOfficerId) &&
-    (filter.overdueAt === null || (isOpen(complaint.status) && time(complaint.slaDueAt) < time(filter.overdueAt))) &&
-    (filter.categoryCodes.length === 0 || filter.categoryCodes.includes(complaint.categoryCode)) &&
-    (filter.complaintIds.length === 0 || filter.complaintIds.includes(complaint._id)) &&
-    (filter.reporterId === null || complaint.reporterId === filter.reporterId) &&
-    within(complaint.submittedAt, filter.submittedFrom, filter.submittedBefore) &&
-    within(complaint.updatedAt, filter.updatedFrom, filter.updatedBefore)
-  );
-}
-
-/** (key, _id) in the order's direction: the keyset the repository sorts and resumes by. */
-function byOrder(order: ComplaintOrder) {
-  const { field, direction } = orderSpecs[order];
-  const compare = (a: { key: number; id: string }, b: { key: number; id: string }) =>
-    direction * (a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const position = (complaint: Complaint) => ({ key: time(complaint[field]), id: complaint._id });
-  return {
-    sort: (a: Complaint, b: Complaint) => compare(position(a), position(b)),
-    isAfter: (complaint: Complaint, after: SortPosition) =>
-      compare(position(complaint), { key: after.key.getTime(), id: after.id }) > 0,
-  };
-}
+/** Newest submitted first, then by id: the order the repository's nearby search reads in. */
+const newestFirst = (a: Complaint, b: Complaint) =>
+  time(b.submittedAt) - time(a.submittedAt) || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -47,7 +16,7 @@ const withoutTimeline = (complaint: Complaint): Complaint => ({ ...structuredClo
 /**
  * ComplaintRepository's contract in memory, for unit tests: reads scoped to the tenant and
  * without the outbox, an insert that refuses a taken id (what makes an idempotent retry clash),
- * version-guarded updates, and the lists without the timeline where the repository leaves it
+ * version-guarded updates, and the searches without the timeline where the repository leaves it
  * out. Every method is a spy; `events` holds every event written, `writes` every update that
  * went in.
  */
@@ -104,23 +73,11 @@ export function inMemoryComplaints(...complaints: Complaint[]) {
         timeline: [...original.timeline, entry],
       });
     }),
-    list: vi.fn(
-      async (
-        tenantId: string,
-        filter: ComplaintListFilter,
-        order: ComplaintOrder,
-        page: { after: SortPosition | null; skip: number; limit: number; includeTimeline: boolean },
-      ) => {
-        const { sort, isAfter } = byOrder(order);
-        const skip = Math.max(0, Math.trunc(page.skip));
-        return [...documents.values()]
-          .filter((complaint) => complaint.tenantId === tenantId && matches(complaint, filter))
-          .filter((complaint) => !page.after || isAfter(complaint, page.after))
-          .sort(sort)
-          .slice(skip, skip + Math.max(1, Math.trunc(page.limit)))
-          .map((complaint) => (page.includeTimeline ? structuredClone(complaint) : withoutTimeline(complaint)));
-      },
-    ),
+    // Lists are the database's work (complaint-list-query.ts), tested against the real store in
+    // complaint-queries.int.test.ts; no unit test lists through this fake.
+    list: vi.fn(async (): Promise<Complaint[]> => {
+      throw new Error('inMemoryComplaints does not list: test lists against the store');
+    }),
     findNearbyCandidates: vi.fn(
       async (
         tenantId: string,
@@ -135,7 +92,7 @@ export function inMemoryComplaints(...complaints: Complaint[]) {
               time(complaint.submittedAt) >= search.submittedFrom.getTime() &&
               search.cellPrefixes.some((cell) => complaint.geohash.startsWith(cell)),
           )
-          .sort(byOrder('newest').sort)
+          .sort(newestFirst)
           .slice(0, Math.max(1, Math.trunc(search.limit)))
           .map(withoutTimeline),
     ),
