@@ -70,9 +70,16 @@ export function checkFields<T extends TSchema>(
   value: unknown,
   message = 'The request is not valid',
 ): Static<T> {
-  const problems = fieldProblems(schema, value);
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', message, problems);
+  refuseProblems(fieldProblems(schema, value), message);
   return value as Static<T>;
+}
+
+/**
+ * Throws VALIDATION_FAILED with `problems`, if there are any: for a use case that adds problems
+ * of its own (a rule across fields, a look-up) to its schema's.
+ */
+export function refuseProblems(problems: ErrorDetail[], message = 'The request is not valid'): void {
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', message, problems);
 }
 
 /**

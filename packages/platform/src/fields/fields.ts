@@ -32,7 +32,7 @@ function patterned(pattern: RegExp, message: string, options: StringOptions = {}
 export const tenantId = (options?: StringOptions) =>
   patterned(tenantIdPattern, 'must be a region code such as 36.73', options);
 
-export const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
+const agencyIdPattern = /^[a-z][a-z0-9-]{1,31}$/;
 /** An agency (OPD) of a tenant, as identity keeps them: "dpupr". */
 export const agencyId = (options?: StringOptions) =>
   patterned(agencyIdPattern, 'must be an agency id such as dpupr', options);
@@ -54,7 +54,7 @@ export function isCategoryCode(value: string): boolean {
 export const categoryGroup = (options?: StringOptions) =>
   patterned(/^[a-z][a-z0-9-]{1,39}$/, 'must be a code such as roads', options);
 
-export const attributeCodePattern = /^[a-z][a-z0-9_]{0,39}$/;
+const attributeCodePattern = /^[a-z][a-z0-9_]{0,39}$/;
 /** The code of a category's attribute (a question the reporter answers): "depth_cm". */
 export const attributeCode = (options?: StringOptions) =>
   patterned(attributeCodePattern, 'must be a code such as depth_cm (a-z, 0-9, _)', options);
@@ -64,7 +64,7 @@ export const attributeValueKeyPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const attributeValueKey = (options?: StringOptions) =>
   patterned(attributeValueKeyPattern, 'must be a key such as bus_stop (A-Z, a-z, 0-9, . _ -)', options);
 
-export const userIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const userIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 /** A user (citizen or staff) as identity names them. */
 export const userId = (options?: StringOptions) => patterned(userIdPattern, 'must be a user id', options);
 
@@ -82,7 +82,7 @@ export const citizenReference = (options?: StringOptions) =>
 export const filterIdPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
 export const filterId = (options?: StringOptions) => patterned(filterIdPattern, 'must be an id', options);
 
-export const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 /** An Idempotency-Key (IETF httpapi-idempotency-key): 1 to 200 visible ASCII characters. */
 export const idempotencyKey = (options?: StringOptions) =>
   patterned(idempotencyKeyPattern, 'must be 1 to 200 visible ASCII characters', options);
@@ -246,7 +246,7 @@ export const oneTimeCode = (options?: StringOptions) => patterned(oneTimeCodePat
  * media URLs refuse private and internal addresses). Not `format: uri`: that is RFC 3986, ASCII
  * only, and would refuse the internationalised names the services accept.
  */
-export const httpsUrlPattern =
+const httpsUrlPattern =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   /^[Hh][Tt][Tt][Pp][Ss]:\/\/[^\s\u0000-\u001F\u007F-\u009F<>"'`\\@/?#]+([/?#][^\s\u0000-\u001F\u007F-\u009F<>"'`\\]*)?$/u;
 export const maxHttpsUrlLength = 2048;

@@ -8,6 +8,7 @@ import {
   type ErrorDetail,
   fieldProblems,
   isCategoryCode,
+  refuseProblems,
   requireRole,
   requireTenant,
   wholeNumber,
@@ -138,7 +139,7 @@ export async function upsertCategory(
   const { problems, changes } = validateCategory(input.code, input.category);
   problems.push(...fieldProblems(UpsertCategoryInputSchema, input));
   const expected = input.expectedVersion;
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The category is not valid', problems);
+  refuseProblems(problems, 'The category is not valid');
   const now = deps.clock();
   const actorId = context.subject ?? '';
   if (expected === 0) {

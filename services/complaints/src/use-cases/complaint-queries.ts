@@ -10,6 +10,7 @@ import {
   filterIdPattern,
   isCategoryCode,
   point,
+  refuseProblems,
   requireTenant,
   withMessage,
 } from '@balai/platform';
@@ -249,7 +250,7 @@ export function parseListRequest(context: CallContext, input: ListComplaintsInpu
     problems.push({ field: '/page', message: `pages beyond the first ${maxPageOffset} items need the page token` });
   }
 
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The list request is not valid', problems);
+  refuseProblems(problems, 'The list request is not valid');
 
   const fingerprint = queryFingerprint(tenantId, filter, order);
   const after = pageToken !== '' ? decodePageToken(pageToken, fingerprint) : null;

@@ -8,11 +8,11 @@ import {
   type CallContext,
   checkExpectedVersion,
   checkFields,
-  type ErrorDetail,
   newEvent,
   normaliseText,
   type OutboxEntry,
   oneOf,
+  refuseProblems,
   requireTenant,
   userId,
   wholeNumber,
@@ -87,10 +87,6 @@ interface Outcome {
   details?: Record<string, string>;
   /** Each event's data is checked against its generated message: a misspelt field does not compile. */
   events: (stamp: EventStamp) => DomainEvent[];
-}
-
-function invalid(problems: ErrorDetail[]): void {
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The request is not valid', problems);
 }
 
 /**
@@ -205,7 +201,7 @@ async function checkAssignee(
   officerId: string,
 ): Promise<void> {
   if (!(await directory.agencyIds(tenantId)).includes(agencyId)) {
-    invalid([{ field: '/agencyId', message: 'is not an agency of this tenant' }]);
+    refuseProblems([{ field: '/agencyId', message: 'is not an agency of this tenant' }]);
   }
   if (officerId === '') return;
   const officer = await directory.findUser(tenantId, officerId);
@@ -218,7 +214,7 @@ async function checkAssignee(
         : officer.agencyId !== agencyId
           ? `is not an officer of ${agencyId}`
           : null;
-  if (problem) invalid([{ field: '/officerId', message: problem }]);
+  if (problem) refuseProblems([{ field: '/officerId', message: problem }]);
 }
 
 function assignOutcome(
@@ -426,7 +422,7 @@ export async function markDuplicate(
   input: Target & { duplicateOfId: string },
 ): Promise<Complaint> {
   const tenantId = requireTenant(context);
-  invalid(
+  refuseProblems(
     typeof input.duplicateOfId === 'string' && input.duplicateOfId !== '' && input.duplicateOfId !== input.complaintId
       ? []
       : [{ field: '/duplicateOfId', message: 'must be the id of another complaint' }],

@@ -14,6 +14,7 @@ import {
   newEvent,
   normaliseText,
   point,
+  refuseProblems,
   requireRole,
   requireTenant,
   withMessage,
@@ -195,7 +196,7 @@ export async function submitComplaint(
   if (!onBehalf && input.citizenReference) {
     problems.push({ field: '/citizenReference', message: 'only an officer filing on behalf names a citizen' });
   }
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The complaint is not valid', problems);
+  refuseProblems(problems, 'The complaint is not valid');
 
   const submission = normalise(input);
   // The contact counts for telling a retry from a reused key, only when there is one (older

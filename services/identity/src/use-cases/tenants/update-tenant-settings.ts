@@ -1,4 +1,4 @@
-import { AppError, type CallContext } from '@balai/platform';
+import { AppError, type CallContext, refuseProblems } from '@balai/platform';
 import {
   isSettingName,
   settingNames,
@@ -42,7 +42,7 @@ export async function updateTenantSettings(
       problems.push({ field: '/clear', message: `${name} cannot be set and cleared at once` });
     }
   }
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The settings are not valid', problems);
+  refuseProblems(problems, 'The settings are not valid');
   const before = await settingsViewOf(deps, tenantId);
   const names = clear.filter(isSettingName);
   if (!(await deps.tenants.updateSettings(tenantId, set as Partial<TenantSettings>, names))) {

@@ -1,4 +1,4 @@
-import { AppError, type CallContext } from '@balai/platform';
+import { AppError, type CallContext, refuseProblems } from '@balai/platform';
 import Type from 'typebox';
 import type { User } from '../../data/users/user-repository.js';
 import { normaliseMobile } from '../../domain/users/phone.js';
@@ -60,7 +60,7 @@ export async function createStaff(deps: CreateStaffDeps, context: CallContext, i
 
   const account = readNewAccount(input);
   const problems = newAccountProblems(CreateStaffInputSchema, account);
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The staff member is not valid', problems);
+  refuseProblems(problems, 'The staff member is not valid');
   const email = account.email ?? null;
   const phone = account.phone === undefined ? null : normaliseMobile(account.phone);
   const { roles, agencyId } = await validateStaffAssignment(deps.agencies, tenantId, input);

@@ -1,4 +1,4 @@
-import { AppError, type CallContext, nik as nikField, requireTenant } from '@balai/platform';
+import { AppError, type CallContext, nik as nikField, refuseProblems, requireTenant } from '@balai/platform';
 import Type from 'typebox';
 import type { User } from '../../data/users/user-repository.js';
 import { parseNik } from '../../domain/users/nik.js';
@@ -70,7 +70,7 @@ function validate(input: RegisterCitizenInput, tenantId: string, today: Date): V
     ...account,
     nik: givenText(input.nik, (text) => text.trim()),
   });
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The registration is not valid', problems);
+  refuseProblems(problems, 'The registration is not valid');
 
   const nik = parseNik(input.nik, today);
   // A tenant serves its province's residents: Kota Serang (36.73) accepts any NIK issued in Banten (36).

@@ -1,4 +1,4 @@
-import { AppError, agencyId, fieldProblems, oneOf, type Role, staffRoles } from '@balai/platform';
+import { AppError, agencyId, fieldProblems, oneOf, type Role, refuseProblems, staffRoles } from '@balai/platform';
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import type { AgencyRepository } from '../../data/agencies/agency-repository.js';
@@ -38,7 +38,7 @@ export async function validateStaffAssignment(
   if (assignment.agencyId === undefined && given.some((role) => agencyRoles.includes(role))) {
     problems.push({ field: '/agencyId', message: `is required for ${agencyRoles.join(', ')}` });
   }
-  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', 'The roles are not valid', problems);
+  refuseProblems(problems, 'The roles are not valid');
   const agency = typeof assignment.agencyId === 'string' ? assignment.agencyId : null;
   if (agency !== null && !(await agencies.findById(tenantId, agency))) {
     throw new AppError('AGENCY_NOT_FOUND', `No agency ${agency} in tenant ${tenantId}`, [
