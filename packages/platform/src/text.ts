@@ -27,6 +27,11 @@ export function normaliseLineEndings(value: string): string {
   return value.replace(/\r\n/g, '\n');
 }
 
+/** Text of one line as stored (a name, an address): trimmed, every run of whitespace one space. */
+export function singleSpaced(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
 /** Multi-line free text as stored: LF line endings, trimmed. */
 export function normaliseText(value: string): string {
   return normaliseLineEndings(value).trim();

@@ -1,7 +1,7 @@
 import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { tenantIdPattern } from '../grpc/context.js';
-import { normaliseText, type TextLines, textCharacterProblem } from '../text.js';
+import { normaliseText, singleSpaced, type TextLines, textCharacterProblem } from '../text.js';
 
 /*
  * The platform's field vocabulary: each field a caller sends, defined once as a TypeBox schema.
@@ -184,15 +184,10 @@ export const nik = (options?: StringOptions) => patterned(nikPattern, 'must be 1
 export const phone = (options?: StringOptions) =>
   patterned(/^\+?[0-9][0-9 ().-]{7,19}$/, 'must be a phone number such as 0812 3456 7890', options);
 
-/** How identity compares names: trimmed, runs of whitespace as one space. */
-export function normaliseFullName(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
-}
-
 const fullNameLetters = /^[\p{L}\p{M}][\p{L}\p{M} .,'-]*$/u;
 /**
  * A person's name as written: letters of any script, spaces and . , ' - ; 2 to 100 characters
- * once normalised (normaliseFullName). The JSON Schema part counts the name as sent.
+ * once normalised (singleSpaced). The JSON Schema part counts the name as sent.
  */
 export const fullName = (options: StringOptions = {}) =>
   Type.Refine(
@@ -200,12 +195,12 @@ export const fullName = (options: StringOptions = {}) =>
       Type.String({ minLength: 2, maxLength: 100, pattern: `^\\s*${fullNameLetters.source.slice(1)}`, ...options }),
       (value: unknown) => {
         if (typeof value !== 'string') return false;
-        const { length } = normaliseFullName(value);
+        const { length } = singleSpaced(value);
         return length >= 2 && length <= 100;
       },
       (value: unknown) => (typeof value === 'string' ? 'must be 2 to 100 characters' : 'must be a string'),
     ),
-    (value: unknown) => typeof value === 'string' && fullNameLetters.test(normaliseFullName(value)),
+    (value: unknown) => typeof value === 'string' && fullNameLetters.test(singleSpaced(value)),
     () => "may hold letters, spaces and . , ' - only",
   );
 

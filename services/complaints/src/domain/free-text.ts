@@ -1,4 +1,4 @@
-import { textCharacterProblem } from '@balai/platform';
+import { singleSpaced, textCharacterProblem } from '@balai/platform';
 
 /*
  * Free text the complaints service stores (descriptions, addresses, notes, reasons, comments,
@@ -9,7 +9,7 @@ import { textCharacterProblem } from '@balai/platform';
 
 /** Catalogue text as stored (names, keywords, attribute descriptions): trimmed, whitespace runs as one space. */
 export function catalogueText(value: unknown): string {
-  return typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
+  return typeof value === 'string' ? singleSpaced(value) : '';
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   refuseProblems,
   requireRole,
   requireTenant,
+  singleSpaced,
   withMessage,
 } from '@balai/platform';
 import Type from 'typebox';
@@ -137,7 +138,7 @@ function normalise(input: SubmitComplaintInput) {
       code: String(entry.code),
       values: entry.values.map(String),
     })),
-    address: (input.address ?? '').trim().replace(/\s+/g, ' '),
+    address: singleSpaced(input.address ?? ''),
     mediaUrls: (input.mediaUrls ?? []).map((url) => checkMediaUrl(url).url as string),
     anonymous: Boolean(input.anonymous),
     citizenReference: input.citizenReference ?? '',

@@ -7,11 +7,11 @@ import {
   fieldProblems,
   fullName,
   type Logger,
-  normaliseFullName,
   type OutboxEntry,
   phone,
   requireRole,
   requireTenant,
+  singleSpaced,
 } from '@balai/platform';
 import Type, { type TSchema } from 'typebox';
 import type { NotificationMessage, NotificationSender } from '../clients/notification-sender.js';
@@ -88,9 +88,6 @@ export function settingsLayerOf(tenant: TenantDocument): { settings: Partial<Ten
   return { settings: { ...tenant.settings, ...(locale ? { defaultLocale: locale } : {}) } };
 }
 
-/** A name as identity stores it, a person's, an agency's or an app's: trimmed, single-spaced. */
-export const normaliseName = normaliseFullName;
-
 /**
  * A text field as any gRPC caller sends it, read by `read` (trim, fold case); '' is proto3's
  * default, so not given. Anything but a string is left for the schema to refuse.
@@ -121,7 +118,7 @@ export interface NewAccountInput {
  */
 export function readNewAccount(input: NewAccountInput): NewAccountInput {
   return {
-    fullName: typeof input.fullName === 'string' ? normaliseName(input.fullName) : input.fullName,
+    fullName: typeof input.fullName === 'string' ? singleSpaced(input.fullName) : input.fullName,
     email: givenText(input.email, foldEmail),
     phone: givenText(input.phone, (text) => text.trim()),
   };

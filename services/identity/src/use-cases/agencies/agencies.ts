@@ -1,11 +1,18 @@
-import { AppError, agencyId, boundedText, type CallContext, checkFields, requireTenant } from '@balai/platform';
+import {
+  AppError,
+  agencyId,
+  boundedText,
+  type CallContext,
+  checkFields,
+  requireTenant,
+  singleSpaced,
+} from '@balai/platform';
 import Type from 'typebox';
 import type { Agency } from '../../data/agencies/agency-repository.js';
 import {
   type AccountDeps,
   type AgencyStore,
   type AuditDeps,
-  normaliseName,
   recordAudit,
   requireTenantAdmin,
   type TenantStore,
@@ -46,8 +53,8 @@ export async function createAgency(
   const { tenantId, actorId } = requireTenantAdmin(context);
   await tenantWithSettings(deps.tenants, tenantId);
   const sent = checkFields(CreateAgencyInputSchema, input, 'The agency is not valid');
-  const name = normaliseName(sent.name);
-  const shortName = normaliseName(sent.shortName);
+  const name = singleSpaced(sent.name);
+  const shortName = singleSpaced(sent.shortName);
   const agency: Agency = { id: sent.id, tenantId, name, shortName, createdAt: deps.clock() };
   if (!(await deps.agencies.insert(agency))) throw new AppError('AGENCY_EXISTS');
   await recordAudit(deps, {

@@ -1,12 +1,11 @@
 import { encodePartnerApiKey } from '@balai/contracts';
-import { AppError, boundedText, type CallContext, checkFields, clientId, email } from '@balai/platform';
+import { AppError, boundedText, type CallContext, checkFields, clientId, email, singleSpaced } from '@balai/platform';
 import Type from 'typebox';
 import type { PartnerApp } from '../../data/oidc/oauth-client-repository.js';
 import { foldEmail } from '../../domain/users/login-identifier.js';
 import {
   type AuditDeps,
   givenText,
-  normaliseName,
   recordAudit,
   requireTenantAdmin,
   type TenantStore,
@@ -41,7 +40,7 @@ export const RegisterPartnerAppInputSchema = Type.Object({
   name: Type.Refine(
     boundedText({ min: 3, max: 100 }, 'single'),
     // Not text at all is the length's problem, said before this one.
-    (name: unknown) => typeof name !== 'string' || !/\p{Cf}/u.test(normaliseName(name)),
+    (name: unknown) => typeof name !== 'string' || !/\p{Cf}/u.test(singleSpaced(name)),
     () => 'must not hold invisible formatting characters',
   ),
   contactEmail: Type.Optional(email()),
@@ -66,7 +65,7 @@ function checkRegistration(input: { name: unknown; contactEmail?: unknown }): {
     { name: input.name, contactEmail: givenText(input.contactEmail, foldEmail) },
     'The partner app is not valid',
   );
-  return { name: normaliseName(sent.name), contactEmail: sent.contactEmail ?? null };
+  return { name: singleSpaced(sent.name), contactEmail: sent.contactEmail ?? null };
 }
 
 /**
