@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { base64url, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../app.js';
-import { unavailableUpstreams } from '../clients/upstreams.fixture.js';
+import { fakeUpstreams } from '../clients/upstreams.fixture.js';
 import { loadGatewayConfig } from '../config.js';
 import { accessToken, audience, issuer, newSigningKey, type SigningKey, testGateway } from './test-gateway.fixture.js';
 
@@ -171,7 +171,7 @@ describe("identity's key set at the gateway", () => {
       JWKS_COOLDOWN_MS: '0',
       MONGO_URL: 'mongodb://127.0.0.1:9/',
     });
-    gateway = await buildGateway(config, unavailableUpstreams(), createLogger({ service: 'gateway', level: 'silent' }));
+    gateway = await buildGateway(config, fakeUpstreams(), createLogger({ service: 'gateway', level: 'silent' }));
   });
 
   afterAll(async () => {

@@ -35,7 +35,7 @@ export function fakeGrpcClient() {
 }
 
 /** A service whose every call fails as UNAVAILABLE: a request that reaches it was let through. */
-export function unavailableService(): FakeService {
+function unavailableService(): FakeService {
   return new Proxy(
     {},
     {
@@ -54,33 +54,30 @@ export function unavailableService(): FakeService {
  * caller context goes through metadata and errors through the gRPC status mapping). Services
  * `fakes` leaves out are down.
  */
-export function fakeUpstreams(fakes: Partial<FakeServices> = {}, options = { deadlineMs: 1000 }): Upstreams {
-  const service = (name: keyof FakeServices) => fakes[name] ?? unavailableService();
+export function fakeUpstreams(fakes: Partial<FakeServices> = {}): Upstreams {
+  const service = (name: keyof FakeServices) => fakes[name] ?? {};
   const clients: UpstreamGrpcClients = {
     identity: answeredBy(identityV1.IdentityServiceClient, service('identity')),
     complaints: answeredBy(complaintsV1.ComplaintsServiceClient, service('complaints')),
     permits: answeredBy(permitsV1.PermitsServiceClient, service('permits')),
     analytics: answeredBy(analyticsV1.AnalyticsServiceClient, service('analytics')),
   };
-  return { ...upstreamsOver(clients, options), reachable: () => true, close() {} };
-}
-
-/** Upstreams whose every call fails as UNAVAILABLE. */
-export function unavailableUpstreams(): Upstreams {
-  return fakeUpstreams();
+  return { ...upstreamsOver(clients, { deadlineMs: 1000 }), reachable: () => true, close() {} };
 }
 
 /**
  * A generated client without a channel: its prototype still carries the service definition
- * upstreamClient reads the method names from, and each method is the fake's.
+ * upstreamClient reads the method names from; each method is the fake's, or, where the fake has
+ * none, one that fails as the service being down.
  */
 function answeredBy<C extends Client>(
   Generated: { new (...args: never[]): C; service: ServiceDefinition },
   fake: FakeService,
 ): C {
   const client: C = Object.create(Reflect.get(Generated, 'prototype'));
+  const down = unavailableService();
   for (const method of Object.keys(Generated.service)) {
-    Object.defineProperty(client, method, { value: Reflect.get(fake, method) });
+    Object.defineProperty(client, method, { value: Reflect.get(fake, method) ?? Reflect.get(down, method) });
   }
   return client;
 }

@@ -18,6 +18,9 @@ export const open311MediaTypes = { json: 'application/json', xml: 'text/xml' } a
   string
 >;
 
+/** The formats every Open311 answer comes in. */
+export const open311Formats = Object.keys(open311MediaTypes) as Open311Format[];
+
 /** `GET discovery.{format}`: where the API lives and who runs it. */
 export interface Open311Discovery {
   /** When this document last changed. */

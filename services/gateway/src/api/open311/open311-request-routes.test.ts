@@ -59,19 +59,17 @@ function fakeUpstreams(fake: FakeComplaints): Partial<FakeServices> {
           },
         );
     };
-  /** The faked methods, and every other method of the service down. */
-  const service = (methods: object) =>
-    new Proxy(methods, { get: (target, name) => Reflect.get(target, name) ?? grpcMethod(String(name), undefined) });
+  // Every other method of the services is down (fakeUpstreams).
   const { handlers } = fake;
   return {
-    complaints: service({
+    complaints: {
       listCategories: grpcMethod('listCategories', handlers.listCategories),
       getCategory: grpcMethod('getCategory', handlers.getCategory),
       getComplaint: grpcMethod('getComplaint', handlers.getComplaint),
       listComplaints: grpcMethod('listComplaints', handlers.listComplaints),
       submitComplaint: grpcMethod('submitComplaint', handlers.submitComplaint),
-    }),
-    identity: service({ listAgencies: grpcMethod('listAgencies', handlers.listAgencies) }),
+    },
+    identity: { listAgencies: grpcMethod('listAgencies', handlers.listAgencies) },
   };
 }
 

@@ -16,7 +16,7 @@ import {
   refuse,
   serviceCodeNotFound,
 } from './open311-errors.js';
-import { type Open311Format, open311MediaTypes } from './open311-model.js';
+import { type Open311Format, open311Formats } from './open311-model.js';
 import {
   type RenderedOpen311,
   renderCreatedRequests,
@@ -65,10 +65,9 @@ export interface Open311RouteOptions {
 }
 
 const prefix = '/open311/v2';
-const formats = Object.keys(open311MediaTypes) as Open311Format[];
 
 function isFormat(value: string | undefined): value is Open311Format {
-  return (formats as Array<string | undefined>).includes(value);
+  return (open311Formats as Array<string | undefined>).includes(value);
 }
 
 /** The format an error is answered in: the path's, else JSON (the path named none we serve). */

@@ -5,12 +5,12 @@ import { Open311Refusal, refuse, serviceCodeNotFound } from './open311-errors.js
 import {
   GEOREPORT_V2_SPECIFICATION,
   type Open311Discovery,
-  type Open311Format,
   type Open311Service,
   type Open311ServiceDefinition,
   type Open311ServiceRequest,
   type Open311ServiceRequestUpdate,
   type Open311TokenResolution,
+  open311Formats,
   open311MediaTypes,
 } from './open311-model.js';
 import { isServiceRequestId, type Open311RequestSearch, type Open311UpdatesQuery } from './open311-request-parsing.js';
@@ -82,8 +82,6 @@ export const FIXMYSTREET_UPDATES_SPECIFICATION =
 
 /** When the Open311 surface this gateway serves last changed; bump it with the routes. */
 export const OPEN311_CHANGESET = new Date('2026-11-29T16:00:00+07:00');
-
-const formats = Object.keys(open311MediaTypes) as Open311Format[];
 
 /** ListComplaints' largest page. */
 const upstreamPageSize = 100;
@@ -186,7 +184,7 @@ export function createOpen311Service(upstreams: Open311Upstreams, options: Open3
           url: options.endpointUrl,
           changeset: OPEN311_CHANGESET,
           type: 'production' as const,
-          formats: formats.map((each) => open311MediaTypes[each]),
+          formats: open311Formats.map((each) => open311MediaTypes[each]),
         })),
       };
     },
