@@ -163,7 +163,8 @@ export function seedComplaint(index: number, now: Date): StoredComplaint {
         const ratedAt = new Date(outcomeAt.getTime() + Math.floor(next() * 3 * dayMs));
         const rating = {
           score: 1 + Math.floor(next() * 5),
-          outcome: pick(['fixed', 'partly_fixed', 'not_fixed'], next),
+          // A not_fixed rating reopens instead of closing (docs/complaints.md, "Rating").
+          outcome: pick(['fixed', 'partly_fixed'], next),
         };
         add('rate', ratedAt, citizen, 'closed', '', { score: String(rating.score), outcome: rating.outcome });
         fields.rating = { ...rating, at: ratedAt };

@@ -1,3 +1,4 @@
+export * from './complaint-vocabulary.js';
 export * from './error-codes.js';
 export * from './event-catalogue.js';
 export * as analyticsV1 from './gen/balai/analytics/v1/analytics_service.js';

@@ -1,54 +1,155 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { Language } from './http/language.js';
 
 /** How one error code shows on each transport. */
 export interface ErrorKind {
   http: number;
   grpc: GrpcStatus;
+  /** In English: the default message, and what gRPC carries between services. */
   title: string;
+  /** The same in Indonesian, the default language of HTTP answers (problem+json `title`). */
+  titleIndonesian: string;
   /** Whether a consumer should retry an event whose handling failed with this code. */
   retryable?: boolean;
 }
 
 /** Codes every service shares. Each service adds its own (defineErrors, registerErrors). */
 export const platformErrors = {
-  VALIDATION_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request is not valid' },
-  MALFORMED_JSON: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is not valid JSON' },
-  UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The content type is not supported' },
-  PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body is too large' },
+  VALIDATION_FAILED: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request is not valid',
+    titleIndonesian: 'Permintaan tidak valid',
+  },
+  MALFORMED_JSON: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request body is not valid JSON',
+    titleIndonesian: 'Isi permintaan bukan JSON yang valid',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    http: 415,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The content type is not supported',
+    titleIndonesian: 'Jenis konten tidak didukung',
+  },
+  PAYLOAD_TOO_LARGE: {
+    http: 413,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request body is too large',
+    titleIndonesian: 'Isi permintaan terlalu besar',
+  },
   MALFORMED_REQUEST: {
     http: 400,
     grpc: GrpcStatus.INVALID_ARGUMENT,
     title: 'The request is not well-formed HTTP (for example a control character in a header)',
+    titleIndonesian: 'Permintaan bukan HTTP yang benar (misalnya ada karakter kontrol di sebuah header)',
   },
-  LENGTH_REQUIRED: { http: 411, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request body needs a Content-Length' },
-  HEADERS_TOO_LARGE: { http: 431, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'The request headers are too large' },
-  REQUEST_TIMEOUT: { http: 408, grpc: GrpcStatus.DEADLINE_EXCEEDED, title: 'The request was not received in time' },
+  LENGTH_REQUIRED: {
+    http: 411,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request body needs a Content-Length',
+    titleIndonesian: 'Isi permintaan harus disertai Content-Length',
+  },
+  HEADERS_TOO_LARGE: {
+    http: 431,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The request headers are too large',
+    titleIndonesian: 'Header permintaan terlalu besar',
+  },
+  REQUEST_TIMEOUT: {
+    http: 408,
+    grpc: GrpcStatus.DEADLINE_EXCEEDED,
+    title: 'The request was not received in time',
+    titleIndonesian: 'Permintaan tidak diterima tepat waktu',
+  },
   RATE_LIMITED: {
     http: 429,
     grpc: GrpcStatus.RESOURCE_EXHAUSTED,
     title: 'Too many requests; try again after the time Retry-After gives',
+    titleIndonesian: 'Terlalu banyak permintaan; coba lagi setelah waktu yang disebut Retry-After',
   },
-  NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The resource does not exist' },
-  ROUTE_NOT_FOUND: { http: 404, grpc: GrpcStatus.UNIMPLEMENTED, title: 'No such route' },
-  METHOD_NOT_ALLOWED: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, title: 'Method not allowed' },
-  STALE_VERSION: { http: 409, grpc: GrpcStatus.ABORTED, title: 'The resource was changed by someone else' },
-  UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, title: 'Authentication is required' },
-  FORBIDDEN: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, title: 'The caller may not do this' },
-  TENANT_REQUIRED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, title: 'A tenant must be given' },
-  UNKNOWN_TENANT: { http: 404, grpc: GrpcStatus.NOT_FOUND, title: 'The tenant does not exist' },
+  NOT_FOUND: {
+    http: 404,
+    grpc: GrpcStatus.NOT_FOUND,
+    title: 'The resource does not exist',
+    titleIndonesian: 'Sumber daya tidak ditemukan',
+  },
+  ROUTE_NOT_FOUND: {
+    http: 404,
+    grpc: GrpcStatus.UNIMPLEMENTED,
+    title: 'No such route',
+    titleIndonesian: 'Rute tidak ditemukan',
+  },
+  METHOD_NOT_ALLOWED: {
+    http: 405,
+    grpc: GrpcStatus.UNIMPLEMENTED,
+    title: 'Method not allowed',
+    titleIndonesian: 'Metode tidak diizinkan untuk rute ini',
+  },
+  STALE_VERSION: {
+    http: 409,
+    grpc: GrpcStatus.ABORTED,
+    title: 'The resource was changed by someone else',
+    titleIndonesian: 'Sumber daya sudah diubah oleh pihak lain',
+  },
+  INVALID_IF_MATCH: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'The If-Match header is not one ETag of this resource',
+    titleIndonesian: 'Header If-Match bukan satu ETag dari sumber daya ini',
+  },
+  IF_MATCH_CONFLICT: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'If-Match and expectedVersion name different versions',
+    titleIndonesian: 'If-Match dan expectedVersion menyebut versi yang berbeda',
+  },
+  UNAUTHENTICATED: {
+    http: 401,
+    grpc: GrpcStatus.UNAUTHENTICATED,
+    title: 'Authentication is required',
+    titleIndonesian: 'Autentikasi diperlukan',
+  },
+  FORBIDDEN: {
+    http: 403,
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    title: 'The caller may not do this',
+    titleIndonesian: 'Pemanggil tidak diizinkan melakukan ini',
+  },
+  TENANT_REQUIRED: {
+    http: 400,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    title: 'A tenant must be given',
+    titleIndonesian: 'Tenant harus disebutkan',
+  },
+  UNKNOWN_TENANT: {
+    http: 404,
+    grpc: GrpcStatus.NOT_FOUND,
+    title: 'The tenant does not exist',
+    titleIndonesian: 'Tenant tidak ditemukan',
+  },
   UPSTREAM_UNAVAILABLE: {
     http: 503,
     grpc: GrpcStatus.UNAVAILABLE,
     title: 'A service needed for this request is unavailable',
+    titleIndonesian: 'Layanan yang diperlukan untuk permintaan ini sedang tidak tersedia',
     retryable: true,
   },
   UPSTREAM_TIMEOUT: {
     http: 504,
     grpc: GrpcStatus.DEADLINE_EXCEEDED,
     title: 'A service needed for this request did not answer in time',
+    titleIndonesian: 'Layanan yang diperlukan untuk permintaan ini tidak menjawab tepat waktu',
     retryable: true,
   },
-  INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, title: 'Internal error', retryable: true },
+  INTERNAL: {
+    http: 500,
+    grpc: GrpcStatus.INTERNAL,
+    title: 'Internal error',
+    titleIndonesian: 'Terjadi kesalahan internal',
+    retryable: true,
+  },
 } as const satisfies Record<string, ErrorKind>;
 
 /**
@@ -92,9 +193,17 @@ export function errorKind(code: string): ErrorKind {
   return registry.get(code) ?? platformErrors.INTERNAL;
 }
 
+/** The part of an HTTP request a detail's field is in (OpenAPI's parameter `in`, and the body). */
+export type RequestPart = 'body' | 'query' | 'path' | 'header';
+
 export interface ErrorDetail {
-  /** JSON pointer or field name the detail is about. */
+  /**
+   * The field the detail is about: a JSON Pointer (RFC 6901) into the request part `in` names
+   * (`/categoryCode` of the query, `/location/lat` of the body), or a field name.
+   */
   field?: string;
+  /** Which part of the request `field` points into; absent for a detail about no one part. */
+  in?: RequestPart;
   message: string;
 }
 
@@ -118,23 +227,45 @@ function bounded(text: string, max: number): string {
 export function boundedErrorText(error: AppError): { message: string; details: ErrorDetail[] } {
   const details = error.details.slice(0, maxDetails).map((detail): ErrorDetail => {
     const message = bounded(String(detail.message), maxDetailLength);
-    return detail.field === undefined
-      ? { message }
-      : { field: bounded(String(detail.field), maxDetailLength), message };
+    return {
+      ...(detail.field === undefined ? {} : { field: bounded(String(detail.field), maxDetailLength) }),
+      ...(detail.in === undefined ? {} : { in: detail.in }),
+      message,
+    };
   });
   if (error.details.length > maxDetails) details.push({ message: `and ${error.details.length - maxDetails} more` });
   return { message: bounded(String(error.message), maxMessageLength), details };
+}
+
+/**
+ * Machine-readable facts an error carries besides its code, for the caller to act on; each is a
+ * problem+json extension member over HTTP and crosses gRPC in metadata (grpc/status.ts). A
+ * closed list: a member is added here, with the consumer it serves, never from free input.
+ */
+export interface ErrorExtensions {
+  /** STALE_VERSION: the version the resource is at now, so the caller can re-read and retry. */
+  currentVersion?: number;
+}
+
+/** Only the members ErrorExtensions names, of the right type: what crosses a process boundary. */
+export function wellFormedExtensions(value: unknown): ErrorExtensions {
+  if (typeof value !== 'object' || value === null) return {};
+  const { currentVersion } = value as Record<string, unknown>;
+  return typeof currentVersion === 'number' && Number.isInteger(currentVersion) && currentVersion >= 0
+    ? { currentVersion }
+    : {};
 }
 
 /** The one error the domain throws: a stable code, a human message, optional details. */
 export class AppError extends Error {
   readonly code: string;
 
-  constructor(code: ErrorCode, message?: string, details?: ErrorDetail[]);
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetail[], extensions?: ErrorExtensions);
   constructor(
     code: string,
     message?: string,
     readonly details: ErrorDetail[] = [],
+    readonly extensions: ErrorExtensions = {},
   ) {
     super(message ?? errorKind(code).title);
     this.code = code;
@@ -145,13 +276,50 @@ export class AppError extends Error {
    * An error another process reported, by the code it sent: carried as received, known here or
    * not (an unknown one is answered as INTERNAL by errorKind).
    */
-  static received(code: string, message?: string, details: ErrorDetail[] = []): AppError {
+  static received(
+    code: string,
+    message?: string,
+    details: ErrorDetail[] = [],
+    extensions: ErrorExtensions = {},
+  ): AppError {
     // The one place a code is taken on trust: it came over the wire, not from this code base.
-    return new AppError(code as ErrorCode, message, details);
+    return new AppError(code as ErrorCode, message, details, extensions);
   }
 
   get kind(): ErrorKind {
     return errorKind(this.code);
+  }
+
+  /**
+   * This error as a caller reading `language` is answered with. The code's title is looked up
+   * by the transport; a message a use case wrote stays as written (English), and only errors
+   * that carry their text in every language (LocalisedAppError) give it in another.
+   */
+  inLanguage(_language: Language): AppError {
+    return this;
+  }
+}
+
+/** Text of an error in one language: its message and its details. */
+export interface ErrorText {
+  message: string;
+  details?: ErrorDetail[];
+}
+
+/** An error whose message and details are written in every language answers are given in. */
+export class LocalisedAppError extends AppError {
+  constructor(
+    code: ErrorCode,
+    private readonly texts: Record<Language, ErrorText>,
+    extensions?: ErrorExtensions,
+  ) {
+    super(code, texts.en.message, texts.en.details, extensions);
+  }
+
+  override inLanguage(language: Language): AppError {
+    if (language === 'en') return this;
+    const text = this.texts[language];
+    return AppError.received(this.code, text.message, text.details, this.extensions);
   }
 }
 
@@ -184,9 +352,25 @@ export function asAppError(error: unknown): AppError {
   return new AppError('INTERNAL');
 }
 
+/**
+ * STALE_VERSION, always with the version the resource is at now: an HTTP client gets it as the
+ * problem's `currentVersion` and the ETag, and re-reads or retries without guessing.
+ */
+export function staleVersion(currentVersion: number, message?: string): AppError {
+  return new AppError('STALE_VERSION', message, [], { currentVersion });
+}
+
 /** A 429: the caller may try again after `retryAfterSeconds` (HTTP sends it as Retry-After). */
 export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('RATE_LIMITED', `Too many requests of this kind; try again in ${retryAfterSeconds} s`);
+  }
+
+  override inLanguage(language: Language): AppError {
+    if (language === 'en') return this;
+    return AppError.received(
+      this.code,
+      `Terlalu banyak permintaan jenis ini; coba lagi dalam ${this.retryAfterSeconds} detik`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from './errors.js';
+import { AppError, staleVersion } from './errors.js';
 import { type CallContext, tenantIdPattern } from './grpc/context.js';
 
 /**
@@ -28,4 +28,12 @@ export function checkExpectedVersion(
     ]);
   }
   return expected;
+}
+
+/**
+ * The optimistic check itself: the resource is still at the version the caller read, else
+ * STALE_VERSION carrying the version it is at now. `expected` null (allowUnset above) is no check.
+ */
+export function checkCurrentVersion(current: number, expected: number | null): void {
+  if (expected !== null && current !== expected) throw staleVersion(current);
 }

@@ -11,29 +11,42 @@ import {
   startRateLimitStore,
 } from '@balai/platform';
 import proxy from '@fastify/http-proxy';
-import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import Type from 'typebox';
 import { accountRoutes } from './api/account-routes.js';
 import { analyticsRoutes } from './api/analytics-routes.js';
 import { registerAuthentication } from './api/authentication.js';
 import { categoryRoutes } from './api/category-routes.js';
 import { complaintListRoutes } from './api/complaint-list-routes.js';
 import { complaintRoutes } from './api/complaint-routes.js';
+import { registerCors } from './api/cors.js';
+import { meRoutes } from './api/me-routes.js';
 import { createJurisdictionResolver } from './api/open311/jurisdiction.js';
 import { createPartnerKeyAuthenticator } from './api/open311/open311-api-keys.js';
 import { open311Routes } from './api/open311/open311-routes.js';
+import { registerOpenApi } from './api/openapi.js';
 import { partnerAppRoutes } from './api/partner-app-routes.js';
 import { permitRoutes } from './api/permit-routes.js';
 import { registerLimits } from './api/rate-limits.js';
-import { ProblemSchema } from './api/schemas.js';
+import { registerResponseConventions } from './api/response-conventions.js';
+import { jsonResponse, ProblemResponses } from './api/schemas.js';
 import { registerSecurityHeaders } from './api/security-headers.js';
 import { staffRoutes } from './api/staff-routes.js';
 import { tenantRoutes } from './api/tenant-routes.js';
 import { identityKeySet } from './clients/jwks.js';
 import { upstreamErrors } from './clients/upstream-errors.js';
 import { createUpstreams, type Upstreams } from './clients/upstreams.js';
-import { type GatewayConfig, open311Jurisdictions, trustedProxies } from './config.js';
+import { fixedOrigins, webClientOrigins } from './clients/web-client-origins.js';
+import {
+  corsAllowedOrigins,
+  type GatewayConfig,
+  loadGatewayConfig,
+  open311Jurisdictions,
+  openApiServerUrls,
+  trustedProxies,
+} from './config.js';
 import { parseLimits } from './domain/abuse-limits.js';
 import { accessTokenVerifier } from './domain/access-token.js';
 import { gatewayErrors } from './domain/gateway-errors.js';
@@ -57,6 +70,18 @@ export async function buildGateway(
   await registerSecurityHeaders(app, {
     hstsMaxAgeSeconds: config.PUBLIC_URL.startsWith('https:') ? config.HSTS_MAX_AGE_SECONDS : 0,
   });
+  registerResponseConventions(app);
+  const configuredOrigins = corsAllowedOrigins(config);
+  const origins = configuredOrigins
+    ? fixedOrigins(configuredOrigins)
+    : webClientOrigins({
+        upstreams,
+        logger: logger.child({ component: 'cors' }),
+        refreshMs: config.CORS_ORIGINS_REFRESH_MS,
+      });
+  app.addHook('onReady', async () => origins.start());
+  app.addHook('onClose', async () => origins.stop());
+  await registerCors(app, origins);
   const limits = await registerLimits(app, { limits: parseLimits(config.RATE_LIMITS), store: options.rateLimitStore });
   const authentication = {
     issuer: config.OIDC_ISSUER,
@@ -71,45 +96,29 @@ export async function buildGateway(
   };
   registerAuthentication(app, authentication);
   limits.countCallers(app);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Balai API',
-        version: '0.1.0',
-        description: 'Public API of the Balai platform. Errors are RFC 9457 problem+json with a stable `code`.',
-      },
-      servers: [{ url: config.PUBLIC_URL }],
-      components: {
-        securitySchemes: {
-          oidc: { type: 'openIdConnect', openIdConnectUrl: `${config.OIDC_ISSUER}/.well-known/openid-configuration` },
-        },
-      },
-    },
-    transform: ({ schema, route }) => {
-      // Each route's declared roles, shown where front-end teams read the API.
-      const access = route.config?.access;
-      if (access === 'proxy') return { schema: { ...schema, hide: true }, url: route.url };
-      if (typeof access !== 'object') return { schema, url: route.url };
-      const roles = `Roles: ${access.roles.join(', ')}.`;
-      return {
-        schema: {
-          ...schema,
-          security: [{ oidc: [] }],
-          // Machine-readable for clients and the contract fuzzer's hooks (tests/fuzz/hooks.py).
-          'x-balai-roles': access.roles,
-          description: [schema?.description, roles].filter(Boolean).join(' '),
-        },
-        url: route.url,
-      };
-    },
-  });
-  app.addSchema(ProblemSchema);
+  await registerOpenApi(app, { serverUrls: openApiServerUrls(config), oidcIssuer: config.OIDC_ISSUER });
   // The public port's only probe: /readyz and /metrics are on the ops port (startGateway).
-  app.get('/healthz', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-  }));
-  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getHealth',
+        summary: 'Liveness of the gateway',
+        description:
+          'Answers while the gateway process serves requests; it asks no service. Readiness (the services behind ' +
+          'it) and metrics are on the ops port, not on this API.',
+        tags: ['platform'],
+        response: {
+          200: jsonResponse('The gateway is serving', Type.Object({ status: Type.Literal('ok') }), { status: 'ok' }),
+          ...ProblemResponses,
+        },
+      },
+    },
+    // Never a cached answer: a probe must see the gateway as it is now.
+    async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' as const }),
+  );
   // OAuth 2 / OIDC is identity's: its endpoints and login pages are served through here, as is.
   const publicUrl = new URL(config.PUBLIC_URL);
   await app.register(proxy, {
@@ -118,7 +127,8 @@ export async function buildGateway(
     rewritePrefix: '/oidc',
     // identity's pages bring their own Content-Security-Policy (and oidc-provider adds the hash of
     // a form_post page's script to it); the API's `default-src 'none'` would break them.
-    config: { access: 'proxy', helmet: { contentSecurityPolicy: false } },
+    // identity's provider answers CORS for its own endpoints (token, userinfo, revocation).
+    config: { access: 'proxy', cors: false, helmet: { contentSecurityPolicy: false } },
     // identity's forms are a few hundred bytes; nothing larger is passed on (the proxy streams
     // bodies, so fastify's own body limit never sees them).
     preHandler: async (request) => capProxiedBody(request, config.OIDC_BODY_LIMIT_BYTES),
@@ -146,6 +156,7 @@ export async function buildGateway(
   await app.register(permitRoutes);
   await app.register(accountRoutes);
   await app.register(staffRoutes);
+  await app.register(meRoutes);
   await app.register(partnerAppRoutes);
   await app.register(open311Routes, {
     prefix: '/open311/v2',
@@ -164,6 +175,37 @@ export async function buildGateway(
     }),
   });
   return app;
+}
+
+export type OpenApiDocument = OpenAPIV3_1.Document;
+
+/**
+ * The gateway's OpenAPI document, without a running platform: the app is built over closed
+ * service clients and a key set that verifies nothing, and only asked for its document (the lint
+ * step and the generated web client read it from here). `publicUrls` are its servers.
+ */
+export async function openApiDocument(options: { publicUrls?: string[] } = {}): Promise<OpenApiDocument> {
+  const config = loadGatewayConfig({
+    LOG_LEVEL: 'silent',
+    OPENAPI_SERVER_URLS: options.publicUrls?.join(','),
+    // Never connected: buildGateway alone holds no rate-limit store.
+    MONGO_URL: 'mongodb://127.0.0.1:9/',
+    // Fixed, so identity is not asked for its web clients' origins: the document does not name them.
+    CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
+  });
+  const upstreams = createUpstreams(config);
+  upstreams.close();
+  const app = await buildGateway(config, upstreams, createLogger({ service: 'gateway', level: 'silent' }), {
+    keys: async () => {
+      throw new Error('the OpenAPI document is built without verification keys');
+    },
+  });
+  try {
+    await app.ready();
+    return app.swagger() as OpenApiDocument;
+  } finally {
+    await app.close();
+  }
 }
 
 export interface RunningGateway {

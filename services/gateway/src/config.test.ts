@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadGatewayConfig as loadWithEnv, open311Jurisdictions } from './config.js';
+import {
+  corsAllowedOrigins,
+  loadGatewayConfig as loadWithEnv,
+  open311Jurisdictions,
+  openApiServerUrls,
+} from './config.js';
 import { defaultLimits, parseLimits } from './domain/abuse-limits.js';
 
 const loadGatewayConfig = (env: Record<string, string>) => loadWithEnv({ MONGO_URL: 'mongodb://127.0.0.1:9/', ...env });
@@ -23,6 +28,21 @@ describe('gateway configuration', () => {
   });
 });
 
+describe('CORS_ALLOWED_ORIGINS', () => {
+  it('should read exact origins, and none when empty (the web clients decide)', () => {
+    const config = loadGatewayConfig({ CORS_ALLOWED_ORIGINS: 'https://lapor.serangkota.go.id, http://127.0.0.1:5173' });
+    expect(corsAllowedOrigins(config)).toEqual(['https://lapor.serangkota.go.id', 'http://127.0.0.1:5173']);
+    expect(corsAllowedOrigins(loadGatewayConfig({}))).toBeUndefined();
+  });
+
+  it.each(['https://app.example.go.id/', 'https://app.example.go.id/callback', '*', 'app.example.go.id', 'ftp://x.id'])(
+    'should refuse to start with %j, naming the variable',
+    (value) => {
+      expect(() => loadGatewayConfig({ CORS_ALLOWED_ORIGINS: value })).toThrow(/CORS_ALLOWED_ORIGINS/);
+    },
+  );
+});
+
 describe('RATE_LIMITS', () => {
   it('should override the named limits and keep the defaults of the others', () => {
     const limits = parseLimits('token.address=30/1m, registration.address = 5/2h,reads.caller=1000/10s');
@@ -38,6 +58,25 @@ describe('RATE_LIMITS', () => {
     'should refuse %j at start, naming the variable',
     (value) => {
       expect(() => loadGatewayConfig({ RATE_LIMITS: value })).toThrow(/RATE_LIMITS/);
+    },
+  );
+});
+
+describe('OPENAPI_SERVER_URLS', () => {
+  it('should name the servers given, in their order, and PUBLIC_URL when none is', () => {
+    const config = loadGatewayConfig({
+      OPENAPI_SERVER_URLS: 'https://api.serangkota.go.id, https://api-uji.serangkota.go.id',
+    });
+    expect(openApiServerUrls(config)).toEqual(['https://api.serangkota.go.id', 'https://api-uji.serangkota.go.id']);
+    expect(openApiServerUrls(loadGatewayConfig({ PUBLIC_URL: 'https://balai.example.id' }))).toEqual([
+      'https://balai.example.id',
+    ]);
+  });
+
+  it.each(['api.serangkota.go.id', 'ftp://api.serangkota.go.id', 'https://a b'])(
+    'should refuse to start with OPENAPI_SERVER_URLS=%s',
+    (value) => {
+      expect(() => loadGatewayConfig({ OPENAPI_SERVER_URLS: value })).toThrow(/OPENAPI_SERVER_URLS/);
     },
   );
 });

@@ -40,6 +40,19 @@ export const gatewayConfigSchema = Type.Object({
   GRPC_DEADLINE_MS: Type.Integer({ minimum: 50, default: 5000 }),
   /** Public base URL, used in Location headers and the OpenAPI document. */
   PUBLIC_URL: Type.String({ default: 'http://127.0.0.1:8080', pattern: '^https?://' }),
+  /**
+   * The API's base URLs the OpenAPI document names as its servers, comma-separated, first the one
+   * clients should use (e.g. production, then staging). Empty: PUBLIC_URL alone.
+   */
+  OPENAPI_SERVER_URLS: Type.String({ default: '', pattern: '^(\\s*https?://[^,\\s]+\\s*(,|$))*$' }),
+  /**
+   * The browser origins that may call the API (CORS), comma-separated exact origins such as
+   * `https://lapor.serangkota.go.id,http://127.0.0.1:5173`. Empty: the origins of the redirect
+   * URIs of the browser clients registered with identity, asked every CORS_ORIGINS_REFRESH_MS.
+   */
+  CORS_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  /** How often the default CORS origins are asked of identity again. */
+  CORS_ORIGINS_REFRESH_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   /** Identity's HTTP base URL: the OIDC endpoints are proxied there and its JWKS read from there. */
   IDENTITY_HTTP_URL: Type.String({ default: 'http://127.0.0.1:7101', pattern: '^https?://' }),
   /** The issuer access tokens must name: identity's OIDC provider as published through the gateway. */
@@ -67,7 +80,34 @@ export function loadGatewayConfig(env?: Record<string, string | undefined>): Gat
   const config = loadConfig(gatewayConfigSchema, env);
   open311Jurisdictions(config);
   parseLimits(config.RATE_LIMITS);
+  corsAllowedOrigins(config);
   return config;
+}
+
+/**
+ * CORS_ALLOWED_ORIGINS as a list, each entry checked to be an origin as a browser sends it
+ * (scheme, host and a port other than the default; no path, no trailing slash); undefined when
+ * it is empty (the registered web clients' origins apply).
+ */
+export function corsAllowedOrigins(config: Pick<GatewayConfig, 'CORS_ALLOWED_ORIGINS'>): string[] | undefined {
+  const origins = config.CORS_ALLOWED_ORIGINS.split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    const url = URL.parse(origin);
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new ConfigError([`CORS_ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.go.id`]);
+    }
+  }
+  return origins.length > 0 ? origins : undefined;
+}
+
+/** The OpenAPI document's server URLs: OPENAPI_SERVER_URLS, or PUBLIC_URL when it is empty. */
+export function openApiServerUrls(config: Pick<GatewayConfig, 'OPENAPI_SERVER_URLS' | 'PUBLIC_URL'>): string[] {
+  const urls = config.OPENAPI_SERVER_URLS.split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  return urls.length > 0 ? urls : [config.PUBLIC_URL];
 }
 
 /** TRUSTED_PROXIES as a list. */

@@ -72,7 +72,12 @@ export async function startIdentity(config: IdentityConfig, options: IdentityOpt
       grpc: (grpc) =>
         grpc.add(
           identityV1.IdentityServiceService,
-          identityGrpcHandlers(runtime.logger, accounts.deps, { ...accounts.deps, partnerApps: service.partnerApps }),
+          identityGrpcHandlers(
+            runtime.logger,
+            accounts.deps,
+            { ...accounts.deps, partnerApps: service.partnerApps },
+            { origins: () => service.webClientOrigins() },
+          ),
         ),
       http: (app) => {
         // First, on the root: no route and not the provider sees an untrusted peer's X-Forwarded-*.

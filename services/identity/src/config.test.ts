@@ -16,6 +16,14 @@ describe('loadIdentityConfig', () => {
     });
   });
 
+  it('should keep access tokens 5 minutes by default, let tests shorten them to 10 s and no less', () => {
+    expect(loadIdentityConfig(required).ACCESS_TOKEN_TTL_SECONDS).toBe(300);
+    expect(loadIdentityConfig({ ...required, ACCESS_TOKEN_TTL_SECONDS: '10' }).ACCESS_TOKEN_TTL_SECONDS).toBe(10);
+    expect(() => loadIdentityConfig({ ...required, ACCESS_TOKEN_TTL_SECONDS: '9' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS/,
+    );
+  });
+
   it('should refuse to start on a malformed TRUSTED_PROXIES, naming it', () => {
     const load = () => loadIdentityConfig({ ...required, TRUSTED_PROXIES: '10.0.0.0/8,gateway' });
     expect(load).toThrow(ConfigError);

@@ -202,8 +202,11 @@ describe('authorization code with PKCE', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
+    expect(response.headers.get('content-language')).toBe('en');
     expect(html).toContain('<option value="36.73" selected>');
-    const indonesian = await (await browser.request(`${landed}?lang=id`)).text();
+    const indonesianPage = await browser.request(`${landed}?lang=id`);
+    expect(indonesianPage.headers.get('content-language')).toBe('id');
+    const indonesian = await indonesianPage.text();
     expect(indonesian).toContain('Kata sandi');
   });
 
@@ -240,6 +243,9 @@ describe('authorization code with PKCE', () => {
       agency_id: 'dinas-pupr',
     });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
+    // The scopes of the sign-in, in the claim (RFC 9068) and in the token response alike.
+    expect(String(payload.scope).split(' ').sort()).toEqual(['email', 'openid', 'phone', 'profile']);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'openid', 'phone', 'profile']);
     expect(tokens.refresh_token).toEqual(expect.any(String));
     const idToken = tokens.claims();
     expect(idToken).toMatchObject({ sub: 'user-siti', tenant_id: '36.73', roles: ['officer'], name: 'Siti Rahmawati' });
@@ -272,6 +278,12 @@ describe('refresh tokens', () => {
     expect(refreshed.refresh_token).toEqual(expect.any(String));
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect(decodeJwt(refreshed.access_token)).toMatchObject({ tenant_id: '36.73', aud: 'balai-api' });
+    expect(String(decodeJwt(refreshed.access_token).scope).split(' ').sort()).toEqual([
+      'email',
+      'openid',
+      'phone',
+      'profile',
+    ]);
   });
 
   it('should revoke the whole family when a used refresh token comes back', async () => {
@@ -316,6 +328,7 @@ describe('machine clients', () => {
       client_id: registered.clientId,
       tenant_id: '36',
       roles: ['analyst'],
+      scope: 'balai',
     });
 
     const wrongSecret = await oidc.discovery(

@@ -176,3 +176,18 @@ describe('partner apps', () => {
     });
   });
 });
+
+describe('web client origins', () => {
+  it("should list the browser clients' redirect origins once each, and no partner app's", async () => {
+    await register(serangAdmin, 'Aplikasi Mitra Origins');
+    await identity.service.oidc.registerClient({
+      kind: 'browser',
+      name: 'Lapor Serang',
+      redirectUris: ['https://lapor.serangkota.go.id/auth/callback', 'https://lapor.serangkota.go.id/other'],
+    });
+    // Asked by the gateway as itself: no tenant, no roles.
+    const { origins } = await identity.call('listWebClientOrigins', {}, { tenantId: '' });
+    // The demo web client (seeded) and the one just registered; partner apps have no redirect URIs.
+    expect(origins).toEqual(['http://127.0.0.1:5173', 'http://localhost:5173', 'https://lapor.serangkota.go.id']);
+  });
+});

@@ -95,7 +95,11 @@ describe('staff administration over gRPC', () => {
     const stored = await identity.db.collection('users').findOne({ _id: officerId as never });
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
 
-    const officers = await identity.call('listAgencyOfficers', { agencyId: 'dpupr' }, serangAdmin);
+    const officers = await identity.call(
+      'listAgencyOfficers',
+      { agencyId: 'dpupr', pageSize: 0, pageToken: '' },
+      serangAdmin,
+    );
     expect(officers.users.map((officer) => officer.id)).toEqual([officerId]);
   });
 
@@ -205,7 +209,11 @@ describe('staff administration over gRPC', () => {
   it('should deactivate a staff member and keep an audit trail of every change, without secrets', async () => {
     const { user } = await identity.call('deactivateUser', { userId: officerId, expectedVersion: 3 }, serangAdmin);
     expect(user).toMatchObject({ status: 'deactivated', version: 4 });
-    const officers = await identity.call('listAgencyOfficers', { agencyId: 'dpupr' }, serangAdmin);
+    const officers = await identity.call(
+      'listAgencyOfficers',
+      { agencyId: 'dpupr', pageSize: 0, pageToken: '' },
+      serangAdmin,
+    );
     expect(officers.users).toEqual([]);
 
     const audit = await identity.db

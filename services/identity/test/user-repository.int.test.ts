@@ -80,7 +80,10 @@ describe('user repository on the real server', () => {
   });
 
   it('should update at the expected version only, and re-hash a password without a new version', async () => {
-    expect(await users.update('36.73', 'u-1', 5, { status: 'active' }, [])).toEqual({ outcome: 'stale' });
+    expect(await users.update('36.73', 'u-1', 5, { status: 'active' }, [])).toEqual({
+      outcome: 'stale',
+      currentVersion: 1,
+    });
     expect(await users.update('36.71', 'u-1', 1, { status: 'active' }, [])).toEqual({ outcome: 'not_found' });
     const updated = await users.update('36.73', 'u-1', 1, { status: 'active', emailVerified: true }, []);
     expect(updated).toMatchObject({ outcome: 'updated', user: { status: 'active', emailVerified: true, version: 2 } });

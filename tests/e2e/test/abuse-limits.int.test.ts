@@ -1,3 +1,4 @@
+import type { Problem, ResponseBody } from '@balai/client';
 import { testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,7 +54,7 @@ async function flood(count: number, concurrency: number, send: (index: number) =
       while (next < count) {
         const index = next++;
         const response = await send(index);
-        const body = response.status === 429 ? ((await response.json()) as { code: string }) : undefined;
+        const body = response.status === 429 ? ((await response.json()) as Problem) : undefined;
         if (!body) await response.arrayBuffer();
         statuses[index] = {
           status: response.status,
@@ -88,7 +89,7 @@ describe('abuse limits at their defaults', () => {
       },
     });
     expect(filed.status).toBe(201);
-    const complaint = (await filed.json()) as { id: string; version: number };
+    const complaint = (await filed.json()) as ResponseBody<'/v1/complaints', 'post'>;
     for (let look = 0; look < 20; look += 1) await api('GET', `/v1/complaints/${complaint.id}`, { token });
     await api('GET', '/v1/complaints?mine=true', { token });
     await api('GET', `/v1/complaints/nearby?categoryCode=roads.pothole&latitude=-6.12&longitude=106.15`, { token });

@@ -187,17 +187,18 @@ async function seed(): Promise<void> {
   const revocable = await created<{ clientId: string }>('POST', '/v1/partner-apps', 'tenant_admin', {
     name: 'Aplikasi Mitra Uji',
   });
-  const list = async <T>(path: string, field: string) =>
-    ((await created<Record<string, T[]>>('GET', path, 'tenant_admin', undefined))[field] ?? []) as T[];
+  // Every list answers the one envelope, { items, nextPageToken } (docs/api-conventions.md).
+  const list = async <T>(path: string) =>
+    (await created<{ items?: T[] }>('GET', path, 'tenant_admin', undefined)).items ?? [];
 
   Object.assign(known, {
     complaintIds: [submitted.id, inProgress.id, resolved.id, open311Id],
     officerIds: [callers.officer.userId, ...victims.map((victim) => victim.id)],
     staffIds: victims.map((victim) => victim.id),
     partnerClientIds: [revocable.clientId],
-    categoryCodes: (await list<{ code: string }>('/v1/complaint-categories', 'categories')).map((each) => each.code),
-    agencyIds: (await list<{ id: string }>('/v1/agencies', 'agencies')).map((each) => each.id),
-    tenantIds: (await list<{ id: string }>('/v1/tenants', 'tenants')).map((each) => each.id),
+    categoryCodes: (await list<{ code: string }>('/v1/complaint-categories')).map((each) => each.code),
+    agencyIds: (await list<{ id: string }>('/v1/agencies')).map((each) => each.id),
+    tenantIds: (await list<{ id: string }>('/v1/tenants')).map((each) => each.id),
     protected: [...roles.map((role) => callers[role].userId), partner.clientId],
   });
 }

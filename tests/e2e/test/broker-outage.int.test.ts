@@ -1,3 +1,4 @@
+import type { ResponseBody } from '@balai/client';
 import {
   consumerGroupCaughtUp,
   type DedicatedKafka,
@@ -66,7 +67,7 @@ async function submittedTotal(): Promise<number> {
     headers: { authorization: `Bearer ${analyst}` },
   });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { submittedTotal: number }).submittedTotal;
+  return ((await response.json()) as ResponseBody<'/v1/analytics/complaints/summary', 'get'>).submittedTotal;
 }
 
 describe('a Kafka broker outage while complaints keep arriving', () => {
@@ -87,7 +88,7 @@ describe('a Kafka broker outage while complaints keep arriving', () => {
           refused.push(`${response.status} ${await response.text()}`);
           continue;
         }
-        const { id } = (await response.json()) as { id: string };
+        const { id } = (await response.json()) as ResponseBody<'/v1/complaints', 'post'>;
         accepted.push(id);
         if (downWhenSent && brokerDown) acceptedWhileDown.push(id);
       }

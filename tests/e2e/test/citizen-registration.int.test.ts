@@ -1,3 +1,4 @@
+import type { ResponseBody } from '@balai/client';
 import { loadIdentityConfig, type NotificationMessage, startIdentity } from '@balai/identity';
 import { testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('citizen registration through the gateway', () => {
 
   it('should list the demo agencies of the tenant to anyone', async () => {
     const response = await fetch(`${gateway.url}/v1/agencies`, { headers: { 'x-balai-tenant': '36.73' } });
-    const { agencies } = (await response.json()) as { agencies: Array<{ id: string }> };
+    const { items: agencies } = (await response.json()) as ResponseBody<'/v1/agencies', 'get'>;
     expect(agencies.map((agency) => agency.id)).toContain('dpupr');
   });
 });

@@ -1,3 +1,4 @@
+import { ok, type Schema } from '@balai/client';
 import {
   eventually,
   infrastructureEndpoints,
@@ -7,6 +8,7 @@ import {
 } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiClient,
   apiResource,
   callApi,
   signInNewCitizen,
@@ -62,28 +64,15 @@ afterAll(async () => {
   await Promise.all([complaints?.stop(), identity?.service.stop()]);
 });
 
-interface ComplaintJson {
-  id: string;
-  status: string;
-  version: number;
-  view: string;
-  assignedOfficerId: string | null;
-  submittedAt: string;
-  slaDueAt: string;
-  overdue: boolean;
-  escalationLevel: number;
-  nextEscalationAt: string | null;
-  timeline: Array<{ action: string; actorRole: string; actorId: string | null; details: Record<string, string> }>;
-}
+/** A complaint as the API answers it (the client's type, from the OpenAPI document). */
+type ComplaintJson = Schema<'Complaint'>;
 
 function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return callApi(gateway.url, method, path, { token, body, tenant });
 }
 
 async function complaintAs(token: string, id: string): Promise<ComplaintJson> {
-  const response = await call('GET', `/v1/complaints/${id}`, token);
-  expect(response.status).toBe(200);
-  return (await response.json()) as ComplaintJson;
+  return ok(apiClient(gateway.url, { token, tenant }).GET('/v1/complaints/{id}', { params: { path: { id } } }));
 }
 
 describe('SLA escalation through the whole platform', () => {

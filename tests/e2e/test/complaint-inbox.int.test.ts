@@ -1,6 +1,7 @@
+import type { ResponseBody } from '@balai/client';
 import { testNamespace } from '@balai/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiStack, callApi, signInNewCitizen, signInNewStaff, startApiStack } from './helpers.js';
+import { type ApiStack, apiClient, callApi, signInNewCitizen, signInNewStaff, startApiStack } from './helpers.js';
 
 /*
  * The officer inbox and duplicate suggestions through the gateway with real sign-ins: citizens
@@ -17,22 +18,10 @@ let gateway: ApiStack['gateway'];
 const tokens = { first: '', second: '', officer: '', otherTenantOfficer: '' };
 let officerId = '';
 
-interface ComplaintJson {
-  id: string;
-  categoryCode: string;
-  status: string;
-  version: number;
-  view: string;
-  reporterId: string | null;
-  assignedOfficerId: string | null;
-  slaDueAt: string;
-  timeline: unknown[];
-}
-
-interface PageJson {
-  items: ComplaintJson[];
-  nextPageToken: string | null;
-}
+// The API's answers as the client types them (from the OpenAPI document).
+/** A submitted complaint, with the open ones of its category nearby. */
+type Filed = ResponseBody<'/v1/complaints', 'post'>;
+type PageJson = ResponseBody<'/v1/complaints', 'get'>;
 
 function call(method: string, path: string, token: string | null, body?: unknown, tenantHeader = tenant) {
   return callApi(gateway.url, method, path, { token, body, tenant: tenantHeader });
@@ -48,13 +37,12 @@ function near(north: number, east = 0) {
 }
 
 async function file(token: string, categoryCode: string, point: { latitude: number; longitude: number }) {
-  const response = await call('POST', '/v1/complaints', token, {
-    categoryCode,
-    description: 'Kerusakan di dekat alun-alun, mohon segera diperbaiki',
-    ...point,
+  const { data, response } = await apiClient(gateway.url, { token }).POST('/v1/complaints', {
+    body: { categoryCode, description: 'Kerusakan di dekat alun-alun, mohon segera diperbaiki', ...point },
   });
   expect(response.status).toBe(201);
-  return (await response.json()) as ComplaintJson & { nearbyOpen: ComplaintJson[] };
+  if (!data) throw new Error('a created complaint without a body');
+  return data;
 }
 
 async function page(token: string, query: string, tenantHeader = tenant): Promise<PageJson> {
@@ -78,10 +66,10 @@ async function allPages(token: string, query: string): Promise<{ ids: string[]; 
 }
 
 // Filed in beforeAll: the first citizen's three, then the second citizen's pothole 60 m away.
-let pothole: ComplaintJson & { nearbyOpen: ComplaintJson[] };
-let bridge: ComplaintJson;
-let farPothole: ComplaintJson;
-let secondPothole: ComplaintJson & { nearbyOpen: ComplaintJson[] };
+let pothole: Filed;
+let bridge: Filed;
+let farPothole: Filed;
+let secondPothole: Filed;
 
 beforeAll(async () => {
   stack = await startApiStack(ns);
@@ -114,7 +102,9 @@ describe('duplicate suggestions', () => {
     expect(pothole.nearbyOpen).toEqual([]);
     expect(secondPothole.nearbyOpen.map((item) => item.id)).toEqual([pothole.id]);
     // Another citizen's complaint: the public view, without its reporter.
-    expect(secondPothole.nearbyOpen[0]).toMatchObject({ view: 'public', reporterId: null, timeline: [] });
+    expect(secondPothole.nearbyOpen[0]).toMatchObject({ view: 'public', reporterId: null });
+    // A list item is a summary: no (empty) timeline.
+    expect(secondPothole.nearbyOpen[0]).not.toHaveProperty('timeline');
   });
 
   it('should answer anyone asking near a point, nearest first, with distances', async () => {
@@ -125,7 +115,7 @@ describe('duplicate suggestions', () => {
       null,
     );
     expect(response.status).toBe(200);
-    const { items } = (await response.json()) as { items: Array<{ distanceMeters: number; complaint: ComplaintJson }> };
+    const { items } = (await response.json()) as ResponseBody<'/v1/complaints/nearby', 'get'>;
     expect(items.map((item) => item.complaint.id)).toEqual([pothole.id, secondPothole.id]);
     expect(items[0]?.distanceMeters).toBeGreaterThan(15);
     expect(items[0]?.distanceMeters).toBeLessThan(30);
@@ -224,5 +214,58 @@ describe("a citizen's own complaints", () => {
 
   it('should refuse the list to an anonymous caller', async () => {
     expect((await call('GET', '/v1/complaints', null)).status).toBe(401);
+  });
+});
+
+describe('assignable officers', () => {
+  type OfficerPageJson = ResponseBody<'/v1/agencies/{agencyId}/officers', 'get'>;
+
+  it("should list a supervisor their agency's officers, page by page, and assign to one of them", async () => {
+    const { identity } = stack;
+    const supervisor = await signInNewStaff(gateway.url, identity, { roles: ['supervisor'], agencyId: 'dpupr' });
+    const listed: OfficerPageJson['items'] = [];
+    let pageToken: string | null | undefined;
+    let pages = 0;
+    do {
+      const response = await call(
+        'GET',
+        `/v1/agencies/dpupr/officers?pageSize=1${pageToken ? `&pageToken=${pageToken}` : ''}`,
+        supervisor.accessToken,
+      );
+      expect(response.status, await response.clone().text()).toBe(200);
+      const body = (await response.json()) as OfficerPageJson;
+      listed.push(...body.items);
+      pageToken = body.nextPageToken;
+      pages += 1;
+    } while (pageToken && pages < 10);
+    // The officer and the supervisor of Dinas PUPR in this test's identity, one per page; nothing personal.
+    expect(listed.map((officer) => officer.id).sort()).toEqual([officerId, supervisor.userId].sort());
+    expect(pages).toBe(2);
+    for (const officer of listed) expect(Object.keys(officer).sort()).toEqual(['fullName', 'id', 'roles']);
+
+    const assigned = await call('POST', `/v1/complaints/${bridge.id}/assignment`, supervisor.accessToken, {
+      expectedVersion: bridge.version,
+      agencyId: 'dpupr',
+      officerId: listed[0]?.id,
+    });
+    expect(assigned.status, await assigned.clone().text()).toBe(200);
+  });
+
+  it("should refuse another agency's staff and citizens, and let a tenant admin list any agency", async () => {
+    const { identity } = stack;
+    const [dlhSupervisor, admin] = await Promise.all([
+      signInNewStaff(gateway.url, identity, { roles: ['supervisor'], agencyId: 'dlh' }),
+      signInNewStaff(gateway.url, identity, { roles: ['tenant_admin'] }),
+    ]);
+    const refused = await call('GET', '/v1/agencies/dpupr/officers', dlhSupervisor.accessToken);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await call('GET', '/v1/agencies/dpupr/officers', tokens.first)).status).toBe(403);
+
+    const dlh = await call('GET', '/v1/agencies/dlh/officers', admin.accessToken);
+    expect(((await dlh.json()) as OfficerPageJson).items.map((officer) => officer.id)).toEqual([dlhSupervisor.userId]);
+    const unknown = await call('GET', '/v1/agencies/dinas-tidak-ada/officers', admin.accessToken);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'AGENCY_NOT_FOUND' });
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { loadAnalyticsConfig, startAnalytics } from '@balai/analytics';
+import { type BalaiClient, createBalaiClient, ok } from '@balai/client';
 import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
 import { identityV1 } from '@balai/contracts';
 import { loadGatewayConfig, startGateway } from '@balai/gateway';
@@ -184,14 +185,20 @@ function lastCode(identity: TestIdentity, to: string): string {
   return message.params.code;
 }
 
-async function postJson(url: string, body: unknown, tenant: string): Promise<Response> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-balai-tenant': tenant },
-    body: JSON.stringify(body),
+/**
+ * The typed API client (@balai/client) as an app uses it: signed in with `token`, or anonymous
+ * naming `tenant`. Its calls answer `{ data, error, response }`; `ok(...)` gives the body or throws.
+ */
+export function apiClient(
+  gatewayUrl: string,
+  options: { token?: string | null; tenant?: string; language?: string } = {},
+): BalaiClient {
+  return createBalaiClient({
+    baseUrl: gatewayUrl,
+    ...(options.tenant ? { tenant: options.tenant } : {}),
+    ...(options.language ? { language: options.language } : {}),
+    ...(options.token ? { auth: options.token } : {}),
   });
-  if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return response;
 }
 
 /**
@@ -205,12 +212,13 @@ export async function signInNewCitizen(
 ): Promise<{ accessToken: string; login: string; signedIn: SignedIn }> {
   const login = newMobile();
   const phone = `+62${login.slice(1)}`;
-  await postJson(
-    `${gatewayUrl}/v1/citizens/registrations`,
-    { nik: newNik(tenant.slice(0, 2)), fullName: 'Warga Uji', phone: login, password },
-    tenant,
+  const api = apiClient(gatewayUrl, { tenant });
+  await ok(
+    api.POST('/v1/citizens/registrations', {
+      body: { nik: newNik(tenant.slice(0, 2)), fullName: 'Warga Uji', phone: login, password },
+    }),
   );
-  await postJson(`${gatewayUrl}/v1/accounts/verification`, { login, code: lastCode(identity, phone) }, tenant);
+  await ok(api.POST('/v1/accounts/verification', { body: { login, code: lastCode(identity, phone) } }));
   const signedIn = await signInWithPassword({
     issuer: identity.issuer,
     ...webClient,
@@ -241,10 +249,10 @@ export async function signInNewStaff(
       { tenantId: tenant, requestId: 'e2e-setup', subject: 'e2e-admin', roles: ['tenant_admin'] },
       5000,
     );
-    await postJson(
-      `${gatewayUrl}/v1/accounts/activation`,
-      { login: email, code: lastCode(identity, email), newPassword: password },
-      tenant,
+    await ok(
+      apiClient(gatewayUrl, { tenant }).POST('/v1/accounts/activation', {
+        body: { login: email, code: lastCode(identity, email), newPassword: password },
+      }),
     );
     const signedIn = await signInWithPassword({
       issuer: identity.issuer,

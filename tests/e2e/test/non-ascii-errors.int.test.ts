@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Problem, ResponseBody } from '@balai/client';
 import {
   freePort,
   infrastructureEndpoints,
@@ -250,7 +251,7 @@ describe('non-ASCII text on every error path', () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const body = (await response.json()) as { code: string; errors: Array<{ field: string; message: string }> };
+    const body = (await response.json()) as Problem;
     expect(body.code).toBe('NIK_INVALID');
     // The en dash came through gRPC and back out as it was written.
     expect(body.errors).toEqual([{ field: 'nik', message: expect.stringContaining('digits 7–12') }]);
@@ -282,6 +283,6 @@ describe('non-ASCII text on every error path', () => {
       },
     });
     expect(filed.status).toBe(201);
-    expect(((await filed.json()) as { description: string }).description).toContain('café Ñandú 🚧');
+    expect(((await filed.json()) as ResponseBody<'/v1/complaints', 'post'>).description).toContain('café Ñandú 🚧');
   });
 });

@@ -1,3 +1,4 @@
+import type { ResponseBody } from '@balai/client';
 import { loadComplaintsConfig, startComplaints } from '@balai/complaints';
 import { testNamespace } from '@balai/testkit';
 import {
@@ -49,7 +50,7 @@ async function registerPartner(name: string): Promise<{ clientId: string; apiKey
     body: JSON.stringify({ name }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as { clientId: string; apiKey: string };
+  return (await response.json()) as ResponseBody<'/v1/partner-apps', 'post'>;
 }
 
 beforeAll(async () => {

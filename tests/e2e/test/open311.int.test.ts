@@ -195,11 +195,11 @@ describe('Open311 GeoReport v2 through the gateway', () => {
           required: false,
           datatype_description: null,
           order: 10,
-          description: 'Jenis jalan / Kind of road',
+          description: 'Jenis jalan',
           values: [
-            { key: 'city', name: 'Jalan kota / City road' },
-            { key: 'provincial', name: 'Jalan provinsi / Provincial road' },
-            { key: 'village', name: 'Jalan lingkungan / Neighbourhood road' },
+            { key: 'city', name: 'Jalan kota' },
+            { key: 'provincial', name: 'Jalan provinsi' },
+            { key: 'village', name: 'Jalan lingkungan' },
           ],
         },
         {
@@ -209,7 +209,7 @@ describe('Open311 GeoReport v2 through the gateway', () => {
           required: false,
           datatype_description: null,
           order: 20,
-          description: 'Perkiraan lebar lubang (cm) / Approximate width (cm)',
+          description: 'Perkiraan lebar lubang (cm)',
         },
         {
           variable: true,
@@ -218,11 +218,11 @@ describe('Open311 GeoReport v2 through the gateway', () => {
           required: false,
           datatype_description: null,
           order: 90,
-          description: 'Seberapa parah? / How severe?',
+          description: 'Seberapa parah?',
           values: [
-            { key: 'low', name: 'Ringan / Minor' },
-            { key: 'medium', name: 'Sedang / Moderate' },
-            { key: 'high', name: 'Berat / Severe' },
+            { key: 'low', name: 'Ringan' },
+            { key: 'medium', name: 'Sedang' },
+            { key: 'high', name: 'Berat' },
           ],
         },
       ],
@@ -231,6 +231,11 @@ describe('Open311 GeoReport v2 through the gateway', () => {
     expect(xml.status).toBe(200);
     expect(xml.root.nodeName).toBe('service_definition');
     expectXmlEqualsJson(xml.root, json.body as Json, { attributes: 'attribute', values: 'value' });
+    const english = await getJson('/services/roads.pothole.json?jurisdiction_id=serangkota.go.id&locale=en');
+    expect((english.body as { attributes: unknown[] }).attributes[0]).toMatchObject({
+      description: 'Kind of road',
+      values: [{ key: 'city', name: 'City road' }, { key: 'provincial' }, { key: 'village' }],
+    });
 
     const required = await getJson('/services/public-facilities.damaged.json?jurisdiction_id=36.73');
     expectValid('serviceDefinition', required.body);

@@ -1,3 +1,4 @@
+import type { ResponseBody } from '@balai/client';
 import { decodePartnerApiKey } from '@balai/contracts';
 import { testNamespace } from '@balai/testkit';
 import { decodeJwt } from 'jose';
@@ -64,11 +65,7 @@ describe('partner apps through the gateway', () => {
     });
     expect(registered.status).toBe(201);
     expect(registered.headers.get('cache-control')).toBe('no-store');
-    const { clientId, apiKey, partnerApp } = (await registered.json()) as {
-      clientId: string;
-      apiKey: string;
-      partnerApp: Record<string, unknown>;
-    };
+    const { clientId, apiKey, partnerApp } = (await registered.json()) as ResponseBody<'/v1/partner-apps', 'post'>;
     expect(partnerApp).toMatchObject({ clientId, tenantId: '36.73', name: 'Lapor Cepat', revokedAt: null });
     expect(decodePartnerApiKey(apiKey)?.clientId).toBe(clientId);
 
@@ -85,7 +82,7 @@ describe('partner apps through the gateway', () => {
     const listed = await call('/v1/partner-apps', serangAdmin);
     expect(listed.status).toBe(200);
     const listText = await listed.text();
-    expect(JSON.parse(listText).partnerApps).toEqual(
+    expect(JSON.parse(listText).items).toEqual(
       expect.arrayContaining([expect.objectContaining({ clientId, revokedAt: null })]),
     );
     expect(listText).not.toContain(apiKey);

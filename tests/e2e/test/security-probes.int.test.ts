@@ -418,7 +418,6 @@ const queryProbes: QueryProbe[] = [
   inbox(`${q('submittedFrom[$gte]')}=2020-01-01T00:00:00Z`),
   inbox(`${q('status.$ne')}=x`),
   inbox(`${q('overdue[$exists]')}=true`),
-  inbox(`${q('includeTimeline[$ne]')}=false`),
   {
     label: 'GET /v1/complaints/nearby?categoryCode[$ne]',
     caller: 'anonymous',
@@ -1446,8 +1445,8 @@ describe('XML injection into what Open311 renders', () => {
               datatype: 'singlevaluelist',
               required: false,
               order: 1,
-              description: text,
-              values: [{ key: 'a', name: text }],
+              labels: { id: text, en: text },
+              values: [{ key: 'a', names: { id: text, en: text } }],
             },
           ],
           expectedVersion: 0,
@@ -1557,8 +1556,8 @@ describe('XML injection into what Open311 renders', () => {
         json: { id, name: `Dinas ${character} Uji`, shortName: `Uji ${character} ${index}` },
       });
       if (answer.status !== 201) return expectProblem(answer, [400], 'VALIDATION_FAILED');
-      const { agencies } = JSON.parse((await send('GET', '/v1/agencies', { tenant: serang })).body) as {
-        agencies: Array<{ id: string; name: string; shortName: string }>;
+      const { items: agencies } = JSON.parse((await send('GET', '/v1/agencies', { tenant: serang })).body) as {
+        items: Array<{ id: string; name: string; shortName: string }>;
       };
       const stored = agencies.find((agency) => agency.id === id);
       expect(stored).toBeDefined();
@@ -1897,7 +1896,7 @@ describe('tenant isolation', () => {
     const apps = JSON.parse((await send('GET', '/v1/partner-apps', { caller: 'otherAdmin' })).body);
     expect(JSON.stringify(apps)).not.toContain(partner.clientId);
     const staff = JSON.parse((await send('GET', '/v1/staff', { caller: 'otherAdmin' })).body);
-    expect(staff.users.every((user: { tenantId: string }) => user.tenantId === tangerang)).toBe(true);
+    expect(staff.items.every((user: { tenantId: string }) => user.tenantId === tangerang)).toBe(true);
   });
 
   it.each(open311Crossings)('should refuse over Open311: $label', async ({ caller, path, format, statuses }) => {

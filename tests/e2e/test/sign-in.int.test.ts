@@ -1,3 +1,4 @@
+import type { ResponseBody } from '@balai/client';
 import { Browser, readForm, signInWithPassword, testNamespace } from '@balai/testkit';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
@@ -70,6 +71,11 @@ describe('sign-in through the gateway', () => {
       roles: ['citizen'],
     });
     expect(signedIn.tokens.claims()).toMatchObject({ tenant_id: '36.73', roles: ['citizen'] });
+    // The scopes the sign-in granted, in the claim and the response. The testkit asks for
+    // offline_access too, which OIDC grants only with prompt=consent; this first-party app gets
+    // its refresh token without it (one that ends with the sign-in session).
+    expect(String(decodeJwt(accessToken).scope).split(' ').sort()).toEqual(['openid', 'profile']);
+    expect(signedIn.tokens.scope?.split(' ').sort()).toEqual(['openid', 'profile']);
 
     // A citizen may not read staff lists: the token is understood, the role is not enough.
     const staff = await call('/v1/staff', accessToken);
@@ -82,6 +88,7 @@ describe('sign-in through the gateway', () => {
     const refreshed = await oidc.refreshTokenGrant(signedIn.configuration, first, { resource: apiResource });
     expect(refreshed.refresh_token).not.toBe(first);
     expect(decodeJwt(refreshed.access_token)).toMatchObject({ aud: 'balai-api', roles: ['citizen'] });
+    expect(String(decodeJwt(refreshed.access_token).scope).split(' ').sort()).toEqual(['openid', 'profile']);
 
     await expect(
       oidc.refreshTokenGrant(signedIn.configuration, first, { resource: apiResource }),
@@ -112,6 +119,10 @@ describe('sign-in through the gateway', () => {
 
     const summary = await call('/v1/analytics/complaints/summary', tokens.access_token);
     expect(summary.status).toBe(200);
+    // A machine client is no user: it has no account to show.
+    const me = await call('/v1/me', tokens.access_token);
+    expect(me.status).toBe(404);
+    expect(await me.json()).toMatchObject({ code: 'USER_NOT_FOUND' });
     expect(await summary.json()).toMatchObject({ tenantId: '36.73' });
     // Its tenant is fixed by the token: naming another one is refused.
     const other = await call('/v1/analytics/complaints/summary', tokens.access_token, {
@@ -139,13 +150,64 @@ describe('sign-in through the gateway', () => {
     expect(userinfo).toMatchObject({ sub, tenant_id: '36.73', phone_number_verified: true });
   });
 
+  it('should show a citizen their own account at /v1/me, with each contact only under its scope', async () => {
+    const { accessToken, login } = await signInNewCitizen(gateway.url, identity);
+    const sub = decodeJwt(accessToken).sub;
+    const me = await call('/v1/me', accessToken);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({
+      id: sub,
+      kind: 'citizen',
+      fullName: 'Warga Uji',
+      status: 'active',
+      roles: ['citizen'],
+      // Signed in without the email and phone scopes.
+      email: null,
+      emailVerified: false,
+      phone: null,
+      phoneVerified: true,
+      tenant: { id: '36.73', name: 'Kota Serang' },
+      agency: null,
+      verifiedCitizen: true,
+    });
+
+    const { tokens } = await signInWithPassword({
+      issuer: identity.issuer,
+      ...webClient,
+      tenant: '36.73',
+      login,
+      password: 'kopi tubruk pagi hari',
+      scope: 'openid profile phone offline_access',
+      resource: apiResource,
+    });
+    expect(String(decodeJwt(tokens.access_token).scope).split(' ')).toContain('phone');
+    expect(await (await call('/v1/me', tokens.access_token)).json()).toMatchObject({
+      id: sub,
+      phone: `+62${login.slice(1)}`,
+    });
+  });
+
+  it('should show a staff member their agency at /v1/me', async () => {
+    const officer = await signInNewStaff(gateway.url, identity, { roles: ['officer'], agencyId: 'dpupr' });
+    const me = await call('/v1/me', officer.accessToken);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({
+      id: officer.userId,
+      kind: 'staff',
+      roles: ['officer'],
+      tenant: { id: '36.73' },
+      agency: { id: 'dpupr', shortName: 'Dinas PUPR' },
+      verifiedCitizen: false,
+    });
+  });
+
   it("should keep a tenant admin inside the tenant: another tenant's staff are not theirs to list", async () => {
     const serang = await signInNewStaff(gateway.url, identity, { tenant: '36.73', roles: ['tenant_admin'] });
     const tangerang = await signInNewStaff(gateway.url, identity, { tenant: '36.71', roles: ['tenant_admin'] });
 
     const own = await call('/v1/staff', tangerang.accessToken);
     expect(own.status).toBe(200);
-    const { users } = (await own.json()) as { users: Array<{ id: string; tenantId: string }> };
+    const { items: users } = (await own.json()) as ResponseBody<'/v1/staff', 'get'>;
     expect(users.map((member) => member.id)).toContain(tangerang.userId);
     expect(users.map((member) => member.tenantId)).toEqual(users.map(() => '36.71'));
     expect(users.map((member) => member.id)).not.toContain(serang.userId);

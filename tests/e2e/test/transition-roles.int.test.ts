@@ -1,5 +1,5 @@
 import { complaintWorkflow, rolesOf, type TransitionName } from '@balai/complaints';
-import { complaintTransitionRoles } from '@balai/gateway';
+import { complaintTransitionNames, complaintTransitionRoles } from '@balai/gateway';
 import { describe, expect, it } from 'vitest';
 
 /*
@@ -21,5 +21,9 @@ describe('who may take each complaint transition', () => {
 
   it('should route no transition the workflow does not have', () => {
     expect(Object.keys(gatewayRoles).filter((name) => !(name in complaintWorkflow))).toEqual([]);
+  });
+
+  it("should name in allowedActions' enum exactly the workflow's transitions, in its order", () => {
+    expect(complaintTransitionNames).toEqual(workflowTransitions);
   });
 });

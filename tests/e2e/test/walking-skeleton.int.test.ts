@@ -1,3 +1,4 @@
+import type { Problem, ResponseBody } from '@balai/client';
 import {
   CategoryRepository,
   ComplaintRepository,
@@ -45,12 +46,15 @@ function post(body: string, headers: Record<string, string> = {}) {
   });
 }
 
-async function summary(tenantId = tenant): Promise<{ submittedTotal: number; byCategory: unknown[] }> {
+type Summary = ResponseBody<'/v1/analytics/complaints/summary', 'get'>;
+type Created = ResponseBody<'/v1/complaints', 'post'>;
+
+async function summary(tenantId = tenant): Promise<Summary> {
   const response = await fetch(`${gateway.url}/v1/analytics/complaints/summary`, {
     headers: { authorization: `Bearer ${analysts[tenantId]}` },
   });
   expect(response.status).toBe(200);
-  return (await response.json()) as { submittedTotal: number; byCategory: unknown[] };
+  return (await response.json()) as Summary;
 }
 
 const validComplaint = {
@@ -86,7 +90,7 @@ describe('walking skeleton: gateway → complaints → outbox → Kafka → anal
     const before = (await summary()).submittedTotal;
     const response = await post(JSON.stringify(validComplaint));
     expect(response.status).toBe(201);
-    const created = (await response.json()) as { id: string; tenantId: string; status: string };
+    const created = (await response.json()) as Created;
     expect(created).toMatchObject({ tenantId: tenant, status: 'submitted', categoryCode: 'roads.pothole' });
     expect(response.headers.get('location')).toBe(`/v1/complaints/${created.id}`);
 
@@ -109,7 +113,7 @@ describe('walking skeleton: gateway → complaints → outbox → Kafka → anal
 
   it('should publish the event with CloudEvents headers on balai.complaints.v1 and leave no outbox', async () => {
     const response = await post(JSON.stringify({ ...validComplaint, categoryCode: 'lighting.streetlight-out' }));
-    const { id } = (await response.json()) as { id: string };
+    const { id } = (await response.json()) as Created;
     const topic = `${ns.topicPrefix}balai.complaints.v1`;
     const record = await eventually(
       async () =>
@@ -153,7 +157,7 @@ describe('POST /v1/complaints refuses bad input with problem+json and writes not
     const response = await post(body);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = (await response.json()) as { code: string; status: number; type: string; title: string };
+    const problem = (await response.json()) as Problem;
     expect(problem).toMatchObject({ code, status: 400 });
     expect(problem.type).toMatch(/^https:\/\//);
     expect(await complaintsDb.collection('complaints').countDocuments()).toBe(before);
@@ -161,7 +165,7 @@ describe('POST /v1/complaints refuses bad input with problem+json and writes not
 
   it('should name the unknown field', async () => {
     const response = await post(JSON.stringify({ ...validComplaint, reporterNik: '3673011203900001' }));
-    const problem = (await response.json()) as { errors: Array<{ field: string }> };
+    const problem = (await response.json()) as Problem;
     expect(problem.errors).toContainEqual(expect.objectContaining({ field: '/reporterNik' }));
   });
 

@@ -4,6 +4,7 @@ import { listDeadLetters, replayDeadLetterQueue } from './dead-letters.ts';
 import { demoAccessToken } from './demo-accounts.ts';
 import { fuzz } from './fuzz.ts';
 import { infraDown, infraEnv, infraLogs, infraReset, infraRestart, infraStatus, infraUp } from './infra.ts';
+import { lintOpenApi } from './openapi-lint.ts';
 import { addPartnerApp, listPartnerApps, revokePartnerApp } from './partner-apps.ts';
 import { platformUp } from './platform.ts';
 import { platformStatus } from './platform-status.ts';
@@ -138,6 +139,14 @@ program
       seed: options.seed,
       keepInfra: options.keepInfra === true,
     });
+  });
+
+const openapi = program.command('openapi').description("the gateway's OpenAPI document");
+openapi
+  .command('lint')
+  .description('write the document to .data/reports/openapi.json and lint it with Redocly CLI and Spectral')
+  .action(async () => {
+    await lintOpenApi();
   });
 
 program

@@ -63,7 +63,7 @@ export async function addPartnerApp(name: string, options: PartnerOptions & { em
 
 export async function listPartnerApps(options: PartnerOptions): Promise<void> {
   const body = await asTenantAdmin(options, '/v1/partner-apps', { method: 'GET' });
-  const apps = (body.partnerApps ?? []) as PartnerApp[];
+  const apps = (body.items ?? []) as PartnerApp[];
   if (apps.length === 0) process.stderr.write(`no partner apps in ${options.tenant}\n`);
   for (const app of apps) {
     const state = app.revokedAt ? pc.red(`revoked ${app.revokedAt}`) : pc.green('active');

@@ -25,6 +25,8 @@ export const settings = {
   platformState: join(data, 'run', 'platform.json'),
   reports: join(data, 'reports'),
   ci: process.env.CI === 'true',
+  /** The Chromium the browser test drives; ensureChromium installs Debian's when it is the default. */
+  chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   ports: {
     kafka: port('BALAI_KAFKA_PORT', 9092),
     kafkaController: port('BALAI_KAFKA_CONTROLLER_PORT', 9093),

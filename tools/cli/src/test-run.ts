@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
+import { ensureChromium } from './chromium.ts';
 import { infraDown, infraUp } from './infra.ts';
+import { lintOpenApi } from './openapi-lint.ts';
 import { CliError, run } from './processes.ts';
 import { ensureSchemathesis } from './schemathesis.ts';
 import { kafkaBrokers, mongoUrl, settings } from './settings.ts';
@@ -21,13 +23,14 @@ async function step(name: string, action: () => Promise<void>): Promise<void> {
   console.log(pc.dim(`    ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s`));
 }
 
-const generated = ['packages/contracts/src/gen', 'docs/events'];
-
-/** Fails when the committed generated code and event docs differ from a fresh generation. */
-async function checkContractsUpToDate(): Promise<void> {
-  await run('pnpm', ['--filter', '@balai/contracts', 'run', 'generate']);
+/**
+ * Fails when a package's committed generated files differ from a fresh generation: the proto
+ * contracts (code and event docs) and the web client (the OpenAPI document and its types).
+ */
+async function checkGeneratedUpToDate(packageName: string, generated: string[], command: string): Promise<void> {
+  await run('pnpm', ['--filter', packageName, 'run', 'generate']);
   await run('git', ['diff', '--exit-code', '--stat', '--', ...generated]).catch(() => {
-    throw new CliError(`generated files are stale: run \`pnpm contracts:generate\` and commit ${generated.join(', ')}`);
+    throw new CliError(`generated files are stale: run \`${command}\` and commit ${generated.join(', ')}`);
   });
   const untracked = `test -z "$(git status --porcelain --untracked-files=all -- ${generated.join(' ')})"`;
   await run('bash', ['-c', untracked]).catch(() => {
@@ -35,10 +38,27 @@ async function checkContractsUpToDate(): Promise<void> {
   });
 }
 
+function checkContractsUpToDate(): Promise<void> {
+  return checkGeneratedUpToDate(
+    '@balai/contracts',
+    ['packages/contracts/src/gen', 'docs/events'],
+    'pnpm contracts:generate',
+  );
+}
+
+/** The client is generated from the gateway's routes: a route change without regeneration fails here. */
+function checkClientUpToDate(): Promise<void> {
+  return checkGeneratedUpToDate(
+    '@balai/client',
+    ['packages/client/openapi.json', 'packages/client/src/gen'],
+    'pnpm --filter @balai/client generate',
+  );
+}
+
 /**
- * The README's test command: infrastructure up, schemathesis installed (the contract fuzzing test
- * runs it), lint, contracts check, typecheck, build, unit and integration tests, infrastructure
- * down (always). Ends with "N passed, N failed".
+ * The README's test command: infrastructure up, schemathesis and Chromium installed (the contract
+ * fuzzing and browser tests run them), lint, generated-code checks (contracts, client), typecheck,
+ * build, unit and integration tests, infrastructure down (always). Ends with "N passed, N failed".
  */
 export async function testAll(options: { keepInfra: boolean }): Promise<number> {
   const report = join(settings.reports, 'vitest.json');
@@ -54,10 +74,16 @@ export async function testAll(options: { keepInfra: boolean }): Promise<number> 
     await step('schemathesis (contract fuzzing)', async () => {
       await ensureSchemathesis();
     });
+    // The browser test (tests/e2e browser-app) drives Debian's Chromium.
+    await step('chromium (browser test)', async () => {
+      await ensureChromium();
+    });
     await step('lint', async () => {
       await run('pnpm', ['exec', 'biome', 'ci', '.']);
       await run('pnpm', ['--filter', '@balai/contracts', 'run', 'lint']);
       await checkContractsUpToDate();
+      await checkClientUpToDate();
+      await lintOpenApi();
     });
     await step('typecheck and build', () =>
       run('pnpm', ['turbo', 'run', 'typecheck', 'build', '--output-logs=errors-only']),

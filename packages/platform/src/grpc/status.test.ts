@@ -7,7 +7,7 @@ import {
   MongoServerError,
 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError, staleVersion } from '../errors.js';
 import { fromGrpcError, toGrpcStatus } from './status.js';
 
 function asServiceError(statusObject: ReturnType<typeof toGrpcStatus>): ServiceError {
@@ -27,6 +27,16 @@ describe('gRPC error mapping', () => {
     const received = fromGrpcError(asServiceError(sent));
     expect(received).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The complaint is not valid' });
     expect(received.details).toEqual([{ field: '/x', message: 'm' }]);
+  });
+
+  it('should carry the current version of a STALE_VERSION across the wire, and nothing it does not know', () => {
+    const received = fromGrpcError(asServiceError(toGrpcStatus(staleVersion(7))));
+    expect(received).toMatchObject({ code: 'STALE_VERSION', extensions: { currentVersion: 7 } });
+    const metadata = new Metadata();
+    metadata.set('x-balai-error-code', 'STALE_VERSION');
+    metadata.set('x-balai-error-extensions-bin', Buffer.from('{"currentVersion":"7","admin":true}'));
+    const odd = fromGrpcError(Object.assign(new Error('x'), { code: status.ABORTED, details: 'x', metadata }));
+    expect(odd.extensions).toEqual({});
   });
 
   it('should answer INTERNAL without the internal message for an unexpected error', () => {

@@ -1,5 +1,13 @@
 import { status as GrpcStatus, Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { AppError, asAppError, boundedErrorText, type ErrorDetail, errorKind } from '../errors.js';
+import {
+  AppError,
+  asAppError,
+  boundedErrorText,
+  type ErrorDetail,
+  type ErrorExtensions,
+  errorKind,
+  wellFormedExtensions,
+} from '../errors.js';
 
 const codeKey = 'x-balai-error-code';
 /*
@@ -8,6 +16,8 @@ const codeKey = 'x-balai-error-code';
  * en dash of one NIK message once took identity down that way (issue 11).
  */
 const detailsKey = 'x-balai-error-details-bin';
+/** The error's extensions (errors.ts ErrorExtensions), JSON, binary for the same reason. */
+const extensionsKey = 'x-balai-error-extensions-bin';
 /** Codes are SCREAMING_SNAKE identifiers; anything else would not be a legal ASCII value either. */
 const errorCodePattern = /^[A-Z][A-Z0-9_]{0,63}$/;
 
@@ -24,6 +34,10 @@ export function toGrpcStatus(error: unknown): Partial<StatusObject> & Pick<Statu
   metadata.set(codeKey, appError.code);
   if (details.length > 0) {
     metadata.set(detailsKey, Buffer.from(JSON.stringify(details.map(wellFormedDetail)), 'utf8'));
+  }
+  const extensions = wellFormedExtensions(appError.extensions);
+  if (Object.keys(extensions).length > 0) {
+    metadata.set(extensionsKey, Buffer.from(JSON.stringify(extensions), 'utf8'));
   }
   return {
     code: kind.grpc,
@@ -49,7 +63,12 @@ export function fromGrpcError(error: ServiceError): AppError {
   const code = error.metadata?.get(codeKey)[0];
   if (typeof code === 'string' && errorCodePattern.test(code)) {
     const kind = errorKind(code);
-    return AppError.received(code, kind.http >= 500 ? undefined : error.details, readDetails(error.metadata));
+    return AppError.received(
+      code,
+      kind.http >= 500 ? undefined : error.details,
+      readDetails(error.metadata),
+      readExtensions(error.metadata),
+    );
   }
   // The client could not even encode the request (a number past its int32 field, say): the
   // input's fault, though the caller's schema should have refused it first.
@@ -81,5 +100,16 @@ function readDetails(metadata: Metadata): ErrorDetail[] {
     });
   } catch {
     return [];
+  }
+}
+
+/** The extensions a service sent, only those this process knows (wellFormedExtensions). */
+function readExtensions(metadata: Metadata): ErrorExtensions {
+  const raw = metadata.get(extensionsKey)[0];
+  if (!Buffer.isBuffer(raw)) return {};
+  try {
+    return wellFormedExtensions(JSON.parse(raw.toString('utf8')));
+  } catch {
+    return {};
   }
 }

@@ -1,14 +1,21 @@
 import { MongoNetworkError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { AppError, registerErrors } from '../errors.js';
+import { AppError, LocalisedAppError, registerErrors } from '../errors.js';
 import { toProblem } from './problem.js';
 
 // A service's code, as the gateway registers the codes of the services it calls.
-registerErrors({ COMPLAINT_NOT_FOUND: { http: 404, grpc: 5, title: 'The complaint does not exist' } });
+registerErrors({
+  COMPLAINT_NOT_FOUND: {
+    http: 404,
+    grpc: 5,
+    title: 'The complaint does not exist',
+    titleIndonesian: 'Pengaduan tidak ditemukan',
+  },
+});
 
 describe('toProblem', () => {
   it('should map a domain error to its status, stable code and type', () => {
-    const problem = toProblem(AppError.received('COMPLAINT_NOT_FOUND', 'No complaint c-1'), '/v1/complaints/c-1');
+    const problem = toProblem(AppError.received('COMPLAINT_NOT_FOUND', 'No complaint c-1'), '/v1/complaints/c-1', 'en');
     expect(problem).toEqual({
       type: 'https://balai.id/problems/complaint-not-found',
       title: 'The complaint does not exist',
@@ -25,7 +32,7 @@ describe('toProblem', () => {
   });
 
   it('should not leak the message of an unexpected error', () => {
-    const problem = toProblem(new Error('connection string mongodb://admin:secret@db'));
+    const problem = toProblem(new Error('connection string mongodb://admin:secret@db'), undefined, 'en');
     expect(problem).toEqual({
       type: 'https://balai.id/problems/internal',
       title: 'Internal error',
@@ -44,6 +51,37 @@ describe('toProblem', () => {
     expect(toProblem(new AppError('UPSTREAM_UNAVAILABLE', 'complaints at 10.0.0.7:7202 refused'))).not.toHaveProperty(
       'detail',
     );
+  });
+
+  it('should title a problem in Indonesian by default and in English when asked', () => {
+    const error = AppError.received('COMPLAINT_NOT_FOUND', 'No complaint c-1');
+    expect(toProblem(error)).toMatchObject({ title: 'Pengaduan tidak ditemukan', detail: 'No complaint c-1' });
+    expect(toProblem(error, undefined, 'id')).toMatchObject({ title: 'Pengaduan tidak ditemukan' });
+    expect(toProblem(error, undefined, 'en')).toMatchObject({ title: 'The complaint does not exist' });
+  });
+
+  it('should leave out a detail that only repeats the title, in either language', () => {
+    // As a code crosses gRPC: its message is the English title.
+    const received = AppError.received('COMPLAINT_NOT_FOUND', 'The complaint does not exist');
+    expect(toProblem(received, undefined, 'id')).not.toHaveProperty('detail');
+    expect(toProblem(received, undefined, 'en')).not.toHaveProperty('detail');
+  });
+
+  it('should give a localised error its text in the language asked for', () => {
+    const error = new LocalisedAppError('VALIDATION_FAILED', {
+      en: { message: 'The body is not valid', details: [{ field: '/name', in: 'body', message: 'is required' }] },
+      id: { message: 'Isi permintaan tidak valid', details: [{ field: '/name', in: 'body', message: 'wajib diisi' }] },
+    });
+    expect(toProblem(error, undefined, 'id')).toMatchObject({
+      title: 'Permintaan tidak valid',
+      detail: 'Isi permintaan tidak valid',
+      errors: [{ field: '/name', in: 'body', message: 'wajib diisi' }],
+    });
+    expect(toProblem(error, undefined, 'en')).toMatchObject({
+      title: 'The request is not valid',
+      detail: 'The body is not valid',
+      errors: [{ field: '/name', in: 'body', message: 'is required' }],
+    });
   });
 
   it('should answer at most 20 details and a count, however many the error holds', () => {

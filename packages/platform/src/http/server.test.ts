@@ -44,7 +44,7 @@ describe('createHttpServer', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: '/extra', message: 'is not a known field' }],
+      errors: [{ field: '/extra', in: 'body', message: 'bukan field yang dikenal' }],
     });
   });
 
@@ -55,7 +55,7 @@ describe('createHttpServer', () => {
 
   it('should name a missing field', async () => {
     const response = await post('{"count":2}');
-    expect(response.json()).toMatchObject({ errors: [{ field: '/name', message: 'is required' }] });
+    expect(response.json()).toMatchObject({ errors: [{ field: '/name', in: 'body', message: 'wajib diisi' }] });
   });
 
   it('should answer malformed JSON with MALFORMED_JSON', async () => {
@@ -93,6 +93,95 @@ describe('createHttpServer', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
     expect(response.headers['x-request-id']).toBe('req-42');
+  });
+
+  it('should answer a wrong method on a known path with 405 and the methods it allows', async () => {
+    const response = await app().inject({ method: 'DELETE', url: '/things?x=1', headers: { 'x-request-id': 'req-7' } });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST, OPTIONS');
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', status: 405 });
+    expect(response.headers['x-request-id']).toBe('req-7');
+  });
+
+  it('should allow every method of the routes a path matches, parametric and static alike', async () => {
+    const server = app();
+    server.put('/things/:id', async () => ({}));
+    server.get('/things/special', async () => ({}));
+    const response = await server.inject({ method: 'PATCH', url: '/things/special' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, PUT, OPTIONS');
+  });
+
+  it('should answer OPTIONS on a known path with 204 and Allow, and on an unknown one with 404', async () => {
+    const server = app();
+    const known = await server.inject({ method: 'OPTIONS', url: '/conflict', headers: { 'x-request-id': 'req-9' } });
+    expect(known.statusCode).toBe(204);
+    expect(known.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(known.body).toBe('');
+    expect(known.headers['x-request-id']).toBe('req-9');
+    const unknown = await server.inject({ method: 'OPTIONS', url: '/nope' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('should title errors in the language Accept-Language asks for, Indonesian by default', async () => {
+    const server = app();
+    const asked = (acceptLanguage?: string) =>
+      server.inject({
+        method: 'GET',
+        url: '/nope',
+        headers: acceptLanguage === undefined ? {} : { 'accept-language': acceptLanguage },
+      });
+    const indonesian = await asked('id-ID,id;q=0.9,en;q=0.5');
+    expect(indonesian.json()).toMatchObject({ title: 'Rute tidak ditemukan' });
+    expect(indonesian.headers['content-language']).toBe('id');
+    expect(indonesian.headers.vary).toBe('Accept-Language');
+    const english = await asked('en-GB,en;q=0.8');
+    expect(english.json()).toMatchObject({ title: 'No such route' });
+    expect(english.headers['content-language']).toBe('en');
+    const byDefault = await asked();
+    expect(byDefault.json()).toMatchObject({ title: 'Rute tidak ditemukan' });
+    expect(byDefault.headers['content-language']).toBe('id');
+    const neither = await asked('fr-FR');
+    expect(neither.headers['content-language']).toBe('id');
+  });
+
+  it("should write the validator's messages in the language asked for", async () => {
+    const server = app();
+    const send = (acceptLanguage: string) =>
+      server.inject({
+        method: 'POST',
+        url: '/things',
+        headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage },
+        payload: '{"name":"a","count":"2"}',
+      });
+    expect((await send('en')).json()).toMatchObject({
+      title: 'The request is not valid',
+      detail: 'The body is not valid',
+      errors: [{ field: '/count', in: 'body', message: 'must be integer' }],
+    });
+    expect((await send('id')).json()).toMatchObject({
+      title: 'Permintaan tidak valid',
+      detail: 'Isi permintaan tidak valid',
+      errors: [{ field: '/count', in: 'body', message: 'harus berupa integer' }],
+    });
+  });
+
+  it('should point a query string error into the query, as a JSON Pointer', async () => {
+    const server = app();
+    server.get(
+      '/search',
+      { schema: { querystring: Type.Object({ size: Type.Integer() }, { additionalProperties: false }) } },
+      async () => ({}),
+    );
+    const missing = await server.inject({ method: 'GET', url: '/search', headers: { 'accept-language': 'en' } });
+    expect(missing.json()).toMatchObject({
+      detail: 'The query string is not valid',
+      errors: [{ field: '/size', in: 'query', message: 'is required' }],
+    });
+    const wrong = await server.inject({ method: 'GET', url: '/search?size=x', headers: { 'accept-language': 'en' } });
+    expect(wrong.json()).toMatchObject({ errors: [{ field: '/size', in: 'query' }] });
   });
 });
 

@@ -3,12 +3,38 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import localizeIndonesianModule from 'ajv-i18n/localize/id/index.js';
+import type { Localize } from 'ajv-i18n/localize/types.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppError, type ErrorDetail, isAppError, RateLimitedError } from '../errors.js';
+import { append as appendVaryField } from 'vary';
+import {
+  AppError,
+  type ErrorDetail,
+  type ErrorText,
+  isAppError,
+  LocalisedAppError,
+  RateLimitedError,
+  type RequestPart,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
+import { entityTag } from './entity-tag.js';
+import { defaultLanguage, type Language, negotiateLanguage } from './language.js';
 import { problemContentType, toProblem } from './problem.js';
+import { RouteMethods } from './route-methods.js';
+
+// The module is CommonJS (`module.exports = localize`), which its types call a default export.
+const localizeIndonesian = localizeIndonesianModule as unknown as Localize;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The language the answer is written in, by Accept-Language (Indonesian by default). */
+    readonly language: Language;
+    /** The methods this request's path answers (fastify found no route for its method); none for an unknown path. */
+    allowedMethods(): string[];
+  }
+}
 
 function compiler(coerceTypes: false | 'array'): Ajv {
   // Unknown fields are refused, never silently dropped: a typo must not lose data. The first
@@ -20,8 +46,11 @@ function compiler(coerceTypes: false | 'array'): Ajv {
 }
 
 /**
- * A fastify instance with the platform's conventions: request ids, strict JSON bodies (no type
- * coercion, no unknown fields), and every error answered as problem+json with a stable code.
+ * A fastify instance with the platform's conventions (docs/api-conventions.md): request ids,
+ * strict JSON bodies (no type coercion, no unknown fields), every error answered as problem+json
+ * with a stable code, titled in the language Accept-Language asks for (Indonesian by default),
+ * field errors as JSON Pointers into the request part they are in, and a known path asked with
+ * another method answered 405 with `Allow` (OPTIONS: 204 with `Allow`).
  */
 export function createHttpServer(options: {
   logger: Logger;
@@ -38,9 +67,16 @@ export function createHttpServer(options: {
     frameworkErrors: (error, request, reply) => {
       const appError =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? new AppError('VALIDATION_FAILED', 'A path parameter is too long', [
-              { field: '/params', message: 'is longer than 100 characters' },
-            ])
+          ? new LocalisedAppError('VALIDATION_FAILED', {
+              en: {
+                message: 'A path parameter is too long',
+                details: [{ field: '', in: 'path', message: 'is longer than 100 characters' }],
+              },
+              id: {
+                message: 'Sebuah parameter jalur terlalu panjang',
+                details: [{ field: '', in: 'path', message: 'lebih panjang dari 100 karakter' }],
+              },
+            })
           : error.code === 'FST_ERR_BAD_URL'
             ? new AppError('MALFORMED_REQUEST', 'The URL is not valid (bad percent-encoding)')
             : new AppError('INTERNAL');
@@ -56,16 +92,17 @@ export function createHttpServer(options: {
   const bodyAjv = compiler(false);
   const otherAjv = compiler('array');
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema));
-  app.setSchemaErrorFormatter((errors, dataVar) => {
-    const details: ErrorDetail[] = errors.map((error) => {
-      const missing = (error.params as { missingProperty?: string }).missingProperty;
-      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-      const base = error.instancePath || (dataVar === 'body' ? '' : `/${dataVar}`);
-      if (missing) return { field: `${base}/${missing}`, message: 'is required' };
-      if (extra) return { field: `${base}/${extra}`, message: 'is not a known field' };
-      return { field: base || '/', message: error.message ?? 'is not valid' };
-    });
-    return new AppError('VALIDATION_FAILED', `The ${dataVar} is not valid`, details);
+  app.setSchemaErrorFormatter((errors, dataVar) => schemaError(errors as ErrorObject[], dataVar));
+
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
+  app.decorateRequest('allowedMethods', function allowedMethods(this: FastifyRequest) {
+    return routes.allowed(this.url.split('?', 1)[0] ?? '/');
+  });
+  app.decorateRequest('language', {
+    getter(this: FastifyRequest) {
+      return negotiateLanguage(this.headers['accept-language']);
+    },
   });
 
   app.addHook('onRequest', async (request) => {
@@ -85,17 +122,108 @@ export function createHttpServer(options: {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .type(problemContentType)
-      .send(toProblem(new AppError('ROUTE_NOT_FOUND'), request.url));
+    if (answerUnroutedMethod(request, reply)) return;
+    sendProblem(request, reply, new AppError('ROUTE_NOT_FOUND'));
   });
   return app;
 }
 
-function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): void {
-  const problem = toProblem(error, request.url);
+/**
+ * For a request no route took: OPTIONS on a known path is answered 204 with `Allow`, and
+ * another method a 405 with `Allow` (true: answered). Unknown paths are left to the caller's own
+ * not-found answer (a 404). A scope with its own error format (Open311's) calls this first too.
+ */
+export function answerUnroutedMethod(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sendError: (error: AppError) => unknown = (error) => sendProblem(request, reply, error),
+): boolean {
+  const allowed = request.allowedMethods();
+  if (allowed.length === 0) return false;
+  reply.header('allow', allowed.join(', '));
+  if (request.method === 'OPTIONS') {
+    reply.status(204).send();
+  } else {
+    sendError(
+      new LocalisedAppError('METHOD_NOT_ALLOWED', {
+        en: { message: `${request.method} is not allowed here; Allow names the methods that are` },
+        id: { message: `${request.method} tidak diizinkan di sini; Allow menyebut metode yang diizinkan` },
+      }),
+    );
+  }
+  return true;
+}
+
+/** Adds names to a response's Vary header, each once (RFC 9110 §12.5.5). */
+export function appendVary(reply: FastifyReply, ...fields: string[]): void {
+  const current = reply.getHeader('vary');
+  reply.header('vary', appendVaryField(typeof current === 'string' ? current : '', fields));
+}
+
+const partNames: Record<string, RequestPart> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+const partMessages: Record<RequestPart, Record<Language, string>> = {
+  body: { en: 'The body is not valid', id: 'Isi permintaan tidak valid' },
+  query: { en: 'The query string is not valid', id: 'Parameter kueri tidak valid' },
+  path: { en: 'The path parameters are not valid', id: 'Parameter jalur tidak valid' },
+  header: { en: 'The headers are not valid', id: 'Header permintaan tidak valid' },
+};
+
+/**
+ * A request its route's schema refused, with each failure as a JSON Pointer into the part it
+ * is in (`{ field: '/categoryCode', in: 'query' }`), in English and Indonesian (ajv-i18n).
+ */
+function schemaError(errors: ErrorObject[], dataVar: string): AppError {
+  const part = partNames[dataVar] ?? 'body';
+  const inLanguage = (language: Language): ErrorText => {
+    const failures = errors.map((error) => ({ ...error }));
+    if (language === 'id') localizeIndonesian(failures);
+    return {
+      message: partMessages[part][language],
+      details: failures.map((failure) => schemaErrorDetail(failure, part, language)),
+    };
+  };
+  return new LocalisedAppError('VALIDATION_FAILED', { en: inLanguage('en'), id: inLanguage('id') });
+}
+
+function schemaErrorDetail(failure: ErrorObject, part: RequestPart, language: Language): ErrorDetail {
+  const missing = (failure.params as { missingProperty?: string }).missingProperty;
+  const extra = (failure.params as { additionalProperty?: string }).additionalProperty;
+  const base = failure.instancePath;
+  if (missing) {
+    return {
+      field: `${base}/${pointerToken(missing)}`,
+      in: part,
+      message: language === 'id' ? 'wajib diisi' : 'is required',
+    };
+  }
+  if (extra) {
+    return {
+      field: `${base}/${pointerToken(extra)}`,
+      in: part,
+      message: language === 'id' ? 'bukan field yang dikenal' : 'is not a known field',
+    };
+  }
+  return { field: base, in: part, message: failure.message ?? (language === 'id' ? 'tidak valid' : 'is not valid') };
+}
+
+/** A property name as one JSON Pointer reference token (RFC 6901 §3). */
+function pointerToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): void {
+  const problem = toProblem(error, request.url, request.language);
+  reply.header('content-language', request.language);
+  appendVary(reply, 'Accept-Language');
   if (error instanceof RateLimitedError) reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));
+  // A 409 names the version it is at now in the header a client reads on every answer, too.
+  if (problem.currentVersion !== undefined) reply.header('etag', entityTag(problem.currentVersion));
   reply.status(problem.status).header('x-content-type-options', 'nosniff').type(problemContentType).send(problem);
 }
 
@@ -119,6 +247,8 @@ function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, 
     socket.write(
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
         `Content-Type: ${problemContentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        // Before its headers could be read: in the default language.
+        `Content-Language: ${defaultLanguage}\r\n` +
         `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -1,16 +1,9 @@
+import { type ComplaintStatusName, complaintStatuses } from '@balai/contracts';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /** The states of the complaints workflow, as the lifecycle events report them. */
-export const complaintViewStatuses = [
-  'submitted',
-  'in_progress',
-  'resolved',
-  'closed',
-  'rejected',
-  'duplicate',
-  'cancelled',
-] as const;
-export type ComplaintViewStatus = (typeof complaintViewStatuses)[number];
+export const complaintViewStatuses = complaintStatuses;
+export type ComplaintViewStatus = ComplaintStatusName;
 
 /** The reporter's rating, kept for satisfaction KPIs. */
 export interface ComplaintViewRating {

@@ -85,6 +85,32 @@ describe('complaintProjection', () => {
     });
   });
 
+  it('should put a complaint rated not fixed back in progress, keeping the rating', async () => {
+    const { handlers, row } = setUp();
+    await deliver(handlers, submitted(), assigned(), resolved());
+    await deliver(
+      handlers,
+      anEvent('id.balai.complaints.complaint.rated.v1', {
+        version: 4,
+        score: 1,
+        outcome: 'not_fixed',
+        toStatus: 'in_progress',
+        ratedAt: at,
+      }),
+      anEvent('id.balai.complaints.complaint.reopened.v1', {
+        version: 4,
+        fromStatus: 'resolved',
+        toStatus: 'in_progress',
+        cause: 'rated_not_fixed',
+      }),
+    );
+    expect(row()).toMatchObject({
+      status: 'in_progress',
+      version: 4,
+      rating: { score: 1, outcome: 'not_fixed', ratedAt: at },
+    });
+  });
+
   it('should change nothing when the whole history is delivered again', async () => {
     const { handlers, row } = setUp();
     const history = [submitted(), assigned(), resolved(), rated(), closed()];

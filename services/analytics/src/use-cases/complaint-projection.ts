@@ -49,10 +49,13 @@ export function complaintProjection(views: ComplaintViews): EventHandlers {
     // Back to where work stood: in_progress once assigned, else submitted (the event names it).
     'id.balai.complaints.complaint.reopened.v1': (event) =>
       apply(event, { status: event.data.toStatus === 'submitted' ? 'submitted' : 'in_progress' }),
-    // Rating closes the complaint; `closed` follows at the same version and finds nothing to do.
+    // A rating closes the complaint, or reopens it when not fixed (toStatus says which; events
+    // from before it was carried closed it). The `closed` or `reopened` event that follows at
+    // the same version finds the row there already and does nothing.
     'id.balai.complaints.complaint.rated.v1': (event) =>
       apply(event, {
-        status: 'closed',
+        status:
+          event.data.toStatus === 'in_progress' || event.data.toStatus === 'submitted' ? event.data.toStatus : 'closed',
         rating: {
           score: event.data.score,
           outcome: event.data.outcome,

@@ -76,8 +76,9 @@ function toComplaintMessage(view: ComplaintView): complaintsV1.Complaint {
     categoryVersion: complaint.categoryVersion ?? 0,
     escalationLevel: complaint.escalationLevel ?? 0,
     nextEscalationAt: view.kind === 'staff' ? (complaint.nextEscalationAt ?? undefined) : undefined,
-    reopenableUntil: complaint.reopenableUntil ?? undefined,
+    reopenableUntil: view.reopenableUntil ?? undefined,
     reporterContact: view.kind === 'staff' && complaint.reporterContact ? { ...complaint.reporterContact } : undefined,
+    allowedActions: [...view.allowedActions],
   };
 }
 
@@ -92,9 +93,11 @@ function toCategoryMessage(category: Category): complaintsV1.Category {
     agencyId: category.agencyId,
     slaHours: category.slaHours,
     anonymousAllowed: category.anonymousAllowed,
-    attributes: category.attributes.map((attribute) => ({
+    attributes: category.attributes.map(({ labels, ...attribute }) => ({
       ...attribute,
-      values: attribute.values.map((option) => ({ key: option.key, name: option.name })),
+      labelId: labels.id,
+      labelEn: labels.en,
+      values: attribute.values.map((option) => ({ key: option.key, nameId: option.names.id, nameEn: option.names.en })),
     })),
     active: category.active,
     version: category.version,
@@ -171,9 +174,14 @@ export function complaintsGrpcHandlers(logger: Logger, deps: ComplaintsDeps): co
           agencyId: given?.agencyId ?? '',
           slaHours: given?.slaHours ?? 0,
           anonymousAllowed: given?.anonymousAllowed ?? false,
-          attributes: (given?.attributes ?? []).map((attribute) => ({
+          attributes: (given?.attributes ?? []).map(({ labelId, labelEn, ...attribute }) => ({
             ...attribute,
             datatype: attribute.datatype as AttributeDatatype,
+            labels: { id: labelId, en: labelEn },
+            values: attribute.values.map((option) => ({
+              key: option.key,
+              names: { id: option.nameId, en: option.nameEn },
+            })),
           })),
           active: given?.active ?? true,
         },

@@ -92,7 +92,11 @@ export class IdentityOrganisationDirectory implements OrganisationDirectory {
       ...options,
       fetchMethod: async (key) => {
         const [tenantId, agencyId] = splitKey(key);
-        const { users } = await this.identity.listAgencyOfficers({ agencyId }, systemCaller(tenantId));
+        // Page size 0: every officer of the agency at once (escalation picks among all of them).
+        const { users } = await this.identity.listAgencyOfficers(
+          { agencyId, pageSize: 0, pageToken: '' },
+          systemCaller(tenantId),
+        );
         return { users: users.map(toDirectoryUser) };
       },
     });

@@ -43,7 +43,7 @@ export function inMemoryCategories(...categories: Category[]) {
         const key = keyOf(tenantId, code);
         const current = documents.get(key);
         if (!current) return { outcome: 'not_found' };
-        if (current.version !== expectedVersion) return { outcome: 'stale' };
+        if (current.version !== expectedVersion) return { outcome: 'stale', currentVersion: current.version };
         const next: Category = { ...current, ...changes, version: current.version + 1, updatedAt: entry.at };
         documents.set(key, next);
         history.set(key, [...(history.get(key) ?? []), entry]);

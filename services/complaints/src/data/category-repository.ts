@@ -1,5 +1,11 @@
 import { isDuplicateKey } from '@balai/platform';
-import type { CategoryDocument, CategoryHistoryEntry, CategoryModel } from './category.schema.js';
+import type {
+  CategoryAttribute,
+  CategoryDocument,
+  CategoryHistoryEntry,
+  CategoryModel,
+  LocalisedText,
+} from './category.schema.js';
 
 /** A category as the domain sees it: the document without its id key and history. */
 export type Category = Omit<CategoryDocument, '_id' | 'history'>;
@@ -10,7 +16,40 @@ export type CategoryChanges = Omit<Category, 'tenantId' | 'code' | 'version' | '
 export type UpdateCategoryResult =
   | { outcome: 'updated'; category: Category }
   | { outcome: 'not_found' }
-  | { outcome: 'stale' };
+  | { outcome: 'stale'; currentVersion: number };
+
+/**
+ * Attributes written before labels and value names were localised held one "Indonesian /
+ * English" string (`description`, `name`); they read as the two halves of it, or the whole
+ * string in both languages when it is not in that form. The next admin write stores them anew.
+ */
+type StoredAttribute = Omit<Partial<CategoryAttribute>, 'values'> & {
+  description?: string;
+  values?: Array<{ key: string; names?: LocalisedText; name?: string }>;
+};
+
+function fromLegacyText(text: string | undefined): LocalisedText {
+  const halves = (text ?? '').split(' / ');
+  const [id = '', en = ''] = halves;
+  return halves.length === 2 ? { id: id.trim(), en: en.trim() } : { id: text ?? '', en: text ?? '' };
+}
+
+function readAttribute(stored: StoredAttribute): CategoryAttribute {
+  const { description, ...attribute } = stored;
+  return {
+    ...(attribute as CategoryAttribute),
+    labels: stored.labels ?? fromLegacyText(description),
+    values: (stored.values ?? []).map((option) => ({
+      key: option.key,
+      names: option.names ?? fromLegacyText(option.name),
+    })),
+  };
+}
+
+/** A category as stored, in the form the domain reads (legacy attribute texts localised). */
+export function readCategory(document: Category): Category {
+  return { ...document, attributes: ((document.attributes ?? []) as StoredAttribute[]).map(readAttribute) };
+}
 
 const keyOf = (tenantId: string, code: string) => `${String(tenantId)}|${String(code)}`;
 const projection = { _id: 0, history: 0 } as const;
@@ -33,13 +72,14 @@ export class CategoryRepository {
   async findByCode(tenantId: string, code: string): Promise<Category | null> {
     // Exact _id: the one filter FerretDB serves from an index.
     const document = await this.model.findById(keyOf(tenantId, code), projection).lean<Category>().exec();
-    return document && document.tenantId === String(tenantId) ? document : null;
+    return document && document.tenantId === String(tenantId) ? readCategory(document) : null;
   }
 
   async list(tenantId: string, options: { includeInactive: boolean }): Promise<Category[]> {
     const filter: Record<string, unknown> = { tenantId: String(tenantId) };
     if (!options.includeInactive) filter.active = true;
-    return this.model.find(filter, projection).sort({ code: 1 }).lean<Category[]>().exec();
+    const documents = await this.model.find(filter, projection).sort({ code: 1 }).lean<Category[]>().exec();
+    return documents.map(readCategory);
   }
 
   /** Replaces the category at the expected version and appends the history entry, in one write. */
@@ -58,7 +98,7 @@ export class CategoryRepository {
       .exec();
     const current = await this.findByCode(tenantId, code);
     if (!current) return { outcome: 'not_found' };
-    if (result.modifiedCount !== 1) return { outcome: 'stale' };
+    if (result.modifiedCount !== 1) return { outcome: 'stale', currentVersion: current.version };
     return { outcome: 'updated', category: current };
   }
 }

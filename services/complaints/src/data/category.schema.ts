@@ -10,15 +10,22 @@ export const attributeDatatypes = [
 ] as const;
 export type AttributeDatatype = (typeof attributeDatatypes)[number];
 
+/** A text in Indonesian (the default locale) and English, as category names are. */
+export interface LocalisedText {
+  id: string;
+  en: string;
+}
+
 /** An Open311-style attribute: a question the reporter answers when filing in the category. */
 export interface CategoryAttribute {
   code: string;
   datatype: AttributeDatatype;
   required: boolean;
   order: number;
-  description: string;
+  /** The question as the reporter reads it. */
+  labels: LocalisedText;
   /** Choices of the list datatypes; empty otherwise. */
-  values: Array<{ key: string; name: string }>;
+  values: Array<{ key: string; names: LocalisedText }>;
 }
 
 /** One change of a category, kept in the category itself (who, when, which version). */
@@ -56,8 +63,11 @@ const attributeSchema = new Schema<CategoryAttribute>(
     datatype: { type: String, required: true, enum: attributeDatatypes },
     required: { type: Boolean, required: true },
     order: { type: Number, required: true },
-    description: { type: String, default: '' },
-    values: { type: [new Schema({ key: String, name: String }, { _id: false })], default: [] },
+    labels: { id: { type: String, default: '' }, en: { type: String, default: '' } },
+    values: {
+      type: [new Schema({ key: String, names: { id: String, en: String } }, { _id: false })],
+      default: [],
+    },
   },
   { _id: false },
 );

@@ -1,16 +1,10 @@
+import { complaintStatuses } from '@balai/contracts';
 import { type OutboxEntry, outboxEntrySchema, outboxPlugin } from '@balai/platform';
 import { type Connection, type Model, Schema } from 'mongoose';
 import type { AttributeValue } from '../domain/category-attributes.js';
 
-export const complaintStatuses = [
-  'submitted',
-  'in_progress',
-  'resolved',
-  'closed',
-  'rejected',
-  'duplicate',
-  'cancelled',
-] as const;
+// The one list of statuses, shared with the gateway's OpenAPI enums.
+export { complaintStatuses };
 export type ComplaintStatus = (typeof complaintStatuses)[number];
 
 /** Still being worked on: the SLA runs, escalation and the overdue mark apply. */

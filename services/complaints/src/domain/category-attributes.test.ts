@@ -7,13 +7,13 @@ const attribute = (overrides: Partial<CategoryAttribute>): CategoryAttribute => 
   datatype: 'string',
   required: false,
   order: 0,
-  description: '',
+  labels: { id: '', en: '' },
   values: [],
   ...overrides,
 });
 const list = [
-  { key: 'x', name: 'X' },
-  { key: 'y', name: 'Y' },
+  { key: 'x', names: { id: 'X', en: 'X' } },
+  { key: 'y', names: { id: 'Y', en: 'Y' } },
 ];
 
 describe('validateAttributeValues', () => {

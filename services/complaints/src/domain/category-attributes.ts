@@ -117,16 +117,21 @@ const AttributeDefinitionSchema = Type.Object({
   code: attributeCode(),
   datatype: oneOf(attributeDatatypes),
   order: wholeNumber({ min: 0, max: 1000 }),
-  description: boundedText({ max: 500 }),
+  labels: Type.Object({ id: boundedText({ max: 500 }), en: boundedText({ max: 500 }) }),
   values: Type.Refine(
-    Type.Array(Type.Object({ key: Type.String(), name: Type.String() })),
+    Type.Array(Type.Object({ key: Type.String(), names: Type.Object({ id: Type.String(), en: Type.String() }) })),
     (values: unknown) => Array.isArray(values) && firstCharacterProblem(namesOf(values)) === null,
     (values: unknown) => firstCharacterProblem(namesOf(values)) ?? 'must be a list of values',
   ),
 });
 
+/** Every value's name in each language, as sent. */
 function namesOf(values: unknown): unknown[] {
-  return Array.isArray(values) ? values.map((option: { name?: unknown } | null) => option?.name) : [];
+  if (!Array.isArray(values)) return [];
+  return values.flatMap((option: { names?: { id?: unknown; en?: unknown } } | null) => [
+    option?.names?.id,
+    option?.names?.en,
+  ]);
 }
 
 /** What is wrong with a definition's values for its datatype, or null. */
@@ -138,7 +143,7 @@ function definitionValuesProblem({ datatype, values }: CategoryAttribute): strin
   if (new Set(keys).size !== keys.length || keys.some((key) => !attributeValueKeyPattern.test(key))) {
     return 'keys must be unique codes (A-Z, a-z, 0-9, . _ -)';
   }
-  const names = values.map((option) => catalogueText(option.name));
+  const names = values.flatMap((option) => [catalogueText(option.names.id), catalogueText(option.names.en)]);
   if (names.some((name) => name.length < 1 || name.length > 100)) return 'names must be 1 to 100 characters';
   return null;
 }

@@ -36,3 +36,27 @@ describe('viewFor', () => {
     expect(JSON.stringify(view)).not.toContain('warga@example.id');
   });
 });
+
+describe('viewFor: reopenableUntil and allowedActions', () => {
+  const later = new Date(now.getTime() + 86_400_000);
+
+  it('should show reopenableUntil only while reopening is possible', () => {
+    const resolved = aComplaint({ status: 'resolved', reopenableUntil: later, assignedAt: now });
+    expect(viewFor(resolved, callers.anonymous, now).reopenableUntil).toEqual(later);
+    expect(viewFor({ ...resolved, status: 'rejected' }, callers.officer, now).reopenableUntil).toEqual(later);
+    // Rated and closed, its stored window not yet run out: nothing can reopen it any more.
+    expect(viewFor({ ...resolved, status: 'closed' }, callers.reporter, now).reopenableUntil).toBeNull();
+    expect(viewFor(resolved, callers.reporter, new Date(later.getTime() + 1)).reopenableUntil).toBeNull();
+    expect(viewFor({ ...resolved, status: 'in_progress' }, callers.reporter, now).reopenableUntil).toBeNull();
+  });
+
+  it("should list the caller's own allowed actions, whichever view they get", () => {
+    const resolved = aComplaint({ status: 'resolved', reopenableUntil: later, assignedAt: now });
+    expect(viewFor(resolved, callers.reporter, now)).toMatchObject({
+      kind: 'public',
+      allowedActions: ['reopen', 'rate', 'comment'],
+    });
+    expect(viewFor(resolved, callers.officer, now)).toMatchObject({ kind: 'staff', allowedActions: ['comment'] });
+    expect(viewFor(resolved, callers.anonymous, now).allowedActions).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { CallContext } from '@balai/platform';
 import { isOpen, type TimelineEntry } from '../data/complaint.schema.js';
 import type { Complaint } from '../data/complaint-repository.js';
+import { allowedActionsFor, type TransitionName } from './complaint-workflow.js';
 
 export type ViewKind = 'staff' | 'public';
 
@@ -16,6 +17,22 @@ export interface ComplaintView {
   kind: ViewKind;
   complaint: Complaint;
   overdue: boolean;
+  /** The transitions this caller may take now, by the rule that enforces them (complaint-workflow.ts). */
+  allowedActions: TransitionName[];
+  /** Until when the reporter may reopen it; null when reopening is not (or no longer) possible. */
+  reopenableUntil: Date | null;
+}
+
+/**
+ * Until when the complaint may be reopened, for everyone to see: only while reopening is still
+ * possible (resolved or rejected, within the window). A closed complaint has no such date, even
+ * when its stored window has not run out (it was rated, say).
+ */
+function openReopenWindow(complaint: Complaint, now: Date): Date | null {
+  if (complaint.status !== 'resolved' && complaint.status !== 'rejected') return null;
+  if (!complaint.reopenableUntil) return null;
+  const until = new Date(complaint.reopenableUntil);
+  return now.getTime() > until.getTime() ? null : until;
 }
 
 /** Actions whose note is written for the public; other notes (assignment, reassignment) are internal. */
@@ -36,11 +53,15 @@ function publicEntry(entry: TimelineEntry): TimelineEntry {
  */
 export function viewFor(complaint: Complaint, context: CallContext, now: Date): ComplaintView {
   const overdue = isOpen(complaint.status) && complaint.slaDueAt !== undefined && now > new Date(complaint.slaDueAt);
-  if (isStaff(context)) return { kind: 'staff', complaint, overdue };
+  const allowedActions = allowedActionsFor(complaint, context, now);
+  const reopenableUntil = openReopenWindow(complaint, now);
+  if (isStaff(context)) return { kind: 'staff', complaint, overdue, allowedActions, reopenableUntil };
   const isReporter = context.subject !== undefined && context.subject === complaint.reporterId;
   return {
     kind: 'public',
     overdue,
+    allowedActions,
+    reopenableUntil,
     complaint: {
       ...complaint,
       reporterId: isReporter ? complaint.reporterId : '',

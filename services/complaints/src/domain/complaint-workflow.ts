@@ -1,4 +1,4 @@
-import { AppError, type CallContext, type Role, requireRole } from '@balai/platform';
+import { AppError, type CallContext, checkCurrentVersion, type Role, requireRole } from '@balai/platform';
 import { type ComplaintStatus, openStatuses } from '../data/complaint.schema.js';
 import type { Complaint } from '../data/complaint-repository.js';
 
@@ -26,6 +26,11 @@ export interface TransitionDefinition {
   to: ComplaintStatus | 'same' | 'in_progress_if_assigned';
   /** Who may take it: a caller passes when one guard's role and relation both hold. */
   guards: readonly Guard[];
+  /**
+   * Only until the complaint's `reopenableUntil`: the reporter's answer to an outcome (reopen,
+   * rate) has the tenant's reopen window; after it the outcome stands (and auto_close ends it).
+   */
+  withinReopenWindow?: true;
 }
 
 const openStates = ['submitted', 'in_progress', 'resolved'] as const satisfies readonly ComplaintStatus[];
@@ -48,8 +53,14 @@ export const complaintWorkflow = {
   resolve: { from: ['in_progress'], to: 'resolved', guards: [agencyStaff] },
   reject: { from: ['submitted', 'in_progress'], to: 'rejected', guards: [agencyStaff] },
   withdraw: { from: ['submitted'], to: 'cancelled', guards: [reporter] },
-  reopen: { from: ['resolved', 'rejected'], to: 'in_progress_if_assigned', guards: [reporter] },
-  rate: { from: ['resolved'], to: 'closed', guards: [reporter] },
+  reopen: {
+    from: ['resolved', 'rejected'],
+    to: 'in_progress_if_assigned',
+    guards: [reporter],
+    withinReopenWindow: true,
+  },
+  // A `not_fixed` rating also reopens it (rateComplaint takes `reopen` after the rating).
+  rate: { from: ['resolved'], to: 'closed', guards: [reporter], withinReopenWindow: true },
   // Staff guards first: an officer who filed on a citizen's behalf comments as staff.
   comment: { from: openStates, to: 'same', guards: [agencyStaff, tenantAdmin, reporter] },
   mark_duplicate: { from: ['submitted', 'in_progress'], to: 'duplicate', guards: [agencyStaff] },
@@ -83,32 +94,47 @@ export interface PlannedTransition {
   actorRole: Role;
 }
 
+/** What the workflow answers about one transition for one caller: the plan, or why not. */
+export type TransitionDecision = { allowed: true; plan: PlannedTransition } | { allowed: false; refusal: AppError };
+
+function refused(refusal: AppError): TransitionDecision {
+  return { allowed: false, refusal };
+}
+
 /**
- * The one interpreter: may this caller take this transition on this complaint, at this version?
- * Checks in order: authenticated, holds a role of some guard (FORBIDDEN), read the current
- * version (STALE_VERSION), the state allows it (TRANSITION_NOT_ALLOWED), and the caller's
- * relation to the complaint (FORBIDDEN). The tenant was checked by the repository's read.
+ * The one rule: may this caller take this transition on this complaint now? The state allows it
+ * (TRANSITION_NOT_ALLOWED), a guard's role and relation both hold (FORBIDDEN), and within the
+ * reopen window where the transition has one (REOPEN_WINDOW_EXPIRED). The version is not its
+ * business (planTransition checks it), so `allowedActionsFor` asks the very same question.
  */
-export function planTransition(
+export function decideTransition(
   name: TransitionName,
   complaint: Complaint,
   context: CallContext,
-  expectedVersion: number,
-): PlannedTransition {
+  now: Date,
+): TransitionDecision {
   const definition: TransitionDefinition = complaintWorkflow[name];
-  requireRole(context, rolesOf(name));
-  const holds = (guard: Guard) => guard.roles.filter((role) => context.roles.includes(role));
-  if (complaint.version !== expectedVersion) throw new AppError('STALE_VERSION');
   if (!definition.from.includes(complaint.status)) {
-    throw new AppError('TRANSITION_NOT_ALLOWED', `A ${complaint.status} complaint cannot take "${name}"`);
+    return refused(new AppError('TRANSITION_NOT_ALLOWED', `A ${complaint.status} complaint cannot take "${name}"`));
   }
+  const holds = (guard: Guard) => guard.roles.filter((role) => context.roles.includes(role));
   const guard = definition.guards.find(
     (candidate) => holds(candidate).length > 0 && relationHolds(candidate.relation, complaint, context),
   );
   if (!guard) {
-    throw new AppError(
-      'FORBIDDEN',
-      `Only ${definition.guards.map((g) => `${g.roles.join('/')} (${g.relation})`).join(' or ')}`,
+    return refused(
+      new AppError(
+        'FORBIDDEN',
+        `Only ${definition.guards.map((g) => `${g.roles.join('/')} (${g.relation})`).join(' or ')}`,
+      ),
+    );
+  }
+  // A resolved or rejected complaint without a deadline predates the stored window; the
+  // transitions fill it in from the tenant's setting (withReopenDeadline) before they ask.
+  const until = complaint.reopenableUntil ? new Date(complaint.reopenableUntil) : null;
+  if (definition.withinReopenWindow && until && now.getTime() > until.getTime()) {
+    return refused(
+      new AppError('REOPEN_WINDOW_EXPIRED', `The complaint could be reopened or rated until ${until.toISOString()}`),
     );
   }
   const to =
@@ -119,7 +145,33 @@ export function planTransition(
           ? 'in_progress'
           : 'submitted'
         : definition.to;
-  return { from: complaint.status, to, guard, actorRole: holds(guard)[0] as Role };
+  return { allowed: true, plan: { from: complaint.status, to, guard, actorRole: holds(guard)[0] as Role } };
+}
+
+/**
+ * The interpreter every transition goes through: authenticated and holding a role of some guard
+ * (FORBIDDEN), at the version the caller read (STALE_VERSION, with the current one), then
+ * decideTransition. The tenant was checked by the repository's read.
+ */
+export function planTransition(
+  name: TransitionName,
+  complaint: Complaint,
+  context: CallContext,
+  expectedVersion: number,
+  now: Date,
+): PlannedTransition {
+  requireRole(context, rolesOf(name));
+  checkCurrentVersion(complaint.version, expectedVersion);
+  const decision = decideTransition(name, complaint, context, now);
+  if (!decision.allowed) throw decision.refusal;
+  return decision.plan;
+}
+
+export const transitionNames = Object.keys(complaintWorkflow) as TransitionName[];
+
+/** The transitions this caller may take on the complaint now, in the table's order: `allowedActions`. */
+export function allowedActionsFor(complaint: Complaint, context: CallContext, now: Date): TransitionName[] {
+  return transitionNames.filter((name) => decideTransition(name, complaint, context, now).allowed);
 }
 
 /** A step only the platform takes (the SLA scheduler); no caller role reaches it. */

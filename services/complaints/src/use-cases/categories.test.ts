@@ -20,8 +20,8 @@ describe('validateCategory', () => {
       attributes: [
         {
           ...(first as (typeof attributes)[number]),
-          description: 'Fasilitas apa?\u000b',
-          values: [{ key: 'x', name: 'X\u0085' }],
+          labels: { id: 'Fasilitas apa?\u000b', en: 'Which facility?' },
+          values: [{ key: 'x', names: { id: 'X', en: 'X\u0085' } }],
         },
         ...others,
       ],
@@ -29,7 +29,7 @@ describe('validateCategory', () => {
     expect(validateCategory('public-facilities.damaged', broken).problems).toEqual([
       { field: '/names/id', message: 'must not contain control characters (found U+0000)' },
       { field: '/keywords', message: 'must not contain control characters (found U+007F)' },
-      { field: '/attributes/0/description', message: 'must not contain control characters (found U+000B)' },
+      { field: '/attributes/0/labels/id', message: 'must not contain control characters (found U+000B)' },
       { field: '/attributes/0/values', message: 'must not contain control characters (found U+0085)' },
     ]);
   });

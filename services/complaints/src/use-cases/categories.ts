@@ -5,12 +5,14 @@ import {
   type CallContext,
   categoryCode,
   categoryGroup,
+  checkCurrentVersion,
   type ErrorDetail,
   fieldProblems,
   isCategoryCode,
   refuseProblems,
   requireRole,
   requireTenant,
+  staleVersion,
   wholeNumber,
   withMessage,
 } from '@balai/platform';
@@ -106,8 +108,11 @@ export function validateCategory(
     datatype: attribute.datatype,
     required: Boolean(attribute.required),
     order: attribute.order,
-    description: catalogueText(attribute.description),
-    values: (attribute.values ?? []).map((option) => ({ key: String(option.key), name: catalogueText(option.name) })),
+    labels: { id: catalogueText(attribute.labels?.id), en: catalogueText(attribute.labels?.en) },
+    values: (attribute.values ?? []).map((option) => ({
+      key: String(option.key),
+      names: { id: catalogueText(option.names?.id), en: catalogueText(option.names?.en) },
+    })),
   }));
   return {
     problems,
@@ -150,13 +155,13 @@ export async function upsertCategory(
   }
   const current = await deps.categories.findByCode(tenantId, input.code);
   if (!current) throw new AppError('CATEGORY_NOT_FOUND');
-  if (current.version !== expected) throw new AppError('STALE_VERSION');
+  checkCurrentVersion(current.version, expected);
   const changedFields = (Object.keys(changes) as Array<keyof CategoryChanges>).filter(
     (field) => JSON.stringify(current[field]) !== JSON.stringify(changes[field]),
   );
   const history = { version: expected + 1, action: 'updated' as const, at: now, actorId, changedFields };
   const result = await deps.categories.update(tenantId, input.code, expected, changes, history);
   if (result.outcome === 'not_found') throw new AppError('CATEGORY_NOT_FOUND');
-  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  if (result.outcome === 'stale') throw staleVersion(result.currentVersion);
   return { category: result.category, created: false };
 }

@@ -27,6 +27,7 @@ import {
 import type { Complaint, ComplaintRepository } from '../data/complaint-repository.js';
 import { coveringCells, haversineMeters } from '../domain/complaint-geohash.js';
 import { type ComplaintView, isStaff, viewFor } from '../domain/complaint-views.js';
+import { allowedActionsFor } from '../domain/complaint-workflow.js';
 
 /** GetComplaint: one complaint of the caller's tenant, in the view the caller may see. */
 export async function getComplaint(
@@ -316,9 +317,15 @@ export const maxNearbyResults = 10;
 /** Candidates read from the cells before the exact distance check; bounds the work in a dense area. */
 const maxNearbyCandidates = 500;
 
-/** Anyone may see public views, so nearby suggestions are public views whoever asks. */
+/**
+ * Anyone may see public views, so nearby suggestions are public views whoever asks; what the
+ * caller may do on one (follow it with a comment, say) is still theirs.
+ */
 function publicView(complaint: Complaint, context: CallContext, now: Date): ComplaintView {
-  return viewFor(complaint, { ...context, roles: [] }, now);
+  return {
+    ...viewFor(complaint, { ...context, roles: [] }, now),
+    allowedActions: allowedActionsFor(complaint, context, now),
+  };
 }
 
 /**

@@ -117,6 +117,94 @@ describe('complaint transitions', () => {
     expect(JSON.stringify(writes.map(eventsOf))).not.toContain('ditambal');
   });
 
+  it('should reopen a complaint rated not fixed, back to the officer who had it, as a rating and then a reopen', async () => {
+    const { deps, writes } = harness(
+      aComplaint({ status: 'in_progress', assignedOfficerId: 'officer-1', assignedAt: submittedAt }),
+    );
+    await resolveComplaint(deps, callers.officer, { complaintId: 'c-1', expectedVersion: 1, note: 'Sudah ditambal' });
+    const reopened = await rateComplaint(deps, callers.reporter, {
+      complaintId: 'c-1',
+      expectedVersion: 2,
+      score: 1,
+      outcome: 'not_fixed',
+    });
+    expect(reopened).toMatchObject({
+      status: 'in_progress',
+      version: 3,
+      assignedOfficerId: 'officer-1',
+      rating: { score: 1, outcome: 'not_fixed' },
+      resolution: null,
+      reopenableUntil: null,
+    });
+    expect(reopened.timeline.slice(-2)).toEqual([
+      expect.objectContaining({
+        action: 'rate',
+        fromStatus: 'resolved',
+        toStatus: 'resolved',
+        details: { score: '1', outcome: 'not_fixed' },
+      }),
+      expect.objectContaining({
+        action: 'reopen',
+        actorRole: 'citizen',
+        fromStatus: 'resolved',
+        toStatus: 'in_progress',
+        details: { cause: 'rated_not_fixed' },
+      }),
+    ]);
+    expect(eventsOf(writes[1])).toEqual([
+      expect.objectContaining({
+        type: 'id.balai.complaints.complaint.rated.v1',
+        data: expect.objectContaining({ version: 3, outcome: 'not_fixed', toStatus: 'in_progress' }),
+      }),
+      expect.objectContaining({
+        type: 'id.balai.complaints.complaint.reopened.v1',
+        data: expect.objectContaining({
+          version: 3,
+          fromStatus: 'resolved',
+          toStatus: 'in_progress',
+          cause: 'rated_not_fixed',
+        }),
+      }),
+    ]);
+  });
+
+  it('should close a complaint rated fixed, with no reopen window left to show', async () => {
+    const { deps, writes } = harness(
+      aComplaint({
+        status: 'resolved',
+        assignedAt: submittedAt,
+        resolution: { note: 'ok', partial: false, at: submittedAt },
+        reopenableUntil: new Date(submittedAt.getTime() + 7 * 86_400_000),
+      }),
+    );
+    const closed = await rateComplaint(deps, callers.reporter, {
+      complaintId: 'c-1',
+      expectedVersion: 1,
+      score: 5,
+      outcome: 'fixed',
+    });
+    expect(closed).toMatchObject({ status: 'closed', reopenableUntil: null });
+    expect(eventsOf(writes[0])[0]).toMatchObject({ data: { toStatus: 'closed' } });
+  });
+
+  it('should tell the current version when the complaint changed between its read and its write', async () => {
+    const { deps, repository } = harness(aComplaint());
+    const racing = {
+      ...deps,
+      repository: {
+        ...repository,
+        // Someone else's write lands first: the guarded update finds version 2.
+        update: async () => {
+          await repository.update('36.73', 'c-1', 1, { set: {}, timeline: [], events: [], at: submittedAt });
+          return { outcome: 'stale' as const };
+        },
+      },
+    };
+    await expect(
+      assignComplaint(racing, callers.officer, { complaintId: 'c-1', expectedVersion: 1, agencyId: 'dpupr' }),
+    ).rejects.toMatchObject({ code: 'STALE_VERSION', extensions: { currentVersion: 2 } });
+  });
+
   it.each([
     [0, 'VALIDATION_FAILED'],
     [6, 'VALIDATION_FAILED'],

@@ -14,6 +14,7 @@ import {
   oneOf,
   refuseProblems,
   requireTenant,
+  staleVersion,
   userId,
   wholeNumber,
 } from '@balai/platform';
@@ -28,13 +29,14 @@ import type {
 } from '../data/complaint-repository.js';
 import { type EscalationTarget, escalationDueAt } from '../domain/complaint-escalation.js';
 import {
+  decideTransition,
   type PlannedTransition,
   planSystemTransition,
   planTransition,
   type SystemTransitionName,
   type TransitionName,
 } from '../domain/complaint-workflow.js';
-import { reopenableUntil } from '../domain/reopen-window.js';
+import { reopenableUntil, withReopenDeadline } from '../domain/reopen-window.js';
 import { eventSource } from './use-case-support.js';
 
 export interface TransitionDeps {
@@ -85,6 +87,11 @@ interface Outcome {
   visibility: Visibility;
   note?: string;
   details?: Record<string, string>;
+  /**
+   * A second step the same write takes right after this one (a `not_fixed` rating reopens): its
+   * own timeline entry, and the state it leads to is the complaint's new state.
+   */
+  followedBy?: { action: TransitionName; to: ComplaintStatus; details?: Record<string, string> };
   /** Each event's data is checked against its generated message: a misspelt field does not compile. */
   events: (stamp: EventStamp) => DomainEvent[];
 }
@@ -108,9 +115,10 @@ async function runTransition(
       ? await deps.repository.findById(tenantId, target.complaintId)
       : null;
   if (!complaint) throw new AppError('COMPLAINT_NOT_FOUND');
-  const plan = planTransition(name, complaint, context, expectedVersion);
   const now = deps.clock();
-  const outcome = await decide(complaint, plan, now);
+  const current = await withReopenDeadline(deps, complaint);
+  const plan = planTransition(name, current, context, expectedVersion, now);
+  const outcome = await decide(current, plan, now);
   const result = await writeTransition(deps, complaint, name, { ...plan, now }, outcome, {
     timelineId: context.subject ?? '',
     // Citizens are never identified on the stream; staff are, by id.
@@ -118,7 +126,12 @@ async function runTransition(
     ...(context.traceparent ? { traceparent: context.traceparent } : {}),
   });
   if (result.outcome === 'not_found') throw new AppError('COMPLAINT_NOT_FOUND');
-  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  if (result.outcome === 'stale') {
+    // Changed between the read and the write: the caller needs the version it is at now.
+    const changed = await deps.repository.findById(tenantId, complaint._id);
+    if (!changed) throw new AppError('COMPLAINT_NOT_FOUND');
+    throw staleVersion(changed.version);
+  }
   return result.complaint;
 }
 
@@ -150,6 +163,22 @@ async function writeTransition(
     note: outcome.note?.trim() ?? '',
     details: outcome.details ?? {},
   };
+  const next = outcome.followedBy;
+  const entries: TimelineEntry[] = next
+    ? [
+        { ...entry, toStatus: step.from },
+        {
+          ...entry,
+          id: randomUUID(),
+          action: next.action,
+          note: '',
+          fromStatus: step.from,
+          toStatus: next.to,
+          details: next.details ?? {},
+        },
+      ]
+    : [entry];
+  const to = next?.to ?? step.to;
   const stamp: EventStamp = {
     ids: { complaintId: complaint._id, tenantId, version },
     actor: { actorRole: step.actorRole, actorId: actor.eventId },
@@ -165,10 +194,10 @@ async function writeTransition(
     }),
   );
   const set: ComplaintChanges = { ...outcome.set };
-  if (step.to !== step.from) set.status = step.to;
+  if (to !== step.from) set.status = to;
   const result = await deps.repository.update(tenantId, complaint._id, complaint.version, {
     set,
-    timeline: [entry],
+    timeline: entries,
     events,
     at: now,
   });
@@ -324,7 +353,7 @@ export async function withdrawComplaint(deps: TransitionDeps, context: CallConte
   }));
 }
 
-/** The reporter reopens a resolved or rejected complaint within the tenant's window. */
+/** The reporter reopens a resolved or rejected complaint within the tenant's window (the workflow checks it). */
 export async function reopenComplaint(
   deps: TransitionDeps,
   context: CallContext,
@@ -332,54 +361,83 @@ export async function reopenComplaint(
 ): Promise<Complaint> {
   checkFields(ReasonInputSchema, input);
   const reason = normaliseText(input.reason);
-  return runTransition(deps, context, 'reopen', input, async (complaint, plan, now) => {
-    // Complaints resolved before reopenableUntil was stored get the tenant's window from their outcome.
-    const until = complaint.reopenableUntil
-      ? new Date(complaint.reopenableUntil)
-      : await reopenableUntil(
-          deps,
-          complaint,
-          new Date(complaint.resolution?.at ?? complaint.rejection?.at ?? complaint.updatedAt),
-        );
-    if (now.getTime() > until.getTime()) {
-      throw new AppError('REOPEN_WINDOW_EXPIRED', `The complaint could be reopened until ${until.toISOString()}`);
-    }
-    return {
-      set: { resolution: null, rejection: null, reopenableUntil: null },
-      visibility: 'public',
-      note: reason,
-      events: ({ ids, actor }) => [
-        {
-          type: 'id.balai.complaints.complaint.reopened.v1',
-          data: { ...ids, actorRole: actor.actorRole, fromStatus: plan.from, toStatus: plan.to, reopenedAt: now },
-        },
-      ],
-    };
-  });
+  return runTransition(deps, context, 'reopen', input, (_complaint, plan, now) => ({
+    set: reopenedFields,
+    visibility: 'public',
+    note: reason,
+    events: ({ ids, actor }) => [reopenedEvent(ids, actor, plan, 'reporter', now)],
+  }));
 }
 
-/** The reporter rates the outcome of a resolved complaint, which closes it. */
+/** What a reopened complaint drops: the outcome it had and its window. */
+const reopenedFields: ComplaintChanges = { resolution: null, rejection: null, reopenableUntil: null };
+
+function reopenedEvent(
+  ids: EventStamp['ids'],
+  actor: EventStamp['actor'],
+  step: { from: ComplaintStatus; to: ComplaintStatus },
+  cause: 'reporter' | 'rated_not_fixed',
+  now: Date,
+): DomainEvent {
+  return {
+    type: 'id.balai.complaints.complaint.reopened.v1',
+    data: { ...ids, actorRole: actor.actorRole, fromStatus: step.from, toStatus: step.to, cause, reopenedAt: now },
+  };
+}
+
+/**
+ * The reporter rates the outcome of a resolved complaint. `fixed` and `partly_fixed` close it;
+ * `not_fixed` reopens it, as FixMyStreet does: back to in progress with the officer who had it,
+ * recorded as the rating and then a reopen (docs/complaints.md, "Rating").
+ */
 export async function rateComplaint(
   deps: TransitionDeps,
   context: CallContext,
   input: Target & { score: number; outcome: string },
 ): Promise<Complaint> {
   checkFields(RateInputSchema, input);
-  return runTransition(deps, context, 'rate', input, (complaint, _plan, now) => ({
-    set: { rating: { score: input.score, outcome: input.outcome, at: now } },
-    visibility: 'public',
-    details: { score: String(input.score), outcome: input.outcome },
-    events: ({ ids }) => [
-      {
-        type: 'id.balai.complaints.complaint.rated.v1',
-        data: { ...ids, agencyId: complaint.agencyId, score: input.score, outcome: input.outcome, ratedAt: now },
+  return runTransition(deps, context, 'rate', input, (complaint, plan, now): Outcome => {
+    const rating = { score: input.score, outcome: input.outcome, at: now };
+    const details = { score: String(input.score), outcome: input.outcome };
+    const rated = (ids: EventStamp['ids'], toStatus: ComplaintStatus): DomainEvent => ({
+      type: 'id.balai.complaints.complaint.rated.v1',
+      data: {
+        ...ids,
+        agencyId: complaint.agencyId,
+        score: input.score,
+        outcome: input.outcome,
+        toStatus,
+        ratedAt: now,
       },
-      {
-        type: 'id.balai.complaints.complaint.closed.v1',
-        data: { ...ids, agencyId: complaint.agencyId, cause: 'rated', closedAt: now },
-      },
-    ],
-  }));
+    });
+    if (input.outcome !== 'not_fixed') {
+      return {
+        set: { rating, reopenableUntil: null },
+        visibility: 'public',
+        details,
+        events: ({ ids }) => [
+          rated(ids, plan.to),
+          {
+            type: 'id.balai.complaints.complaint.closed.v1',
+            data: { ...ids, agencyId: complaint.agencyId, cause: 'rated', closedAt: now },
+          },
+        ],
+      };
+    }
+    // The reopen is the workflow's own step, asked like any other (same caller, same moment).
+    const reopen = decideTransition('reopen', complaint, context, now);
+    if (!reopen.allowed) throw reopen.refusal;
+    return {
+      set: { rating, ...reopenedFields },
+      visibility: 'public',
+      details,
+      followedBy: { action: 'reopen', to: reopen.plan.to, details: { cause: 'rated_not_fixed' } },
+      events: ({ ids, actor }) => [
+        rated(ids, reopen.plan.to),
+        reopenedEvent(ids, actor, reopen.plan, 'rated_not_fixed', now),
+      ],
+    };
+  });
 }
 
 /** A public comment (reporter or staff) or an internal one (staff only), in any open state. */

@@ -187,7 +187,7 @@ describe('submitComplaint', () => {
       datatype: 'text' as const,
       required: false,
       order: 1,
-      description: 'Anything else',
+      labels: { id: 'Lainnya', en: 'Anything else' },
       values: [],
     };
     const { repository, deps } = setup(aCategory('roads.pothole', { attributes: [notes] }));

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
 import { ContactLogin, Email, FullName, MobilePhone, OneTimeCode, Password } from './account-schemas.js';
-import { BodyProblemResponses, TenantHeader } from './schemas.js';
+import { BodyProblemResponses, jsonResponse, TenantHeader } from './schemas.js';
 
 const RegistrationBody = Type.Object(
   {
@@ -13,7 +13,18 @@ const RegistrationBody = Type.Object(
     phone: Type.Optional(MobilePhone),
     password: Password,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        nik: '3673014506900002',
+        fullName: 'Siti Rahmawati',
+        email: 'siti@example.id',
+        phone: '0812-3456-7890',
+        password: 'kopi-serang-2026',
+      },
+    ],
+  },
 );
 
 /**
@@ -28,6 +39,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public', limit: 'registration' },
       schema: {
+        operationId: 'registerCitizen',
         summary: 'Register as a citizen',
         description:
           'Creates a pending account and sends a code to each contact given (at least one of email and phone). ' +
@@ -35,7 +47,14 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['accounts'],
         headers: TenantHeader,
         body: RegistrationBody,
-        response: { 202: Type.Object({ channels: Type.Array(Type.String()) }), ...BodyProblemResponses },
+        response: {
+          202: jsonResponse(
+            'Codes are on their way, by these channels',
+            Type.Object({ channels: Type.Array(Type.String({ description: 'email or sms' })) }),
+            { channels: ['email', 'sms'] },
+          ),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -54,12 +73,20 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public', limit: 'verification' },
       schema: {
+        operationId: 'verifyContact',
         summary: 'Prove a contact with the code sent to it',
         description: 'Activates a pending citizen account. Any failure is VERIFICATION_FAILED.',
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin, code: OneTimeCode }, { additionalProperties: false }),
-        response: { 200: Type.Object({ channel: Type.String(), status: Type.String() }), ...BodyProblemResponses },
+        response: {
+          200: jsonResponse(
+            'The contact is verified; status is the account’s',
+            Type.Object({ channel: Type.String(), status: Type.String() }),
+            { channel: 'email', status: 'active' },
+          ),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request) => identity.verifyContact(request.body, callerContext(request)),
@@ -70,13 +97,17 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public', limit: 'verification' },
       schema: {
+        operationId: 'resendVerificationCode',
         summary: 'Send a new code to a contact waiting for one',
         description:
           'At most one code a minute and five a day per contact, and a daily number per client address; the answer is the same whether or not one was sent (429 TOO_MANY_ATTEMPTS past the address cap).',
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object({ login: ContactLogin }, { additionalProperties: false }),
-        response: { 202: Type.Object({}), ...BodyProblemResponses },
+        response: {
+          202: jsonResponse('Taken: a code is sent if the contact waits for one', Type.Object({}), {}),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -91,14 +122,21 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public', limit: 'verification' },
       schema: {
+        operationId: 'activateStaffAccount',
         summary: 'Activate a staff account and set its password',
+        description:
+          'A staff member added by an admin proves their contact with the code sent to it and sets a password. ' +
+          'Any failure is VERIFICATION_FAILED.',
         tags: ['accounts'],
         headers: TenantHeader,
         body: Type.Object(
           { login: ContactLogin, code: OneTimeCode, newPassword: Password },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ status: Type.String() }), ...BodyProblemResponses },
+        response: {
+          200: jsonResponse('The account is active', Type.Object({ status: Type.String() }), { status: 'active' }),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request) => identity.activateAccount(request.body, callerContext(request)),

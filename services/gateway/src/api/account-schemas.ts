@@ -1,5 +1,12 @@
-import { agencyId, email, fullName, oneTimeCode, phone, userId } from '@balai/platform';
+import { agencyId, email, fullName, oneTimeCode, phone, roles, staffRoles, userId } from '@balai/platform';
 import Type from 'typebox';
+import { stringEnum } from './schemas.js';
+
+/** Any Balai role, as tokens and users carry them. */
+export const AnyRole = stringEnum(roles, {
+  description: 'A Balai role (docs/authentication.md, "Roles per route")',
+  componentName: 'Role',
+});
 
 /** A user as the API shows one: no NIK, no password hash, no contact details. */
 export const UserSchema = Type.Object(
@@ -8,7 +15,7 @@ export const UserSchema = Type.Object(
     tenantId: Type.String(),
     kind: Type.Union([Type.Literal('citizen'), Type.Literal('staff')]),
     fullName: Type.String(),
-    roles: Type.Array(Type.String()),
+    roles: Type.Array(AnyRole),
     agencyId: Type.Union([Type.String(), Type.Null()]),
     supervisorId: Type.Union([Type.String(), Type.Null()], {
       description: 'Staff: the user this one reports to (escalations follow it); null at the top',
@@ -46,8 +53,4 @@ export const Password = Type.String({ minLength: 10, maxLength: 128 });
 export const AgencyId = agencyId({ examples: ['dpupr'] });
 /** A user id: generated UUIDs, and seeded ids such as demo-36.73-supervisor (dots). */
 export const UserId = userId();
-export const StaffRole = Type.Union(
-  ['officer', 'supervisor', 'permit_reviewer', 'permit_approver', 'analyst', 'tenant_admin'].map((role) =>
-    Type.Literal(role),
-  ),
-);
+export const StaffRole = stringEnum(staffRoles, { description: 'A role staff of a tenant may hold' });

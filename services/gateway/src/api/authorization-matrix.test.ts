@@ -12,6 +12,8 @@ import { accessToken, newSigningKey, type SigningKey, testGateway } from './test
 const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'GET /healthz': 'public',
   'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/assets/:file': 'public',
   'GET /v1/tenants': 'public',
   'GET /v1/permit-types': 'public',
   'POST /v1/complaints': ['citizen', 'officer'],
@@ -50,6 +52,20 @@ const expectedAccess: Record<string, 'public' | 'proxy' | Role[]> = {
   'GET /v1/tenants/:tenantId/settings': 'public',
   'POST /v1/agencies': ['tenant_admin', 'platform_admin'],
   'GET /v1/staff': ['tenant_admin', 'platform_admin'],
+  // Any signed-in caller's own account (a machine client's token gets 404 from identity).
+  'GET /v1/me': [
+    'citizen',
+    'officer',
+    'supervisor',
+    'permit_reviewer',
+    'permit_approver',
+    'analyst',
+    'tenant_admin',
+    'platform_admin',
+    'open311_partner',
+  ],
+  // Identity further keeps officers and supervisors to their own agency (403 otherwise).
+  'GET /v1/agencies/:agencyId/officers': ['officer', 'supervisor', 'tenant_admin', 'platform_admin'],
   'POST /v1/staff': ['tenant_admin', 'platform_admin'],
   'PATCH /v1/staff/:id': ['tenant_admin', 'platform_admin'],
   'POST /v1/staff/:id/deactivation': ['tenant_admin', 'platform_admin'],

@@ -54,12 +54,13 @@ describe('GET /v1/complaints', () => {
     answers.set('listComplaints', { complaints: [aComplaint('c-1')], nextPageToken: 'next-1' });
     const response = await get(
       '/v1/complaints?status=submitted,in_progress&status=resolved&category=roads.pothole&assignee=me' +
-        '&overdue=true&agencyId=dpupr&order=newest&pageSize=5&pageToken=abc_-1&submittedFrom=2026-11-01T00:00:00Z' +
-        '&includeTimeline=true',
+        '&overdue=true&agencyId=dpupr&order=newest&pageSize=5&pageToken=abc_-1&submittedFrom=2026-11-01T00:00:00Z',
       officerToken,
     );
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ items: [{ id: 'c-1', view: 'public' }], nextPageToken: 'next-1' });
+    // List items are summaries: the timeline is the single complaint's.
+    expect(response.json().items[0]).not.toHaveProperty('timeline');
     expect(calls).toHaveLength(1);
     expect(calls[0]?.method).toBe('listComplaints');
     expect(calls[0]?.request).toMatchObject({
@@ -72,7 +73,7 @@ describe('GET /v1/complaints', () => {
       pageSize: 5,
       pageToken: 'abc_-1',
       submittedFrom: new Date('2026-11-01T00:00:00Z'),
-      includeTimeline: true,
+      includeTimeline: false,
       mine: false,
     });
     expect(calls[0]?.context).toMatchObject({ tenantId: '36.73', subject: 'officer-1', roles: ['officer'] });
@@ -91,6 +92,9 @@ describe('GET /v1/complaints', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(bad.json().code).toBe('VALIDATION_FAILED');
+    const typo = await get('/v1/complaints?status=submitted,resolvd', officerToken);
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().errors).toEqual([expect.objectContaining({ in: 'query', field: '/status/1' })]);
     expect(calls).toHaveLength(0);
   });
 
@@ -102,9 +106,12 @@ describe('GET /v1/complaints', () => {
         { field: '/pageToken', message: 'belongs to a list with other filters or another order' },
       ]),
     );
-    const response = await get('/v1/complaints?status=open', officerToken);
+    const response = await get('/v1/complaints?status=submitted', officerToken);
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors.map((error: { field: string }) => error.field)).toEqual(['/status', '/pageToken']);
+    expect(response.json().errors.map((error: { field: string; in: string }) => [error.in, error.field])).toEqual([
+      ['query', '/status'],
+      ['query', '/pageToken'],
+    ]);
   });
 
   it("should pass on the service's refusal of the assignee filter to a citizen as 403", async () => {

@@ -1,22 +1,40 @@
 import { complaintsV1 } from '@balai/contracts';
 import { AppError, categoryCodePattern, filterId, filterIdPattern, isAppError, point, roles } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
-import { CategoryCode, ComplaintSchema, toComplaintJson } from './complaint-schemas.js';
-import { ProblemResponses, TenantHeader } from './schemas.js';
+import { CategoryCode, ComplaintStatus, ComplaintSummarySchema, toComplaintSummaryJson } from './complaint-schemas.js';
+import { complaintSummaryExample, publicComplaintSummaryExample } from './openapi-examples.js';
+import { jsonResponse, ListEnvelope, ProblemResponses, TenantHeader, wholeList } from './schemas.js';
 
-const CommaList = (pattern: string, description: string) =>
-  Type.Array(Type.String({ pattern: `^${pattern}(,${pattern})*$`, maxLength: 2000 }), { maxItems: 50, description });
+const commaListed = ['status', 'category'] as const;
+
+/**
+ * A list filter is the parameter repeated (OpenAPI's form style, as generated clients send it) or
+ * a comma list; the comma lists are split before validation, so each value is checked on its own
+ * and the document can give the items their enum.
+ */
+function splitCommaLists(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown>;
+  for (const name of commaListed) {
+    const value = query[name];
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    query[name] = values
+      .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
+      .filter((item) => item !== '');
+  }
+  return Promise.resolve();
+}
 
 const ListQuery = Type.Object(
   {
     status: Type.Optional(
-      CommaList(
-        '[a-z_]{1,32}',
-        'Any of these statuses (submitted, in_progress, resolved, closed, rejected, duplicate, cancelled): ' +
-          'a comma list, or the parameter repeated',
-      ),
+      Type.Array(ComplaintStatus, {
+        maxItems: 50,
+        description: 'Any of these statuses: the parameter repeated, or a comma list',
+      }),
     ),
     agencyId: Type.Optional(filterId({ description: 'The responsible agency' })),
     assignee: Type.Optional(
@@ -27,10 +45,10 @@ const ListQuery = Type.Object(
     ),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open complaints past their SLA deadline' })),
     category: Type.Optional(
-      CommaList(
-        categoryCodePattern.source.slice(1, -1),
-        'Any of these category codes: a comma list, or the parameter repeated',
-      ),
+      Type.Array(Type.String({ pattern: categoryCodePattern.source }), {
+        maxItems: 50,
+        description: 'Any of these category codes: the parameter repeated, or a comma list',
+      }),
     ),
     mine: Type.Optional(Type.Boolean({ description: "Only the caller's own complaints (as reporter)" })),
     order: Type.Optional(
@@ -51,15 +69,12 @@ const ListQuery = Type.Object(
     submittedBefore: Type.Optional(Type.String({ format: 'date-time', description: 'Submitted before' })),
     updatedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Last changed at or after' })),
     updatedBefore: Type.Optional(Type.String({ format: 'date-time', description: 'Last changed before' })),
-    includeTimeline: Type.Optional(Type.Boolean({ description: "Include each complaint's timeline" })),
   },
   { additionalProperties: false },
 );
 
-const ComplaintPage = Type.Object({
-  items: Type.Array(ComplaintSchema),
-  nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-});
+// Summaries: a list never carries timelines (GET /v1/complaints/{id} has the complaint's).
+const ComplaintPage = ListEnvelope(ComplaintSummarySchema);
 
 const NearbyQuery = Type.Object(
   {
@@ -69,9 +84,7 @@ const NearbyQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const NearbyAnswer = Type.Object({
-  items: Type.Array(Type.Object({ distanceMeters: Type.Number(), complaint: ComplaintSchema })),
-});
+const NearbyAnswer = ListEnvelope(Type.Object({ distanceMeters: Type.Number(), complaint: ComplaintSummarySchema }));
 
 /** The service's names for the list filters, as this route calls them, so 400 details name the query parameter. */
 const queryNames: Record<string, string> = {
@@ -79,10 +92,6 @@ const queryNames: Record<string, string> = {
   '/categoryCodes': '/category',
   '/overdueOnly': '/overdue',
 };
-
-function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).filter((value) => value !== '');
-}
 
 const optionalDate = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
@@ -96,7 +105,9 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Any signed-in caller: staff of the tenant get the staff view and every filter (the inbox),
       // everyone else the public view (`mine` for their own). The service decides per caller.
       config: { access: { roles: [...roles] } },
+      preValidation: splitCommaLists,
       schema: {
+        operationId: 'listComplaints',
         summary: 'List complaints: the officer inbox, your own complaints (mine=true) or the public search',
         description:
           'Filters combine with AND, always within the tenant of the access token. Staff of the tenant (officer, ' +
@@ -105,17 +116,23 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['complaints'],
         headers: TenantHeader,
         querystring: ListQuery,
-        response: { 200: ComplaintPage, ...ProblemResponses },
+        response: {
+          200: jsonResponse('One page of complaints, in the order asked for', ComplaintPage, {
+            items: [complaintSummaryExample],
+            nextPageToken: 'eyJkdWUiOiIyMDI2LTEyLTAzVDAyOjE1OjAwWiJ9',
+          }),
+          ...ProblemResponses,
+        },
       },
     },
     async (request) => {
       const query = request.query;
       const listRequest = complaintsV1.ListComplaintsRequest.fromPartial({
-        statuses: splitList(query.status),
+        statuses: query.status ?? [],
         agencyId: query.agencyId ?? '',
         assignee: query.assignee ?? '',
         overdueOnly: query.overdue ?? false,
-        categoryCodes: splitList(query.category),
+        categoryCodes: query.category ?? [],
         mine: query.mine ?? false,
         order: query.order ?? '',
         pageSize: query.pageSize ?? 0,
@@ -124,12 +141,11 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         submittedBefore: optionalDate(query.submittedBefore),
         updatedFrom: optionalDate(query.updatedFrom),
         updatedBefore: optionalDate(query.updatedBefore),
-        includeTimeline: query.includeTimeline ?? false,
       });
       try {
         const answer = await complaints.listComplaints(listRequest, callerContext(request));
         return {
-          items: answer.complaints.map(toComplaintJson),
+          items: answer.complaints.map(toComplaintSummaryJson),
           nextPageToken: answer.nextPageToken === '' ? null : answer.nextPageToken,
         };
       } catch (error) {
@@ -137,7 +153,12 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError(
           error.code,
           error.message,
-          error.details.map((detail) => ({ ...detail, field: queryNames[detail.field ?? ''] ?? detail.field })),
+          // Every filter the service checks came from the query string.
+          error.details.map((detail) => ({
+            ...detail,
+            field: queryNames[detail.field ?? ''] ?? detail.field,
+            in: 'query' as const,
+          })),
         );
       }
     },
@@ -149,6 +170,7 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // As public as the complaints it returns (the public view): a citizen checks before filing.
       config: { access: 'public' },
       schema: {
+        operationId: 'listNearbyComplaints',
         summary: 'Open complaints of a category near a point, nearest first (at most 10, public view)',
         description:
           'Suggestions to follow instead of filing a duplicate: open complaints of the category within the ' +
@@ -157,7 +179,13 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['complaints'],
         headers: TenantHeader,
         querystring: NearbyQuery,
-        response: { 200: NearbyAnswer, ...ProblemResponses },
+        response: {
+          200: jsonResponse('The open complaints nearby, nearest first', NearbyAnswer, {
+            items: [{ distanceMeters: 42.5, complaint: publicComplaintSummaryExample }],
+            nextPageToken: null,
+          }),
+          ...ProblemResponses,
+        },
       },
     },
     async (request) => {
@@ -165,12 +193,12 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         complaintsV1.FindNearbyComplaintsRequest.fromPartial(request.query),
         callerContext(request),
       );
-      return {
-        items: answer.complaints.map((entry) => ({
+      return wholeList(
+        answer.complaints.map((entry) => ({
           distanceMeters: entry.distanceMeters,
-          complaint: toComplaintJson(entry.complaint),
+          complaint: toComplaintSummaryJson(entry.complaint),
         })),
-      };
+      );
     },
   );
 };

@@ -91,10 +91,12 @@ describe('partner app routes', () => {
     const response = await asAdmin('GET', '/v1/partner-apps');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
-      partnerApps: [
+      items: [
         partnerAppJson,
         { ...partnerAppJson, clientId: 'balai-old', revokedAt: revokedAt.toISOString(), revokedBy: 'admin-2' },
       ],
+      nextPageToken: null,
+      totalEstimate: 2,
     });
   });
 

@@ -4,7 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { callerContext } from '../domain/caller-context.js';
 import { Email } from './account-schemas.js';
-import { BodyProblemResponses, ProblemResponses, TenantHeader } from './schemas.js';
+import {
+  BodyProblemResponses,
+  jsonResponse,
+  ListEnvelope,
+  ProblemResponses,
+  TenantHeader,
+  wholeList,
+} from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
 
@@ -21,6 +28,17 @@ const PartnerAppSchema = Type.Object(
   },
   { $id: 'PartnerApp' },
 );
+
+const partnerAppExample = {
+  clientId: 'balai-4fQx1c9Zk2LmN0aB',
+  tenantId: '36.73',
+  name: 'Lapor Cepat',
+  contactEmail: 'dev@laporcepat.id',
+  createdAt: '2026-11-20T03:00:00.000Z',
+  createdBy: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+  revokedAt: null,
+  revokedBy: null,
+};
 
 function toPartnerApp(app: identityV1.PartnerApp | undefined) {
   if (!app) throw new Error('identity answered without a partner app');
@@ -45,6 +63,7 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'createPartnerApp',
         summary: 'Register a partner app (Open311)',
         description:
           'Registers a third-party app of the tenant and answers its Open311 `api_key` ' +
@@ -60,11 +79,19 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            clientId: Type.String(),
-            apiKey: Type.String({ description: 'Shown once; keep it secret' }),
-            partnerApp: PartnerAppSchema,
-          }),
+          201: jsonResponse(
+            'The app, and its api_key: the only time it is shown',
+            Type.Object({
+              clientId: Type.String(),
+              apiKey: Type.String({ description: 'Shown once; keep it secret' }),
+              partnerApp: PartnerAppSchema,
+            }),
+            {
+              clientId: partnerAppExample.clientId,
+              apiKey: 'YmFsYWktNGZReDFjOVprMkxtTjBhQjpzM2NyM3QtZXhhbXBsZQ',
+              partnerApp: partnerAppExample,
+            },
+          ),
           ...BodyProblemResponses,
         },
       },
@@ -86,19 +113,24 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'listPartnerApps',
         summary: "The tenant's partner apps",
         description: 'Revoked ones included (with revokedAt). Never an api_key or a secret.',
         tags: ['partner-apps'],
         headers: TenantHeader,
         response: {
-          200: Type.Object({ partnerApps: Type.Array(PartnerAppSchema) }),
+          200: jsonResponse('The partner apps', ListEnvelope(PartnerAppSchema), {
+            items: [partnerAppExample],
+            nextPageToken: null,
+            totalEstimate: 1,
+          }),
           ...ProblemResponses,
         },
       },
     },
     async (request) => {
       const { partnerApps } = await identity.listPartnerApps({}, callerContext(request));
-      return { partnerApps: partnerApps.map(toPartnerApp) };
+      return wholeList(partnerApps.map(toPartnerApp));
     },
   );
 
@@ -107,6 +139,7 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'revokePartnerApp',
         summary: 'Revoke a partner app',
         description:
           'Its token requests fail from now on (invalid_client), so its api_key stops working within ' +
@@ -115,7 +148,14 @@ export const partnerAppRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partner-apps'],
         headers: TenantHeader,
         params: Type.Object({ clientId: clientId({ examples: ['balai-4fQx1c9Zk2LmN0aB'] }) }),
-        response: { 200: PartnerAppSchema, ...ProblemResponses },
+        response: {
+          200: jsonResponse('The app, revoked', PartnerAppSchema, {
+            ...partnerAppExample,
+            revokedAt: '2026-12-01T08:00:00.000Z',
+            revokedBy: partnerAppExample.createdBy,
+          }),
+          ...ProblemResponses,
+        },
       },
     },
     async (request) => {

@@ -26,17 +26,18 @@ describe('the public port', () => {
   });
 
   it.each([
-    ['an API answer', 'GET', '/openapi.json', true],
-    ['an error', 'GET', '/v1/complaints/c-1', false],
-    ['an unknown route', 'GET', '/nowhere', false],
-    ['Open311 XML', 'GET', '/open311/v2/discovery.xml', false],
+    ['a signed-in answer', 'GET', '/openapi.json', true, 'no-store'],
+    ['an error', 'GET', '/v1/complaints/c-1', false, 'no-store'],
+    ['an unknown route', 'GET', '/nowhere', false, 'no-store'],
+    // A public read, the same for everyone (response-conventions.ts).
+    ['Open311 XML', 'GET', '/open311/v2/discovery.xml', false, 'public, max-age=60'],
   ])(
-    'should send nosniff, no-store, no-referrer and a CSP that renders nothing on %s',
-    async (_what, method, url, signedIn) => {
+    'should send nosniff, the right Cache-Control, no-referrer and a CSP that renders nothing on %s',
+    async (_what, method, url, signedIn, cacheControl) => {
       const headers = signedIn ? { authorization: `Bearer ${await accessToken(key)}` } : {};
       const response = await gateway.inject({ method: method as 'GET', url, headers });
       expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['cache-control']).toBe(cacheControl);
       expect(response.headers['referrer-policy']).toBe('no-referrer');
       expect(response.headers['content-security-policy']).toContain("default-src 'none'");
       expect(response.headers['x-frame-options']).toBe('DENY');

@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { isPublicRead, publicReadMaxAgeSeconds } from './response-conventions.js';
 
 /**
  * Security headers on every answer of the public port (helmet), for an API read by browsers:
@@ -10,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
  * - `Referrer-Policy: no-referrer`;
  * - `Strict-Transport-Security` only when the public URL is https;
  * - `Cache-Control: no-store` unless a route set its own: answers carry personal data (a
- *   complaint's text and place, an account) that no shared or browser cache may keep.
+ *   complaint's text and place, an account) that no shared or browser cache may keep; public
+ *   reads alone (response-conventions.ts) are `public, max-age=60`, the same for everyone.
  * Cross-origin isolation headers are left to the apps: the API is meant to be read from other origins.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, options: { hstsMaxAgeSeconds: number }) {
@@ -25,7 +27,11 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: { h
     crossOriginEmbedderPolicy: false,
     originAgentCluster: false,
   });
-  app.addHook('onSend', async (_request, reply) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.hasHeader('cache-control')) return;
+    reply.header(
+      'cache-control',
+      isPublicRead(request, reply) ? `public, max-age=${publicReadMaxAgeSeconds}` : 'no-store',
+    );
   });
 }

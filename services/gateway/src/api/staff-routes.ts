@@ -1,5 +1,5 @@
 import type { identityV1 } from '@balai/contracts';
-import { boundedText, tenantId, tenantSettingFields } from '@balai/platform';
+import { boundedText, isRole, tenantId, tenantSettingFields } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { anonymousContext, callerContext } from '../domain/caller-context.js';
@@ -13,7 +13,16 @@ import {
   UserId,
   UserSchema,
 } from './account-schemas.js';
-import { BodyProblemResponses, int32Maximum, ProblemResponses, TenantHeader } from './schemas.js';
+import { agencyExample, officerExample, tenantSettingsExample } from './openapi-examples.js';
+import {
+  BodyProblemResponses,
+  int32Maximum,
+  jsonResponse,
+  ListEnvelope,
+  ProblemResponses,
+  TenantHeader,
+  wholeList,
+} from './schemas.js';
 
 const admins = { roles: ['tenant_admin', 'platform_admin'] } as const;
 function toUser(user: identityV1.User | undefined) {
@@ -21,6 +30,8 @@ function toUser(user: identityV1.User | undefined) {
   return {
     ...user,
     kind: user.kind as 'citizen' | 'staff',
+    // Identity stores only the platform's roles; one this gateway does not know yet is left out.
+    roles: user.roles.filter(isRole),
     status: user.status as 'pending' | 'active' | 'deactivated',
     agencyId: user.agencyId || null,
     supervisorId: user.supervisorId || null,
@@ -82,13 +93,25 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'listAgencies',
         summary: "The tenant's agencies (OPD)",
+        description: 'The agencies complaints go to (each category names one), for staff of the tenant to pick from.',
         tags: ['agencies'],
         headers: TenantHeader,
-        response: { 200: Type.Object({ agencies: Type.Array(AgencySchema) }), ...ProblemResponses },
+        response: {
+          200: jsonResponse('The agencies', ListEnvelope(AgencySchema), {
+            items: [agencyExample],
+            nextPageToken: null,
+            totalEstimate: 1,
+          }),
+          ...ProblemResponses,
+        },
       },
     },
-    async (request) => identity.listAgencies({}, callerContext(request)),
+    async (request) => {
+      const { agencies } = await identity.listAgencies({}, callerContext(request));
+      return wholeList(agencies);
+    },
   );
 
   app.post(
@@ -96,7 +119,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'createAgency',
         summary: 'Add an agency to the tenant',
+        description: 'A new agency (OPD) of the tenant, by a short code unique within it; categories then name it.',
         tags: ['agencies'],
         headers: TenantHeader,
         body: Type.Object(
@@ -107,7 +132,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: AgencySchema, ...BodyProblemResponses },
+        response: { 201: jsonResponse('The agency as added', AgencySchema, agencyExample), ...BodyProblemResponses },
       },
     },
     async (request, reply) => {
@@ -122,16 +147,25 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'listStaff',
         summary: "The tenant's staff, optionally of one agency",
+        description: 'Every staff account of the tenant, deactivated ones included, for its admins.',
         tags: ['staff'],
         headers: TenantHeader,
         querystring: Type.Object({ agencyId: Type.Optional(AgencyId) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...ProblemResponses },
+        response: {
+          200: jsonResponse('The staff', ListEnvelope(UserSchema), {
+            items: [officerExample],
+            nextPageToken: null,
+            totalEstimate: 1,
+          }),
+          ...ProblemResponses,
+        },
       },
     },
     async (request) => {
       const { users } = await identity.listStaff({ agencyId: request.query.agencyId ?? '' }, callerContext(request));
-      return { users: users.map(toUser) };
+      return wholeList(users.map(toUser));
     },
   );
 
@@ -140,6 +174,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'createStaffMember',
         summary: 'Add a staff member',
         description:
           'The account starts pending; an activation code goes to the e-mail address (else the phone). ' +
@@ -157,7 +192,15 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: UserSchema, ...BodyProblemResponses },
+        response: {
+          201: jsonResponse('The staff member, pending until they activate their account', UserSchema, {
+            ...officerExample,
+            status: 'pending',
+            emailVerified: false,
+            version: 1,
+          }),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -183,6 +226,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'updateStaffMember',
         summary: "Change a staff member's roles, agency and supervisor",
         description: 'Send the version you read; a different current version is 409 STALE_VERSION.',
         tags: ['staff'],
@@ -199,7 +243,10 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSchema, ...BodyProblemResponses },
+        response: {
+          200: jsonResponse('The staff member as changed', UserSchema, { ...officerExample, version: 4 }),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request) => {
@@ -229,7 +276,11 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: admins },
       schema: {
+        operationId: 'deactivateUser',
         summary: 'Deactivate a user of the tenant',
+        description:
+          'The user can no longer sign in and their sessions end; what they did stays. Send the version read to ' +
+          'refuse a deactivation based on stale data (409 STALE_VERSION).',
         tags: ['staff'],
         headers: TenantHeader,
         params: Type.Object({ id: UserId }),
@@ -239,7 +290,14 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { additionalProperties: false },
           ),
         ),
-        response: { 200: UserSchema, ...BodyProblemResponses },
+        response: {
+          200: jsonResponse('The user, deactivated', UserSchema, {
+            ...officerExample,
+            status: 'deactivated',
+            version: 4,
+          }),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request) => {
@@ -256,11 +314,19 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getTenantSettings',
         summary: "A tenant's settings",
         description: 'Resolved city → province → platform default. Public.',
         tags: ['tenants'],
         params: TenantParams,
-        response: { 200: TenantSettingsSchema, ...ProblemResponses },
+        response: {
+          200: jsonResponse(
+            'The settings, resolved and as the tenant set them',
+            TenantSettingsSchema,
+            tenantSettingsExample,
+          ),
+          ...ProblemResponses,
+        },
       },
     },
     async (request) =>
@@ -275,12 +341,16 @@ export const staffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: { ...admins, tenantParam: 'tenantId' } },
       schema: {
+        operationId: 'updateTenantSettings',
         summary: "Set or clear the tenant's own settings",
         description: 'A value sets it for this tenant and its children; null inherits it again.',
         tags: ['tenants'],
         params: TenantParams,
         body: SettingsPatch,
-        response: { 200: TenantSettingsSchema, ...BodyProblemResponses },
+        response: {
+          200: jsonResponse('The settings after the change', TenantSettingsSchema, tenantSettingsExample),
+          ...BodyProblemResponses,
+        },
       },
     },
     async (request) => {

@@ -70,6 +70,8 @@ export function testGateway(
     OIDC_ISSUER: issuer,
     OIDC_API_AUDIENCE: audience,
     IDENTITY_HTTP_URL: 'http://127.0.0.1:9',
+    // A fixed list, so identity's fake is asked nothing a test did not ask (cors.test.ts clears it).
+    CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
     // Never connected: buildGateway alone holds no store, so nothing is rate-limited here.
     MONGO_URL: 'mongodb://127.0.0.1:9/',
     ...env,

@@ -24,3 +24,9 @@ export const complaintTransitionRoles = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ComplaintTransitionName = keyof typeof complaintTransitionRoles;
+
+/**
+ * Every action a complaint's `allowedActions` may list: the transitions above, in their order.
+ * The one list the API's enum and the transition routes are built from.
+ */
+export const complaintTransitionNames = Object.keys(complaintTransitionRoles) as ComplaintTransitionName[];

@@ -7,6 +7,7 @@ export const gatewayErrors = defineErrors({
     http: 403,
     grpc: GrpcStatus.PERMISSION_DENIED,
     title: "The request names a tenant other than the caller's",
+    titleIndonesian: 'Permintaan menyebut tenant selain tenant milik pemanggil',
   },
 });
 

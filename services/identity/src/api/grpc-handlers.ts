@@ -26,6 +26,7 @@ import { deactivateUser } from '../use-cases/users/deactivate-user.js';
 import { registerCitizen } from '../use-cases/users/register-citizen.js';
 import {
   checkVerifiedCitizen,
+  getCurrentUser,
   getUser,
   getUsers,
   listAgencyOfficers,
@@ -83,6 +84,7 @@ export function identityGrpcHandlers(
   logger: Logger,
   deps: AccountDeps,
   partnerAppDeps: PartnerAppDeps,
+  webClients: { origins(): Promise<string[]> },
 ): identityV1.IdentityServiceServer {
   return {
     listTenants: unaryHandler(logger, async () => ({ tenants: (await listTenants(deps)).map(toTenantMessage) })),
@@ -134,9 +136,22 @@ export function identityGrpcHandlers(
     getUsers: unaryHandler(logger, async (request: identityV1.GetUsersRequest, context) => ({
       users: (await getUsers(deps, context, request.userIds)).map(toUserMessage),
     })),
-    listAgencyOfficers: unaryHandler(logger, async (request: identityV1.ListAgencyOfficersRequest, context) => ({
-      users: (await listAgencyOfficers(deps, context, request)).map(toUserMessage),
-    })),
+    listAgencyOfficers: unaryHandler(logger, async (request: identityV1.ListAgencyOfficersRequest, context) => {
+      const { users, nextPageToken } = await listAgencyOfficers(deps, context, request);
+      return { users: users.map(toUserMessage), nextPageToken };
+    }),
+    getCurrentUser: unaryHandler(logger, async (_request: identityV1.GetCurrentUserRequest, context) => {
+      const { user, tenant, agency, verifiedCitizen } = await getCurrentUser(deps, context);
+      return {
+        user: toUserMessage(user),
+        // The one answer with contacts: it goes to the user they belong to.
+        email: user.email ?? '',
+        phone: user.phone ?? '',
+        tenant: toTenantMessage(tenant),
+        agency: agency ? toAgencyMessage(agency) : undefined,
+        verifiedCitizen,
+      };
+    }),
     checkVerifiedCitizen: unaryHandler(logger, async (request: identityV1.CheckVerifiedCitizenRequest, context) =>
       checkVerifiedCitizen(deps, context, request),
     ),
@@ -150,5 +165,7 @@ export function identityGrpcHandlers(
     revokePartnerApp: unaryHandler(logger, async (request: identityV1.RevokePartnerAppRequest, context) => ({
       partnerApp: toPartnerAppMessage(await revokePartnerApp(partnerAppDeps, context, request)),
     })),
+    // Public facts (which apps may call the API), asked by the gateway as itself: no roles needed.
+    listWebClientOrigins: unaryHandler(logger, async () => ({ origins: await webClients.origins() })),
   };
 }

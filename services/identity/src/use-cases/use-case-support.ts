@@ -12,6 +12,7 @@ import {
   requireRole,
   requireTenant,
   singleSpaced,
+  staleVersion,
 } from '@balai/platform';
 import Type, { type TSchema } from 'typebox';
 import type { NotificationMessage, NotificationSender } from '../clients/notification-sender.js';
@@ -174,7 +175,7 @@ export async function commitAdminChange(
   const { target, expectedVersion, changes, event, audit } = change;
   const result = await deps.users.update(target.tenantId, target._id, expectedVersion, changes, [event]);
   if (result.outcome === 'not_found') throw new AppError('USER_NOT_FOUND');
-  if (result.outcome === 'stale') throw new AppError('STALE_VERSION');
+  if (result.outcome === 'stale') throw staleVersion(result.currentVersion);
   deps.onCommitted();
   await recordAudit(deps, audit);
   return result.user;

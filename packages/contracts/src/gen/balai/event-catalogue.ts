@@ -44,13 +44,13 @@ export const generatedEventCatalogue = {
   'id.balai.complaints.complaint.reopened.v1': {
     stream: 'complaints',
     message: 'balai.complaints.v1.ComplaintReopened',
-    summary: 'The reporter reopened a resolved or rejected complaint within the reopen window of the tenant.',
+    summary: 'The reporter reopened a resolved or rejected complaint within the reopen window of the tenant, or rated it not fixed.',
     codec: ComplaintReopened,
   },
   'id.balai.complaints.complaint.rated.v1': {
     stream: 'complaints',
     message: 'balai.complaints.v1.ComplaintRated',
-    summary: 'The reporter rated the outcome (1-5 and fixed, partly fixed or not fixed).',
+    summary: 'The reporter rated the outcome (1-5 and fixed, partly fixed or not fixed); not fixed reopens it, the others close it.',
     codec: ComplaintRated,
   },
   'id.balai.complaints.complaint.closed.v1': {

@@ -56,6 +56,7 @@ describe('createPartnerKeyAuthenticator', () => {
     expect(Object.fromEntries(new URLSearchParams(String(init?.body)))).toEqual({
       grant_type: 'client_credentials',
       resource: 'urn:balai:api',
+      scope: 'balai',
     });
     expect(verify).toHaveBeenCalledWith('the-token');
   });

@@ -98,7 +98,12 @@ export function createPartnerKeyAuthenticator(options: PartnerKeyOptions): Partn
           'x-forwarded-proto': publicUrl.protocol.replace(':', ''),
           'x-forwarded-host': publicUrl.host,
         },
-        body: new URLSearchParams({ grant_type: 'client_credentials', resource: options.resource }).toString(),
+        // `balai`, the API scope every machine client is registered with: the token then says so in `scope`.
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          resource: options.resource,
+          scope: 'balai',
+        }).toString(),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch {

@@ -42,7 +42,7 @@ describe('the catalogue as Open311 services', () => {
     const definition = toOpen311ServiceDefinition(
       category({
         attributes: [
-          { code: 'late', datatype: 'singlevaluelist', order: 20, values: [{ key: 'k', name: 'n' }] },
+          { code: 'late', datatype: 'singlevaluelist', order: 20, values: [{ key: 'k', nameId: 'n', nameEn: '' }] },
           { code: 'unordered', datatype: 'odd', required: true },
         ],
       }),
@@ -55,5 +55,27 @@ describe('the catalogue as Open311 services', () => {
       required: true,
     });
     expect(definition.attributes[1]).toMatchObject({ order: 20, values: [{ key: 'k', name: 'n' }] });
+  });
+
+  it('should label attributes and name their values in the locale asked for, Indonesian by default', () => {
+    const localised = category({
+      attributes: [
+        {
+          code: 'severity',
+          datatype: 'singlevaluelist',
+          labelId: 'Seberapa parah?',
+          labelEn: 'How severe?',
+          values: [{ key: 'high', nameId: 'Berat', nameEn: 'Severe' }],
+        },
+      ],
+    });
+    expect(toOpen311ServiceDefinition(localised).attributes[0]).toMatchObject({
+      description: 'Seberapa parah?',
+      values: [{ key: 'high', name: 'Berat' }],
+    });
+    expect(toOpen311ServiceDefinition(localised, 'en').attributes[0]).toMatchObject({
+      description: 'How severe?',
+      values: [{ key: 'high', name: 'Severe' }],
+    });
   });
 });

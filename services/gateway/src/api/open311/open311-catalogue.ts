@@ -18,7 +18,7 @@ export type Open311Locale = 'id' | 'en';
 export function toOpen311Service(category: complaintsV1.Category, locale: Open311Locale = 'id'): Open311Service {
   return {
     service_code: category.code,
-    service_name: (locale === 'en' && category.nameEn) || category.nameId,
+    service_name: inLocale(locale, category.nameId, category.nameEn),
     description: null,
     metadata: category.attributes.length > 0,
     type: 'realtime',
@@ -32,7 +32,12 @@ function datatypeOf(datatype: string): Open311Datatype {
   return (open311Datatypes as readonly string[]).includes(datatype) ? (datatype as Open311Datatype) : 'text';
 }
 
-function toOpen311Attribute(attribute: complaintsV1.CategoryAttribute): Open311Attribute {
+/** The text in the requested locale; Indonesian when there is no English (as service names). */
+function inLocale(locale: Open311Locale, indonesian: string, english: string): string {
+  return (locale === 'en' && english) || indonesian;
+}
+
+function toOpen311Attribute(attribute: complaintsV1.CategoryAttribute, locale: Open311Locale): Open311Attribute {
   return {
     variable: true,
     code: attribute.code,
@@ -41,14 +46,20 @@ function toOpen311Attribute(attribute: complaintsV1.CategoryAttribute): Open311A
     datatype_description: null,
     // Proto's 0 is "unset"; the specification's order starts at 1.
     order: attribute.order > 0 ? attribute.order : null,
-    description: attribute.description || null,
-    values: attribute.values.map((value) => ({ key: value.key, name: value.name })),
+    description: inLocale(locale, attribute.labelId, attribute.labelEn) || null,
+    values: attribute.values.map((value) => ({ key: value.key, name: inLocale(locale, value.nameId, value.nameEn) })),
   };
 }
 
-export function toOpen311ServiceDefinition(category: complaintsV1.Category): Open311ServiceDefinition {
+/** A category's attributes, their labels and value names in the requested locale (Indonesian by default). */
+export function toOpen311ServiceDefinition(
+  category: complaintsV1.Category,
+  locale: Open311Locale = 'id',
+): Open311ServiceDefinition {
   return {
     service_code: category.code,
-    attributes: [...category.attributes].sort((a, b) => a.order - b.order).map(toOpen311Attribute),
+    attributes: [...category.attributes]
+      .sort((a, b) => a.order - b.order)
+      .map((attribute) => toOpen311Attribute(attribute, locale)),
   };
 }

@@ -1,8 +1,9 @@
-import { type CallContext, isCategoryCode, RateLimitedError } from '@balai/platform';
+import { answerUnroutedMethod, type CallContext, isCategoryCode, RateLimitedError } from '@balai/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { assertCallerMayActIn, contextInTenant, requestedTenant } from '../../domain/caller-context.js';
+import { securitySchemes } from '../openapi.js';
 import type { Jurisdiction, JurisdictionResolver } from './jurisdiction.js';
 import type { PartnerKeyAuthenticator } from './open311-api-keys.js';
 import type { Open311Locale } from './open311-catalogue.js';
@@ -195,16 +196,23 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendErrors(reply, requestedFormat(request), response);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendErrors(reply, requestedFormat(request), open311NotFound('No such Open311 resource')),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const format = requestedFormat(request);
+    // A known resource asked with another method: 405 with Allow, as an Open311 error array.
+    if (answerUnroutedMethod(request, reply, (error) => sendErrors(reply, format, open311ErrorResponse(error)))) return;
+    return sendErrors(reply, format, open311NotFound('No such Open311 resource'));
+  });
 
   app.get(
     '/discovery.:format',
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getOpen311Discovery',
         summary: 'Open311 GeoReport v2 discovery',
+        description:
+          'Where the GeoReport v2 endpoint is, which formats it answers, where partner apps get an api_key and ' +
+          'whom to ask.',
         tags: ['open311'],
         params: FormatParams,
         response: { 200: Open311Answers.discovery, ...Open311ErrorResponses },
@@ -221,7 +229,11 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'listOpen311Services',
         summary: "Open311 GeoReport v2: the jurisdiction's services (complaint categories)",
+        description:
+          'The active complaint categories of the jurisdiction as GeoReport v2 services, all realtime; metadata is ' +
+          'true for those with attributes. Names in Indonesian, or English with locale=en.',
         tags: ['open311'],
         params: FormatParams,
         querystring: ServiceQuery,
@@ -242,7 +254,11 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getOpen311ServiceDefinition',
         summary: 'Open311 GeoReport v2: a service definition (the attributes of a complaint category)',
+        description:
+          'The questions a service request of this service answers (attribute[code] in the form), with each ' +
+          "list's values.",
         tags: ['open311'],
         params: Type.Object({ file: Type.String({ description: '{service_code}.json or {service_code}.xml' }) }),
         querystring: ServiceQuery,
@@ -253,7 +269,11 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
       const { name, format } = splitFile(request.params.file);
       const code = serviceCodeOf(name);
       const jurisdiction = jurisdictionOf(request, jurisdictions, request.query.jurisdiction_id);
-      const definition = await open311.serviceDefinition(open311CallContext(request, jurisdiction), code);
+      const definition = await open311.serviceDefinition(
+        open311CallContext(request, jurisdiction),
+        code,
+        localeOf(request.query.locale),
+      );
       return send(reply, renderServiceDefinition(definition, format));
     },
   );
@@ -274,7 +294,13 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
       // errors naming each field), so a schema violation is left to it rather than refused here.
       attachValidation: true,
       schema: {
+        operationId: 'createOpen311ServiceRequest',
         summary: 'Open311 GeoReport v2: a partner app files a service request (a complaint) with its api_key',
+        description:
+          'Files a complaint on behalf of the partner app’s user, at once: the answer holds the service_request_id ' +
+          '(never a token). The api_key is a field of the form; without a valid one the answer is 403. Send an ' +
+          'Idempotency-Key header to make retries safe.',
+        security: [{ [securitySchemes.open311ApiKey]: [] }],
         tags: ['open311'],
         params: FormatParams,
         headers: Type.Object({
@@ -308,6 +334,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'searchOpen311ServiceRequests',
         summary: 'Open311 GeoReport v2: search service requests (public view of complaints)',
         description:
           'service_request_id (comma list; overrides the rest), service_code (comma list), start_date, end_date ' +
@@ -335,7 +362,9 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getOpen311ServiceRequest',
         summary: 'Open311 GeoReport v2: one service request (a list of one)',
+        description: 'A complaint in its public view, as GeoReport v2 answers one: an array holding it.',
         tags: ['open311'],
         params: Type.Object({ file: Type.String({ description: '{service_request_id}.json or .xml' }) }),
         querystring: ServiceQuery,
@@ -356,6 +385,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getOpen311ServiceRequestByToken',
         summary: 'Open311 GeoReport v2: the service request a token stands for',
         description:
           'Requests are created at once, so POST requests answers the service_request_id and no token; a ' +
@@ -379,6 +409,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<Open311RouteOptions> = asy
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'listOpen311ServiceRequestUpdates',
         summary: "Open311 (FixMyStreet's extension): public updates of service requests in a window",
         description:
           'start_date, end_date (W3C; the 24 hours before end_date or now by default; at most 90 days), ' +

@@ -1,7 +1,9 @@
 import { point, problemContentType } from '@balai/platform';
 import Type, { type TSchema } from 'typebox';
 import { AttributeAnswer, Description } from '../complaint-schemas.js';
-import { ProblemSchema, RetryAfterHeader } from '../schemas.js';
+import { ProblemSchema, RetryAfterHeader, stringEnum } from '../schemas.js';
+import { type Open311Example, open311Examples } from './open311-examples.js';
+import { open311Datatypes, open311UpdateStatuses } from './open311-model.js';
 import { attributeCodeSource, createRequestLimits, parameterText } from './open311-request-parsing.js';
 
 /**
@@ -20,10 +22,13 @@ const XmlDocument = Type.String({
 });
 
 /** A 200 in both formats: the path's `.json` or `.xml` says which one is sent. */
-function open311Answer(description: string, json: TSchema) {
+function open311Answer(description: string, json: TSchema, example: Open311Example) {
   return {
     description: `${description}; \`.json\` answers application/json, \`.xml\` text/xml`,
-    content: { 'application/json': { schema: json }, [xmlMediaType]: { schema: XmlDocument } },
+    content: {
+      'application/json': { schema: json, example: example.json },
+      [xmlMediaType]: { schema: XmlDocument, example: example.xml },
+    },
   };
 }
 
@@ -48,8 +53,8 @@ function open311Error(description: string, options: { headers?: Record<string, T
     description: options.problem ? `${description}. ${options.problem}` : description,
     ...(options.headers ? { headers: options.headers } : {}),
     content: {
-      'application/json': { schema: Open311ErrorList },
-      [xmlMediaType]: { schema: XmlDocument },
+      'application/json': { schema: Open311ErrorList, example: open311Examples.errors.json },
+      [xmlMediaType]: { schema: XmlDocument, example: open311Examples.errors.xml },
       ...(options.problem ? { [problemContentType]: { schema: ProblemSchema } } : {}),
     },
   };
@@ -212,9 +217,7 @@ const ServiceDefinitionSchema = Type.Object({
     Type.Object({
       variable: Type.Boolean(),
       code: Identifier,
-      datatype: Type.Union(
-        ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'].map((each) => Type.Literal(each)),
-      ),
+      datatype: stringEnum(open311Datatypes),
       required: Type.Boolean(),
       datatype_description: NullableText,
       order: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
@@ -255,7 +258,7 @@ const TokenSchema = Type.Object({ service_request_id: Type.Optional(Identifier),
 const ServiceRequestUpdateSchema = Type.Object({
   update_id: Identifier,
   service_request_id: Identifier,
-  status: Type.String({ minLength: 1, description: "FixMyStreet's states: open, in_progress, fixed, ..." }),
+  status: stringEnum(open311UpdateStatuses, { description: "FixMyStreet's states, `_` read as a space" }),
   updated_datetime: Datetime,
   description: NullableText,
   media_url: NullableText,
@@ -263,14 +266,35 @@ const ServiceRequestUpdateSchema = Type.Object({
 });
 
 export const Open311Answers = {
-  discovery: open311Answer('Where the API is and who runs it', DiscoverySchema),
-  services: open311Answer("The jurisdiction's services (complaint categories)", Type.Array(ServiceSchema)),
-  serviceDefinition: open311Answer("A service's attributes", ServiceDefinitionSchema),
+  discovery: open311Answer('Where the API is and who runs it', DiscoverySchema, open311Examples.discovery),
+  services: open311Answer(
+    "The jurisdiction's services (complaint categories)",
+    Type.Array(ServiceSchema),
+    open311Examples.services,
+  ),
+  serviceDefinition: open311Answer(
+    "A service's attributes",
+    ServiceDefinitionSchema,
+    open311Examples.serviceDefinition,
+  ),
   created: open311Answer(
     'The request just created (at once: an id, never a token)',
     Type.Array(CreatedRequestSchema, { minItems: 1, maxItems: 1 }),
+    open311Examples.created,
   ),
-  requests: open311Answer('Service requests, newest first (public view)', Type.Array(ServiceRequestSchema)),
-  token: open311Answer('The request a token stands for (its id)', Type.Array(TokenSchema, { minItems: 1 })),
-  updates: open311Answer('Public updates of service requests, oldest first', Type.Array(ServiceRequestUpdateSchema)),
+  requests: open311Answer(
+    'Service requests, newest first (public view)',
+    Type.Array(ServiceRequestSchema),
+    open311Examples.requests,
+  ),
+  token: open311Answer(
+    'The request a token stands for (its id)',
+    Type.Array(TokenSchema, { minItems: 1 }),
+    open311Examples.token,
+  ),
+  updates: open311Answer(
+    'Public updates of service requests, oldest first',
+    Type.Array(ServiceRequestUpdateSchema),
+    open311Examples.updates,
+  ),
 };

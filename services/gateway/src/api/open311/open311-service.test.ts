@@ -118,11 +118,11 @@ describe('services and service definitions', () => {
       },
     });
     const open311 = serviceOver(fake.upstreams);
-    expect(await refusalOf(open311.serviceDefinition(context, 'roads.sinkhole'))).toEqual({
+    expect(await refusalOf(open311.serviceDefinition(context, 'roads.sinkhole', 'id'))).toEqual({
       status: 404,
       errors: [{ code: 404, description: 'service_code provided was not found' }],
     });
-    await expect(open311.serviceDefinition(context, 'roads.pothole')).rejects.toMatchObject({
+    await expect(open311.serviceDefinition(context, 'roads.pothole', 'id')).rejects.toMatchObject({
       code: 'UPSTREAM_TIMEOUT',
     });
   });
@@ -133,12 +133,14 @@ describe('services and service definitions', () => {
         getCategory: async () => ({
           category: complaintsV1.Category.fromPartial({
             code: 'roads.pothole',
-            attributes: [{ code: 'severity', datatype: 'string', required: true, description: 'How bad' }],
+            attributes: [
+              { code: 'severity', datatype: 'string', required: true, labelId: 'Seberapa parah', labelEn: 'How bad' },
+            ],
           }),
         }),
       },
     });
-    const definition = await serviceOver(fake.upstreams).serviceDefinition(context, 'roads.pothole');
+    const definition = await serviceOver(fake.upstreams).serviceDefinition(context, 'roads.pothole', 'id');
     expect(definition.service_code).toBe('roads.pothole');
     expect(definition.attributes.map((attribute) => [attribute.code, attribute.required])).toEqual([
       ['severity', true],

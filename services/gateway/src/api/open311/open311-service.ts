@@ -55,8 +55,12 @@ export interface Open311Operations {
   discovery(): Open311Discovery;
   /** The jurisdiction's active complaint categories. */
   services(context: CallContext, locale: Open311Locale): Promise<Open311Service[]>;
-  /** A category's attributes; an unknown service_code is the Open311 404. */
-  serviceDefinition(context: CallContext, serviceCode: string): Promise<Open311ServiceDefinition>;
+  /** A category's attributes, labelled in `locale`; an unknown service_code is the Open311 404. */
+  serviceDefinition(
+    context: CallContext,
+    serviceCode: string,
+    locale: Open311Locale,
+  ): Promise<Open311ServiceDefinition>;
   /** Files a partner's request as a complaint; answers the new service_request_id. */
   submitRequest(context: CallContext, submission: complaintsV1.SubmitComplaintRequest): Promise<string>;
   /** One Open311 page of the search, with service and agency names. */
@@ -194,11 +198,11 @@ export function createOpen311Service(upstreams: Open311Upstreams, options: Open3
       return categories.map((category) => toOpen311Service(category, locale));
     },
 
-    async serviceDefinition(context, serviceCode) {
+    async serviceDefinition(context, serviceCode, locale) {
       try {
         const { category } = await complaints.getCategory({ code: serviceCode }, context);
         if (!category) throw new AppError('INTERNAL', 'complaints answered without a category');
-        return toOpen311ServiceDefinition(category);
+        return toOpen311ServiceDefinition(category, locale);
       } catch (error) {
         if (isAppError(error) && error.code === 'CATEGORY_NOT_FOUND') throw serviceCodeNotFound();
         throw error;

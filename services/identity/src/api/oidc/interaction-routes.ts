@@ -81,18 +81,24 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
     });
   }
 
-  function send(reply: FastifyReply, status: number, render: (nonce: string) => string): FastifyReply {
+  function send(reply: FastifyReply, status: number, locale: Locale, render: (nonce: string) => string): FastifyReply {
     const nonce = randomBytes(16).toString('base64url');
-    return reply
-      .status(status)
-      .headers(pageSecurityHeaders(nonce))
-      .type('text/html; charset=utf-8')
-      .send(render(nonce));
+    return (
+      reply
+        .status(status)
+        .headers(pageSecurityHeaders(nonce))
+        // The page's language, as chosen (lang, ui_locales, Accept-Language); the gateway keeps it.
+        .header('content-language', locale)
+        .type('text/html; charset=utf-8')
+        .send(render(nonce))
+    );
   }
 
   function expiredPage(reply: FastifyReply, locale: Locale): FastifyReply {
     const t = messagesFor(locale);
-    return send(reply, 400, (nonce) => renderMessagePage({ locale, nonce, title: t.expiredTitle, message: t.expired }));
+    return send(reply, 400, locale, (nonce) =>
+      renderMessagePage({ locale, nonce, title: t.expiredTitle, message: t.expired }),
+    );
   }
 
   /** The interaction of this browser, or null when the cookie is missing, expired or for another uid. */
@@ -131,7 +137,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
     const requested = typeof interaction.params.tenant === 'string' ? interaction.params.tenant : undefined;
     const clientName = await clientNameOf(interaction);
     const uid = interaction.uid;
-    return send(reply, status, (nonce) =>
+    return send(reply, status, locale, (nonce) =>
       renderLoginPage({
         locale,
         nonce,
@@ -197,7 +203,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
         ];
         const uid = interaction.uid;
         const clientName = client?.clientName ?? String(interaction.params.client_id);
-        return send(reply, 200, (nonce) =>
+        return send(reply, 200, locale, (nonce) =>
           renderConsentPage({
             locale,
             nonce,

@@ -12,6 +12,7 @@ import {
   balaiWebClient,
   type ClientRegistration,
   clientMetadataFor,
+  listWebClientOrigins,
   type RegisteredClient,
   registerClient,
   registerPartnerClient,
@@ -42,6 +43,8 @@ export interface OidcService {
   maintain(): Promise<void>;
   /** Partner apps (Open311 machine clients) for identity's RegisterPartnerApp/List/Revoke. */
   partnerApps: PartnerAppClients;
+  /** The origins of the browser clients' redirect URIs (ListWebClientOrigins). */
+  webClientOrigins(): Promise<string[]>;
 }
 
 /**
@@ -181,5 +184,6 @@ export async function startOidc(
       list: (tenantId) => clients.listPartnerApps(tenantId),
       revoke: (tenantId, clientId, revokedBy) => clients.revokePartnerApp(tenantId, clientId, revokedBy),
     },
+    webClientOrigins: () => listWebClientOrigins(clients),
   };
 }

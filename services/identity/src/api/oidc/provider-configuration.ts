@@ -62,8 +62,17 @@ const claimsByScope = {
   phone: ['phone_number', 'phone_number_verified'],
 };
 
-/** The `balai` scope is the API's: access tokens for the API resource carry it when asked. */
+/** The API's own scope: what machine clients ask for (they have no OIDC scopes). */
 const apiScope = 'balai';
+
+/**
+ * The scopes the API resource accepts, so its access tokens carry them in `scope` (oidc-provider
+ * keeps of the granted scopes only those the resource server lists; with `balai` alone, a user's
+ * token had an empty scope). Every scope of the provider: the OIDC ones say what the app may read
+ * of the user at the API too (`/v1/me` shows the e-mail address only with `email` and the phone
+ * number only with `phone`, as userinfo does); `offline_access` that the app holds a refresh token.
+ */
+const apiResourceScopes = ['openid', 'profile', 'email', 'phone', 'offline_access', apiScope];
 
 function oidcClaims(sub: string, account: AccountClaims): Record<string, unknown> {
   return {
@@ -109,6 +118,7 @@ function htmlPage(
   ctx.status = status;
   ctx.type = 'html';
   ctx.set(pageSecurityHeaders(nonce));
+  ctx.set('content-language', locale);
   ctx.body = renderMessagePage({ locale, nonce, title: title(locale), message });
 }
 
@@ -121,7 +131,7 @@ function htmlPage(
 function providerConfiguration(deps: ProviderDependencies): Configuration {
   const { settings, accounts } = deps;
   const apiServer = {
-    scope: apiScope,
+    scope: apiResourceScopes.join(' '),
     audience: settings.apiAudience,
     accessTokenFormat: 'jwt' as const,
     accessTokenTTL: settings.accessTokenTtlSeconds,
@@ -143,8 +153,8 @@ function providerConfiguration(deps: ProviderDependencies): Configuration {
       return { accountId: sub, claims: async () => oidcClaims(sub, account) as { sub: string } };
     },
     claims: claimsByScope,
-    // `balai` is also the API resource's scope; listed so clients may register it.
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', apiScope],
+    // `balai` is also an API resource scope; listed so clients may register it.
+    scopes: apiResourceScopes,
     // The ID token carries the granted claims too: clients need the tenant and roles from it.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
@@ -225,6 +235,7 @@ function providerConfiguration(deps: ProviderDependencies): Configuration {
           const title = locale === 'id' ? 'Keluar?' : 'Sign out?';
           ctx.type = 'html';
           ctx.set(pageSecurityHeaders(nonce));
+          ctx.set('content-language', locale);
           // `form` is oidc-provider's own markup (with its CSRF field); nothing user-supplied.
           ctx.body = renderMessagePage({ locale, nonce, title, message: '' }).replace(
             '<p></p>',

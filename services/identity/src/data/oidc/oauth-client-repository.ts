@@ -55,6 +55,9 @@ function toPartnerApp(document: OAuthClientDocument): PartnerApp {
 /** Partner apps only; never a tenant's other machine clients or the first-party web client. */
 const isPartnerApp = { partner: { $exists: true } };
 
+/** More browser clients than a platform registers; a list never grows without bound. */
+export const maxWebClientsListed = 1000;
+
 /** The only code that touches `oauth_clients`. */
 export class OAuthClientRepository {
   constructor(
@@ -132,6 +135,28 @@ export class OAuthClientRepository {
       .exec();
     const app = await this.findPartnerApp(tenantId, clientId);
     return app ? { app, revokedNow: result.modifiedCount === 1 } : null;
+  }
+
+  /**
+   * The redirect URIs of each registered browser client (a public `web` client: no secret, not
+   * a native app), revoked ones left out. Every client is read: there are few, and their
+   * metadata is one JSON string, which no query can look into.
+   */
+  async webClientRedirectUris(): Promise<string[][]> {
+    const documents = await this.model
+      .find({ partner: { $exists: false }, revokedAt: { $exists: false } })
+      .select({ metadata: 1 })
+      .sort({ _id: 1 })
+      .limit(maxWebClientsListed)
+      .lean<Pick<OAuthClientDocument, 'metadata'>[]>()
+      .exec();
+    return documents.flatMap((document) => {
+      const metadata = JSON.parse(document.metadata) as ClientMetadata;
+      const isWebClient =
+        metadata.token_endpoint_auth_method === 'none' && (metadata.application_type ?? 'web') === 'web';
+      if (!isWebClient || !Array.isArray(metadata.redirect_uris)) return [];
+      return [metadata.redirect_uris.filter((uri): uri is string => typeof uri === 'string')];
+    });
   }
 
   /** Creates or replaces a client (the demo seed). */

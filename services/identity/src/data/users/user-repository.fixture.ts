@@ -1,6 +1,12 @@
 import { vi } from 'vitest';
 import { loginNameKey, loginsOf, parseLogin } from '../../domain/users/login-identifier.js';
-import { type LoginConflict, maxUsersPerRead, type User, type UserRepository } from './user-repository.js';
+import {
+  compareStaffOrder,
+  type LoginConflict,
+  maxUsersPerRead,
+  type User,
+  type UserRepository,
+} from './user-repository.js';
 
 /**
  * The users of a unit test, in memory, kept by UserRepository's rules: login names unique per
@@ -51,13 +57,13 @@ export function memoryUsers(clock: () => Date) {
       [...users.values()]
         .filter((user) => user.tenantId === tenantId && user.kind === 'staff')
         .filter((user) => agencyId === undefined || user.agencyId === agencyId)
-        .sort((a, b) => a.fullName.localeCompare(b.fullName, 'id') || a._id.localeCompare(b._id))
+        .sort(compareStaffOrder)
         .map((user) => structuredClone(user)),
     ),
     update: vi.fn<UserRepository['update']>(async (tenantId, id, expectedVersion, changes) => {
       const current = stored(tenantId, id);
       if (!current) return { outcome: 'not_found' };
-      if (current.version !== expectedVersion) return { outcome: 'stale' };
+      if (current.version !== expectedVersion) return { outcome: 'stale', currentVersion: current.version };
       const updated: User = { ...current, ...changes, version: current.version + 1, updatedAt: clock() };
       store(updated);
       return { outcome: 'updated', user: structuredClone(updated) };

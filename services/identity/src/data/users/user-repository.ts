@@ -18,12 +18,20 @@ export type UserChanges = Partial<
   Pick<User, 'emailVerified' | 'phoneVerified' | 'status' | 'roles' | 'agencyId' | 'supervisorId' | 'passwordHash'>
 >;
 
-export type UpdateUserResult = { outcome: 'updated'; user: User } | { outcome: 'not_found' } | { outcome: 'stale' };
+export type UpdateUserResult =
+  | { outcome: 'updated'; user: User }
+  | { outcome: 'not_found' }
+  | { outcome: 'stale'; currentVersion: number };
 
 const userProjection = { outbox: 0, outboxPending: 0, outboxLeaseOwner: 0, outboxLeaseUntil: 0 } as const;
 
 /** Most users one findManyByIds reads; callers page beyond it. */
 export const maxUsersPerRead = 100;
+
+/** The order staff lists come in: by name as Indonesians sort it, then id (so pages are stable). */
+export function compareStaffOrder(a: Pick<User, 'fullName' | '_id'>, b: Pick<User, 'fullName' | '_id'>): number {
+  return a.fullName.localeCompare(b.fullName, 'id') || a._id.localeCompare(b._id);
+}
 
 /**
  * The only code that touches the users and login_names collections. Every read and write takes
@@ -138,7 +146,7 @@ export class UserRepository {
     const filter: Record<string, string> = { tenantId: String(tenantId), kind: 'staff' };
     if (agencyId !== undefined) filter.agencyId = String(agencyId);
     const users = await this.users.find(filter, userProjection).lean<User[]>().exec();
-    return users.sort((a, b) => a.fullName.localeCompare(b.fullName, 'id') || a._id.localeCompare(b._id));
+    return users.sort(compareStaffOrder);
   }
 
   /**
@@ -175,7 +183,7 @@ export class UserRepository {
       .exec();
     const current = await this.findById(tenantId, id);
     if (!current) return { outcome: 'not_found' };
-    if (result.modifiedCount !== 1) return { outcome: 'stale' };
+    if (result.modifiedCount !== 1) return { outcome: 'stale', currentVersion: current.version };
     return { outcome: 'updated', user: current };
   }
 }

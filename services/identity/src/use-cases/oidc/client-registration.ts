@@ -139,6 +139,22 @@ export async function registerPartnerClient(
   return { app, clientSecret: secret };
 }
 
+/**
+ * The origins (scheme://host[:port]) of every browser client's redirect URIs, each once and
+ * sorted: the apps the gateway lets call the API from a browser unless configured otherwise.
+ */
+export async function listWebClientOrigins(
+  clients: Pick<OAuthClientRepository, 'webClientRedirectUris'>,
+): Promise<string[]> {
+  const origins = new Set<string>();
+  for (const uri of (await clients.webClientRedirectUris()).flat()) {
+    const url = URL.parse(uri);
+    // Only http(s) pages are browser origins; a custom scheme (com.example.app:/cb) is not.
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:')) origins.add(url.origin);
+  }
+  return [...origins].sort();
+}
+
 /** Balai's own web app (the demo front end on Vite's port). */
 export const balaiWebClient: ClientRegistration = {
   kind: 'browser',

@@ -53,10 +53,14 @@ describe('changeStaffRoles', () => {
     users.add(officer);
     await expect(changeStaffRoles(deps, admin, { ...change, expectedVersion: 2 })).rejects.toMatchObject({
       code: 'STALE_VERSION',
+      extensions: { currentVersion: 3 },
     });
     expect(users.update).not.toHaveBeenCalled();
-    users.update.mockResolvedValueOnce({ outcome: 'stale' });
-    await expect(changeStaffRoles(deps, admin, change)).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    users.update.mockResolvedValueOnce({ outcome: 'stale', currentVersion: 5 });
+    await expect(changeStaffRoles(deps, admin, change)).rejects.toMatchObject({
+      code: 'STALE_VERSION',
+      extensions: { currentVersion: 5 },
+    });
     expect(audit.record).not.toHaveBeenCalled();
   });
 

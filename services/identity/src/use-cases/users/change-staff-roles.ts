@@ -1,4 +1,4 @@
-import { AppError, type CallContext, checkExpectedVersion } from '@balai/platform';
+import { AppError, type CallContext, checkCurrentVersion, checkExpectedVersion } from '@balai/platform';
 import { userEvent } from '../../domain/users/user-events.js';
 import {
   type AdminChangeDeps,
@@ -39,7 +39,7 @@ export async function changeStaffRoles(
   if (target._id === actorId && target.roles.includes('tenant_admin') && !roles.includes('tenant_admin')) {
     throw new AppError('FORBIDDEN', 'You cannot remove your own tenant_admin role; ask another admin');
   }
-  if (target.version !== expectedVersion) throw new AppError('STALE_VERSION');
+  checkCurrentVersion(target.version, expectedVersion);
 
   const now = deps.clock();
   return commitAdminChange(deps, {

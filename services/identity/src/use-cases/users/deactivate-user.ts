@@ -1,4 +1,4 @@
-import { AppError, type CallContext, checkExpectedVersion } from '@balai/platform';
+import { AppError, type CallContext, checkCurrentVersion, checkExpectedVersion } from '@balai/platform';
 import type { User } from '../../data/users/user-repository.js';
 import { userEvent } from '../../domain/users/user-events.js';
 import { type AdminChangeDeps, adminTarget, commitAdminChange, requireTenantAdmin } from '../use-case-support.js';
@@ -18,7 +18,7 @@ export async function deactivateUser(
   const expectedVersion = checkExpectedVersion(input.expectedVersion, { field: '/version', allowUnset: true });
   const target = await adminTarget(deps, context, tenantId, input.userId);
   if (target._id === actorId) throw new AppError('FORBIDDEN', 'You cannot deactivate your own account');
-  if (expectedVersion !== null && target.version !== expectedVersion) throw new AppError('STALE_VERSION');
+  checkCurrentVersion(target.version, expectedVersion);
   if (target.status === 'deactivated') return target;
 
   const now = deps.clock();

@@ -99,7 +99,14 @@ export interface ComplaintReopened {
   /** The state it went back to: "in_progress" when it had been assigned, else "submitted". */
   toStatus: string;
   actorRole: string;
-  reopenedAt: Date | undefined;
+  reopenedAt:
+    | Date
+    | undefined;
+  /**
+   * Why: "reporter" (asked to reopen it) or "rated_not_fixed" (rated the outcome not fixed; the
+   * rated event at the same version comes first).
+   */
+  cause: string;
 }
 
 export interface ComplaintRated {
@@ -111,7 +118,14 @@ export interface ComplaintRated {
   score: number;
   /** "fixed", "partly_fixed" or "not_fixed", as the reporter sees it. */
   outcome: string;
-  ratedAt: Date | undefined;
+  ratedAt:
+    | Date
+    | undefined;
+  /**
+   * The state the rating left it in: "closed" (fixed, partly fixed), or "in_progress" (not fixed:
+   * reopened, with the reopened event at the same version). Empty in events from before: closed.
+   */
+  toStatus: string;
 }
 
 export interface ComplaintClosed {
@@ -1355,6 +1369,7 @@ function createBaseComplaintReopened(): ComplaintReopened {
     toStatus: "",
     actorRole: "",
     reopenedAt: undefined,
+    cause: "",
   };
 }
 
@@ -1380,6 +1395,9 @@ export const ComplaintReopened: MessageFns<ComplaintReopened> = {
     }
     if (message.reopenedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.reopenedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.cause !== "") {
+      writer.uint32(66).string(message.cause);
     }
     return writer;
   },
@@ -1453,6 +1471,14 @@ export const ComplaintReopened: MessageFns<ComplaintReopened> = {
             message.reopenedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1498,6 +1524,7 @@ export const ComplaintReopened: MessageFns<ComplaintReopened> = {
         : isSet(object.reopened_at)
         ? fromJsonTimestamp(object.reopened_at)
         : undefined,
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
     };
   },
 
@@ -1524,6 +1551,9 @@ export const ComplaintReopened: MessageFns<ComplaintReopened> = {
     if (message.reopenedAt !== undefined) {
       obj.reopenedAt = message.reopenedAt.toISOString();
     }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
     return obj;
   },
 
@@ -1539,12 +1569,22 @@ export const ComplaintReopened: MessageFns<ComplaintReopened> = {
     message.toStatus = object.toStatus ?? "";
     message.actorRole = object.actorRole ?? "";
     message.reopenedAt = object.reopenedAt ?? undefined;
+    message.cause = object.cause ?? "";
     return message;
   },
 };
 
 function createBaseComplaintRated(): ComplaintRated {
-  return { complaintId: "", tenantId: "", version: 0, agencyId: "", score: 0, outcome: "", ratedAt: undefined };
+  return {
+    complaintId: "",
+    tenantId: "",
+    version: 0,
+    agencyId: "",
+    score: 0,
+    outcome: "",
+    ratedAt: undefined,
+    toStatus: "",
+  };
 }
 
 export const ComplaintRated: MessageFns<ComplaintRated> = {
@@ -1569,6 +1609,9 @@ export const ComplaintRated: MessageFns<ComplaintRated> = {
     }
     if (message.ratedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.ratedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(66).string(message.toStatus);
     }
     return writer;
   },
@@ -1642,6 +1685,14 @@ export const ComplaintRated: MessageFns<ComplaintRated> = {
             message.ratedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1679,6 +1730,11 @@ export const ComplaintRated: MessageFns<ComplaintRated> = {
         : isSet(object.rated_at)
         ? fromJsonTimestamp(object.rated_at)
         : undefined,
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
     };
   },
 
@@ -1705,6 +1761,9 @@ export const ComplaintRated: MessageFns<ComplaintRated> = {
     if (message.ratedAt !== undefined) {
       obj.ratedAt = message.ratedAt.toISOString();
     }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
     return obj;
   },
 
@@ -1720,6 +1779,7 @@ export const ComplaintRated: MessageFns<ComplaintRated> = {
     message.score = object.score ?? 0;
     message.outcome = object.outcome ?? "";
     message.ratedAt = object.ratedAt ?? undefined;
+    message.toStatus = object.toStatus ?? "";
     return message;
   },
 };

@@ -288,19 +288,28 @@ export interface Complaint {
     | Date
     | undefined;
   /**
-   * Resolved or rejected: until when the reporter may reopen it; a resolved complaint closes
-   * automatically then.
+   * Resolved or rejected and still within the window: until when the reporter may reopen it (a
+   * resolved complaint closes automatically then). Unset once reopening is no longer possible.
    */
   reopenableUntil:
     | Date
     | undefined;
   /** Staff view only: contact details a partner app passed (Open311). */
-  reporterContact: ReporterContact | undefined;
+  reporterContact:
+    | ReporterContact
+    | undefined;
+  /**
+   * The workflow transitions the caller of this call may take now ("assign", "resolve", "rate",
+   * ...), decided by the same rule that enforces them; the version is not part of it.
+   */
+  allowedActions: string[];
 }
 
 export interface AttributeOption {
   key: string;
-  name: string;
+  /** The choice's name in Indonesian (the default locale) and English. */
+  nameId: string;
+  nameEn: string;
 }
 
 /** An Open311-style attribute: a question the reporter answers when filing in the category. */
@@ -310,9 +319,11 @@ export interface CategoryAttribute {
   datatype: string;
   required: boolean;
   order: number;
-  description: string;
   /** The choices of a list datatype. */
   values: AttributeOption[];
+  /** The question as the reporter reads it, in Indonesian (the default locale) and English. */
+  labelId: string;
+  labelEn: string;
 }
 
 export interface Category {
@@ -3384,6 +3395,7 @@ function createBaseComplaint(): Complaint {
     nextEscalationAt: undefined,
     reopenableUntil: undefined,
     reporterContact: undefined,
+    allowedActions: [],
   };
 }
 
@@ -3490,6 +3502,9 @@ export const Complaint: MessageFns<Complaint> = {
     }
     if (message.reporterContact !== undefined) {
       ReporterContact.encode(message.reporterContact, writer.uint32(274).fork()).join();
+    }
+    for (const v of message.allowedActions) {
+      writer.uint32(282).string(v!);
     }
     return writer;
   },
@@ -3779,6 +3794,14 @@ export const Complaint: MessageFns<Complaint> = {
             message.reporterContact = ReporterContact.decode(reader, reader.uint32());
             continue;
           }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.allowedActions.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3915,6 +3938,11 @@ export const Complaint: MessageFns<Complaint> = {
         : isSet(object.reporter_contact)
         ? ReporterContact.fromJSON(object.reporter_contact)
         : undefined,
+      allowedActions: globalThis.Array.isArray(object?.allowedActions)
+        ? object.allowedActions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.allowed_actions)
+        ? object.allowed_actions.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -4022,6 +4050,9 @@ export const Complaint: MessageFns<Complaint> = {
     if (message.reporterContact !== undefined) {
       obj.reporterContact = ReporterContact.toJSON(message.reporterContact);
     }
+    if (message.allowedActions?.length) {
+      obj.allowedActions = message.allowedActions;
+    }
     return obj;
   },
 
@@ -4068,12 +4099,13 @@ export const Complaint: MessageFns<Complaint> = {
     message.reporterContact = (object.reporterContact !== undefined && object.reporterContact !== null)
       ? ReporterContact.fromPartial(object.reporterContact)
       : undefined;
+    message.allowedActions = object.allowedActions?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseAttributeOption(): AttributeOption {
-  return { key: "", name: "" };
+  return { key: "", nameId: "", nameEn: "" };
 }
 
 export const AttributeOption: MessageFns<AttributeOption> = {
@@ -4081,8 +4113,11 @@ export const AttributeOption: MessageFns<AttributeOption> = {
     if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
-    if (message.name !== "") {
-      writer.uint32(18).string(message.name);
+    if (message.nameId !== "") {
+      writer.uint32(26).string(message.nameId);
+    }
+    if (message.nameEn !== "") {
+      writer.uint32(34).string(message.nameEn);
     }
     return writer;
   },
@@ -4108,12 +4143,20 @@ export const AttributeOption: MessageFns<AttributeOption> = {
             message.key = reader.string();
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
-            message.name = reader.string();
+            message.nameId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nameEn = reader.string();
             continue;
           }
         }
@@ -4131,7 +4174,16 @@ export const AttributeOption: MessageFns<AttributeOption> = {
   fromJSON(object: any): AttributeOption {
     return {
       key: isSet(object.key) ? globalThis.String(object.key) : "",
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      nameId: isSet(object.nameId)
+        ? globalThis.String(object.nameId)
+        : isSet(object.name_id)
+        ? globalThis.String(object.name_id)
+        : "",
+      nameEn: isSet(object.nameEn)
+        ? globalThis.String(object.nameEn)
+        : isSet(object.name_en)
+        ? globalThis.String(object.name_en)
+        : "",
     };
   },
 
@@ -4140,8 +4192,11 @@ export const AttributeOption: MessageFns<AttributeOption> = {
     if (message.key !== "") {
       obj.key = message.key;
     }
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.nameId !== "") {
+      obj.nameId = message.nameId;
+    }
+    if (message.nameEn !== "") {
+      obj.nameEn = message.nameEn;
     }
     return obj;
   },
@@ -4152,13 +4207,14 @@ export const AttributeOption: MessageFns<AttributeOption> = {
   fromPartial<I extends Exact<DeepPartial<AttributeOption>, I>>(object: I): AttributeOption {
     const message = createBaseAttributeOption();
     message.key = object.key ?? "";
-    message.name = object.name ?? "";
+    message.nameId = object.nameId ?? "";
+    message.nameEn = object.nameEn ?? "";
     return message;
   },
 };
 
 function createBaseCategoryAttribute(): CategoryAttribute {
-  return { code: "", datatype: "", required: false, order: 0, description: "", values: [] };
+  return { code: "", datatype: "", required: false, order: 0, values: [], labelId: "", labelEn: "" };
 }
 
 export const CategoryAttribute: MessageFns<CategoryAttribute> = {
@@ -4175,11 +4231,14 @@ export const CategoryAttribute: MessageFns<CategoryAttribute> = {
     if (message.order !== 0) {
       writer.uint32(32).int32(message.order);
     }
-    if (message.description !== "") {
-      writer.uint32(42).string(message.description);
-    }
     for (const v of message.values) {
       AttributeOption.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.labelId !== "") {
+      writer.uint32(58).string(message.labelId);
+    }
+    if (message.labelEn !== "") {
+      writer.uint32(66).string(message.labelEn);
     }
     return writer;
   },
@@ -4229,20 +4288,28 @@ export const CategoryAttribute: MessageFns<CategoryAttribute> = {
             message.order = reader.int32();
             continue;
           }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.description = reader.string();
-            continue;
-          }
           case 6: {
             if (tag !== 50) {
               break;
             }
 
             message.values.push(AttributeOption.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.labelId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.labelEn = reader.string();
             continue;
           }
         }
@@ -4263,10 +4330,19 @@ export const CategoryAttribute: MessageFns<CategoryAttribute> = {
       datatype: isSet(object.datatype) ? globalThis.String(object.datatype) : "",
       required: isSet(object.required) ? globalThis.Boolean(object.required) : false,
       order: isSet(object.order) ? globalThis.Number(object.order) : 0,
-      description: isSet(object.description) ? globalThis.String(object.description) : "",
       values: globalThis.Array.isArray(object?.values)
         ? object.values.map((e: any) => AttributeOption.fromJSON(e))
         : [],
+      labelId: isSet(object.labelId)
+        ? globalThis.String(object.labelId)
+        : isSet(object.label_id)
+        ? globalThis.String(object.label_id)
+        : "",
+      labelEn: isSet(object.labelEn)
+        ? globalThis.String(object.labelEn)
+        : isSet(object.label_en)
+        ? globalThis.String(object.label_en)
+        : "",
     };
   },
 
@@ -4284,11 +4360,14 @@ export const CategoryAttribute: MessageFns<CategoryAttribute> = {
     if (message.order !== 0) {
       obj.order = Math.round(message.order);
     }
-    if (message.description !== "") {
-      obj.description = message.description;
-    }
     if (message.values?.length) {
       obj.values = message.values.map((e) => AttributeOption.toJSON(e));
+    }
+    if (message.labelId !== "") {
+      obj.labelId = message.labelId;
+    }
+    if (message.labelEn !== "") {
+      obj.labelEn = message.labelEn;
     }
     return obj;
   },
@@ -4302,8 +4381,9 @@ export const CategoryAttribute: MessageFns<CategoryAttribute> = {
     message.datatype = object.datatype ?? "";
     message.required = object.required ?? false;
     message.order = object.order ?? 0;
-    message.description = object.description ?? "";
     message.values = object.values?.map((e) => AttributeOption.fromPartial(e)) || [];
+    message.labelId = object.labelId ?? "";
+    message.labelEn = object.labelEn ?? "";
     return message;
   },
 };

@@ -267,10 +267,40 @@ export interface GetUsersResponse {
 
 export interface ListAgencyOfficersRequest {
   agencyId: string;
+  /** At most this many users (1-100); 0: all of them (the services' own reads). */
+  pageSize: number;
+  /** The next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
 }
 
 export interface ListAgencyOfficersResponse {
   users: User[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
+export interface GetCurrentUserRequest {
+}
+
+export interface GetCurrentUserResponse {
+  user:
+    | User
+    | undefined;
+  /**
+   * The user's own contacts as identity holds them (e-mail lower-cased, phone as +62…); empty
+   * when none. Sent to the user themself only.
+   */
+  email: string;
+  phone: string;
+  tenant:
+    | Tenant
+    | undefined;
+  /** A staff member's agency; absent for everyone else. */
+  agency:
+    | Agency
+    | undefined;
+  /** An active citizen with a proven contact, as CheckVerifiedCitizen answers it. */
+  verifiedCitizen: boolean;
 }
 
 export interface CheckVerifiedCitizenRequest {
@@ -324,6 +354,14 @@ export interface ListPartnerAppsRequest {
 
 export interface ListPartnerAppsResponse {
   partnerApps: PartnerApp[];
+}
+
+export interface ListWebClientOriginsRequest {
+}
+
+export interface ListWebClientOriginsResponse {
+  /** Sorted, each once, for example http://127.0.0.1:5173. */
+  origins: string[];
 }
 
 export interface RevokePartnerAppRequest {
@@ -3831,13 +3869,19 @@ export const GetUsersResponse: MessageFns<GetUsersResponse> = {
 };
 
 function createBaseListAgencyOfficersRequest(): ListAgencyOfficersRequest {
-  return { agencyId: "" };
+  return { agencyId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = {
   encode(message: ListAgencyOfficersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.agencyId !== "") {
       writer.uint32(10).string(message.agencyId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -3863,6 +3907,22 @@ export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = 
             message.agencyId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3882,6 +3942,16 @@ export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = 
         : isSet(object.agency_id)
         ? globalThis.String(object.agency_id)
         : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -3889,6 +3959,12 @@ export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = 
     const obj: any = {};
     if (message.agencyId !== "") {
       obj.agencyId = message.agencyId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -3899,18 +3975,23 @@ export const ListAgencyOfficersRequest: MessageFns<ListAgencyOfficersRequest> = 
   fromPartial<I extends Exact<DeepPartial<ListAgencyOfficersRequest>, I>>(object: I): ListAgencyOfficersRequest {
     const message = createBaseListAgencyOfficersRequest();
     message.agencyId = object.agencyId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListAgencyOfficersResponse(): ListAgencyOfficersResponse {
-  return { users: [] };
+  return { users: [], nextPageToken: "" };
 }
 
 export const ListAgencyOfficersResponse: MessageFns<ListAgencyOfficersResponse> = {
   encode(message: ListAgencyOfficersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.users) {
       User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -3936,6 +4017,14 @@ export const ListAgencyOfficersResponse: MessageFns<ListAgencyOfficersResponse> 
             message.users.push(User.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3949,13 +4038,23 @@ export const ListAgencyOfficersResponse: MessageFns<ListAgencyOfficersResponse> 
   },
 
   fromJSON(object: any): ListAgencyOfficersResponse {
-    return { users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [] };
+    return {
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
   },
 
   toJSON(message: ListAgencyOfficersResponse): unknown {
     const obj: any = {};
     if (message.users?.length) {
       obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -3966,6 +4065,216 @@ export const ListAgencyOfficersResponse: MessageFns<ListAgencyOfficersResponse> 
   fromPartial<I extends Exact<DeepPartial<ListAgencyOfficersResponse>, I>>(object: I): ListAgencyOfficersResponse {
     const message = createBaseListAgencyOfficersResponse();
     message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCurrentUserRequest(): GetCurrentUserRequest {
+  return {};
+}
+
+export const GetCurrentUserRequest: MessageFns<GetCurrentUserRequest> = {
+  encode(_: GetCurrentUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCurrentUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCurrentUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetCurrentUserRequest {
+    return {};
+  },
+
+  toJSON(_: GetCurrentUserRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCurrentUserRequest>, I>>(base?: I): GetCurrentUserRequest {
+    return GetCurrentUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCurrentUserRequest>, I>>(_: I): GetCurrentUserRequest {
+    const message = createBaseGetCurrentUserRequest();
+    return message;
+  },
+};
+
+function createBaseGetCurrentUserResponse(): GetCurrentUserResponse {
+  return { user: undefined, email: "", phone: "", tenant: undefined, agency: undefined, verifiedCitizen: false };
+}
+
+export const GetCurrentUserResponse: MessageFns<GetCurrentUserResponse> = {
+  encode(message: GetCurrentUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(26).string(message.phone);
+    }
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(34).fork()).join();
+    }
+    if (message.agency !== undefined) {
+      Agency.encode(message.agency, writer.uint32(42).fork()).join();
+    }
+    if (message.verifiedCitizen !== false) {
+      writer.uint32(48).bool(message.verifiedCitizen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCurrentUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCurrentUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agency = Agency.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.verifiedCitizen = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCurrentUserResponse {
+    return {
+      user: isSet(object.user) ? User.fromJSON(object.user) : undefined,
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      agency: isSet(object.agency) ? Agency.fromJSON(object.agency) : undefined,
+      verifiedCitizen: isSet(object.verifiedCitizen)
+        ? globalThis.Boolean(object.verifiedCitizen)
+        : isSet(object.verified_citizen)
+        ? globalThis.Boolean(object.verified_citizen)
+        : false,
+    };
+  },
+
+  toJSON(message: GetCurrentUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.agency !== undefined) {
+      obj.agency = Agency.toJSON(message.agency);
+    }
+    if (message.verifiedCitizen !== false) {
+      obj.verifiedCitizen = message.verifiedCitizen;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCurrentUserResponse>, I>>(base?: I): GetCurrentUserResponse {
+    return GetCurrentUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCurrentUserResponse>, I>>(object: I): GetCurrentUserResponse {
+    const message = createBaseGetCurrentUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.agency = (object.agency !== undefined && object.agency !== null)
+      ? Agency.fromPartial(object.agency)
+      : undefined;
+    message.verifiedCitizen = object.verifiedCitizen ?? false;
     return message;
   },
 };
@@ -4655,6 +4964,127 @@ export const ListPartnerAppsResponse: MessageFns<ListPartnerAppsResponse> = {
   },
 };
 
+function createBaseListWebClientOriginsRequest(): ListWebClientOriginsRequest {
+  return {};
+}
+
+export const ListWebClientOriginsRequest: MessageFns<ListWebClientOriginsRequest> = {
+  encode(_: ListWebClientOriginsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWebClientOriginsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWebClientOriginsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListWebClientOriginsRequest {
+    return {};
+  },
+
+  toJSON(_: ListWebClientOriginsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListWebClientOriginsRequest>, I>>(base?: I): ListWebClientOriginsRequest {
+    return ListWebClientOriginsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListWebClientOriginsRequest>, I>>(_: I): ListWebClientOriginsRequest {
+    const message = createBaseListWebClientOriginsRequest();
+    return message;
+  },
+};
+
+function createBaseListWebClientOriginsResponse(): ListWebClientOriginsResponse {
+  return { origins: [] };
+}
+
+export const ListWebClientOriginsResponse: MessageFns<ListWebClientOriginsResponse> = {
+  encode(message: ListWebClientOriginsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.origins) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWebClientOriginsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWebClientOriginsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.origins.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListWebClientOriginsResponse {
+    return {
+      origins: globalThis.Array.isArray(object?.origins) ? object.origins.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ListWebClientOriginsResponse): unknown {
+    const obj: any = {};
+    if (message.origins?.length) {
+      obj.origins = message.origins;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListWebClientOriginsResponse>, I>>(base?: I): ListWebClientOriginsResponse {
+    return ListWebClientOriginsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListWebClientOriginsResponse>, I>>(object: I): ListWebClientOriginsResponse {
+    const message = createBaseListWebClientOriginsResponse();
+    message.origins = object.origins?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseRevokePartnerAppRequest(): RevokePartnerAppRequest {
   return { clientId: "" };
 }
@@ -4807,7 +5237,7 @@ export const RevokePartnerAppResponse: MessageFns<RevokePartnerAppResponse> = {
  * IdentityService owns tenants (regions), agencies and users. The caller context (tenant,
  * subject, roles, agency, request id, trace context) travels in gRPC metadata, never in a
  * request body; each method checks the caller's roles itself. User messages never carry the
- * NIK, the password hash or contact details.
+ * NIK, the password hash or contact details; only GetCurrentUser shows a user their own contacts.
  */
 export type IdentityServiceService = typeof IdentityServiceService;
 export const IdentityServiceService = {
@@ -4995,7 +5425,12 @@ export const IdentityServiceService = {
     responseSerialize: (value: GetUsersResponse): Buffer => Buffer.from(GetUsersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetUsersResponse => GetUsersResponse.decode(value),
   },
-  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  /**
+   * ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's
+   * tenant, by name: the people a complaint of that agency may be assigned to. Staff bound to an
+   * agency (officer, supervisor, permit roles) may list their own agency only (FORBIDDEN
+   * otherwise); tenant admins, platform admins and analysts (the services' system callers) any.
+   */
   listAgencyOfficers: {
     path: "/balai.identity.v1.IdentityService/ListAgencyOfficers" as const,
     requestStream: false as const,
@@ -5006,6 +5441,22 @@ export const IdentityServiceService = {
     responseSerialize: (value: ListAgencyOfficersResponse): Buffer =>
       Buffer.from(ListAgencyOfficersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAgencyOfficersResponse => ListAgencyOfficersResponse.decode(value),
+  },
+  /**
+   * GetCurrentUser returns the caller's own account (the subject of the call context, in its
+   * tenant): the user, the contacts identity holds for them, their tenant and agency. Any
+   * signed-in user; USER_NOT_FOUND when the subject is no user (a machine client).
+   */
+  getCurrentUser: {
+    path: "/balai.identity.v1.IdentityService/GetCurrentUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCurrentUserRequest): Buffer =>
+      Buffer.from(GetCurrentUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCurrentUserRequest => GetCurrentUserRequest.decode(value),
+    responseSerialize: (value: GetCurrentUserResponse): Buffer =>
+      Buffer.from(GetCurrentUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCurrentUserResponse => GetCurrentUserResponse.decode(value),
   },
   /**
    * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
@@ -5066,6 +5517,22 @@ export const IdentityServiceService = {
       Buffer.from(RevokePartnerAppResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RevokePartnerAppResponse => RevokePartnerAppResponse.decode(value),
   },
+  /**
+   * ListWebClientOrigins returns the origins (scheme://host[:port]) of the redirect URIs of every
+   * registered browser client (OIDC web clients, revoked ones left out), each once: the gateway
+   * allows cross-origin calls from them by default. Any caller; no tenant needed.
+   */
+  listWebClientOrigins: {
+    path: "/balai.identity.v1.IdentityService/ListWebClientOrigins" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListWebClientOriginsRequest): Buffer =>
+      Buffer.from(ListWebClientOriginsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListWebClientOriginsRequest => ListWebClientOriginsRequest.decode(value),
+    responseSerialize: (value: ListWebClientOriginsResponse): Buffer =>
+      Buffer.from(ListWebClientOriginsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListWebClientOriginsResponse => ListWebClientOriginsResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
@@ -5110,8 +5577,19 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
   getUser: handleUnaryCall<GetUserRequest, GetUserResponse>;
   /** GetUsers returns the users of the caller's tenant among the ids given; unknown ids are left out. */
   getUsers: handleUnaryCall<GetUsersRequest, GetUsersResponse>;
-  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  /**
+   * ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's
+   * tenant, by name: the people a complaint of that agency may be assigned to. Staff bound to an
+   * agency (officer, supervisor, permit roles) may list their own agency only (FORBIDDEN
+   * otherwise); tenant admins, platform admins and analysts (the services' system callers) any.
+   */
   listAgencyOfficers: handleUnaryCall<ListAgencyOfficersRequest, ListAgencyOfficersResponse>;
+  /**
+   * GetCurrentUser returns the caller's own account (the subject of the call context, in its
+   * tenant): the user, the contacts identity holds for them, their tenant and agency. Any
+   * signed-in user; USER_NOT_FOUND when the subject is no user (a machine client).
+   */
+  getCurrentUser: handleUnaryCall<GetCurrentUserRequest, GetCurrentUserResponse>;
   /**
    * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
    * a verified contact (permits asks it before accepting an application).
@@ -5131,6 +5609,12 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
    * a revoked app changes nothing.
    */
   revokePartnerApp: handleUnaryCall<RevokePartnerAppRequest, RevokePartnerAppResponse>;
+  /**
+   * ListWebClientOrigins returns the origins (scheme://host[:port]) of the redirect URIs of every
+   * registered browser client (OIDC web clients, revoked ones left out), each once: the gateway
+   * allows cross-origin calls from them by default. Any caller; no tenant needed.
+   */
+  listWebClientOrigins: handleUnaryCall<ListWebClientOriginsRequest, ListWebClientOriginsResponse>;
 }
 
 export interface IdentityServiceClient extends Client {
@@ -5399,7 +5883,12 @@ export interface IdentityServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetUsersResponse) => void,
   ): ClientUnaryCall;
-  /** ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's tenant. */
+  /**
+   * ListAgencyOfficers returns the active officers and supervisors of an agency of the caller's
+   * tenant, by name: the people a complaint of that agency may be assigned to. Staff bound to an
+   * agency (officer, supervisor, permit roles) may list their own agency only (FORBIDDEN
+   * otherwise); tenant admins, platform admins and analysts (the services' system callers) any.
+   */
   listAgencyOfficers(
     request: ListAgencyOfficersRequest,
     callback: (error: ServiceError | null, response: ListAgencyOfficersResponse) => void,
@@ -5414,6 +5903,26 @@ export interface IdentityServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAgencyOfficersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetCurrentUser returns the caller's own account (the subject of the call context, in its
+   * tenant): the user, the contacts identity holds for them, their tenant and agency. Any
+   * signed-in user; USER_NOT_FOUND when the subject is no user (a machine client).
+   */
+  getCurrentUser(
+    request: GetCurrentUserRequest,
+    callback: (error: ServiceError | null, response: GetCurrentUserResponse) => void,
+  ): ClientUnaryCall;
+  getCurrentUser(
+    request: GetCurrentUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCurrentUserResponse) => void,
+  ): ClientUnaryCall;
+  getCurrentUser(
+    request: GetCurrentUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCurrentUserResponse) => void,
   ): ClientUnaryCall;
   /**
    * CheckVerifiedCitizen tells whether a user of the caller's tenant is an active citizen with
@@ -5489,6 +5998,26 @@ export interface IdentityServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RevokePartnerAppResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListWebClientOrigins returns the origins (scheme://host[:port]) of the redirect URIs of every
+   * registered browser client (OIDC web clients, revoked ones left out), each once: the gateway
+   * allows cross-origin calls from them by default. Any caller; no tenant needed.
+   */
+  listWebClientOrigins(
+    request: ListWebClientOriginsRequest,
+    callback: (error: ServiceError | null, response: ListWebClientOriginsResponse) => void,
+  ): ClientUnaryCall;
+  listWebClientOrigins(
+    request: ListWebClientOriginsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListWebClientOriginsResponse) => void,
+  ): ClientUnaryCall;
+  listWebClientOrigins(
+    request: ListWebClientOriginsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListWebClientOriginsResponse) => void,
   ): ClientUnaryCall;
 }
 
